@@ -1,0 +1,67 @@
+# Parley's two front-door commands: `make run` and `make test`.
+# Both bootstrap a Python 3.10 virtualenv (.venv) from the lock file first.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PARLEY_ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
+
+
+.PHONY: run test train lint validate stories nlu-report lock clean
+
+run: $(INSTALLED)
+	$(PY) -m bot.cli run
+
+test: $(INSTALLED)
+	$(PY) -m bot.cli train
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy bot channels actions
+	$(PY) -m bot.data_check
+	$(PY) -m pytest
+	$(MAKE) --no-print-directory stories
+
+train: $(INSTALLED)
+	$(PY) -m bot.cli train
+
+# Every test story under tests/stories must pass, NLU included (end-to-end).
+stories: $(INSTALLED)
+	$(PY) -m rasa test core --model "$$($(PY) -m bot.cli model)" \
+	  --stories tests/stories --out results/stories --fail-on-prediction-errors
+
+# Intent and entity F1 on the held-out examples in tests/nlu (never trained on).
+nlu-report: $(INSTALLED)
+	$(PY) -m rasa test nlu --model "$$($(PY) -m bot.cli model)" \
+	  --nlu tests/nlu/holdout.yml --out results/nlu
+
+# Re-pin requirements.lock after editing pyproject.toml's dependencies.
+lock: $(INSTALLED)
+	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+	  --no-emit-find-links -o requirements.lock pyproject.toml
+
+$(INSTALLED): pyproject.toml requirements.lock
+	@py=""; \
+	if command -v python3.10 >/dev/null 2>&1 && python3.10 -c '' >/dev/null 2>&1; then \
+	  py=$$(command -v python3.10); \
+	elif command -v pyenv >/dev/null 2>&1; then \
+	  v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.[0-9]+)?$$' | sort -V | tail -n 1); \
+	  if [ -n "$$v" ]; then py="$$(pyenv root)/versions/$$v/bin/python"; fi; \
+	fi; \
+	if [ -z "$$py" ]; then \
+	  echo "Parley needs Python 3.10 (Rasa 3.6 supports 3.8-3.10). Install it, e.g. 'pyenv install 3.10.13', or put python3.10 on PATH." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Using $$py ($$($$py --version))"; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
+	  rm -rf $(VENV); "$$py" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade "pip==24.2"
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(INSTALLED)
+
+clean:
+	rm -rf results .mypy_cache .ruff_cache

@@ -1,0 +1,118 @@
+"""Consent: the consent form's validation (with proof), opt-outs and erasure requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions.tracker_reading import (
+    active_form,
+    latest_message_id,
+    latest_user_text,
+    wording_shown_before_reply,
+)
+from bot.consent import CONSENT_SLOTS, ConsentAnswer, ConsentRecord, Purpose, consent_record
+from bot.consent.purposes import describe, purposes_named_in
+from bot.leads.form import is_usable_contact
+from bot.settings import get_settings
+
+
+def _record(tracker: Tracker, purpose: Purpose, answer: ConsentAnswer) -> ConsentRecord:
+    return consent_record(
+        purpose=purpose,
+        answer=answer,
+        wording=wording_shown_before_reply(tracker),
+        notice_version=tracker.get_slot("privacy_notice_version")
+        or get_settings().privacy_notice_version,
+        reply_text=latest_user_text(tracker),
+        message_id=latest_message_id(tracker),
+        channel=tracker.get_latest_input_channel(),
+        conversation_id=tracker.sender_id,
+    )
+
+
+def _with_records(tracker: Tracker, *records: ConsentRecord) -> SlotSet:
+    return SlotSet("consent_records", [*(tracker.get_slot("consent_records") or []), *records])
+
+
+def _stop_forms(tracker: Tracker) -> list[EventType]:
+    if active_form(tracker) is None:
+        return []
+    return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+class ValidateConsentForm(FormValidationAction):
+    """Asks e-mail consent when we hold an address and SMS consent when we hold a number."""
+
+    def name(self) -> str:
+        return "validate_consent_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        contact_for = {
+            CONSENT_SLOTS[Purpose.MARKETING_EMAIL]: tracker.get_slot("email"),
+            CONSENT_SLOTS[Purpose.MARKETING_SMS]: tracker.get_slot("phone"),
+        }
+        return [slot for slot in domain_slots if is_usable_contact(contact_for.get(slot))]
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        records = []
+        events: list[EventType] = []
+        for purpose, slot in CONSENT_SLOTS.items():
+            answer = tracker.slots_to_validate().get(slot)
+            if answer is None:
+                continue
+            records.append(_record(tracker, purpose, ConsentAnswer(answer)))
+            events.append(SlotSet(slot, answer))
+        if records:
+            events.append(_with_records(tracker, *records))
+        return events
+
+
+class ActionWithdrawConsent(Action):
+    """Opt-out at any point: withdraws the purposes the request names (all if none)."""
+
+    def name(self) -> str:
+        return "action_withdraw_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        purposes = purposes_named_in(latest_user_text(tracker))
+        records = [_record(tracker, p, ConsentAnswer.WITHDRAWN) for p in Purpose if p in purposes]
+        dispatcher.utter_message(response="utter_consent_withdrawn", purposes=describe(purposes))
+        return [
+            *(SlotSet(CONSENT_SLOTS[p], ConsentAnswer.WITHDRAWN.value) for p in purposes),
+            _with_records(tracker, *records),
+            *_stop_forms(tracker),
+        ]
+
+
+class ActionRequestErasure(Action):
+    """'Delete my data': stops all marketing at once and records the erasure request."""
+
+    def name(self) -> str:
+        return "action_request_erasure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        records = [_record(tracker, p, ConsentAnswer.WITHDRAWN) for p in Purpose]
+        dispatcher.utter_message(response="utter_erasure_requested")
+        return [
+            *(SlotSet(slot, ConsentAnswer.WITHDRAWN.value) for slot in CONSENT_SLOTS.values()),
+            _with_records(tracker, *records),
+            SlotSet("erasure_requested", True),
+            *_stop_forms(tracker),
+        ]

@@ -1,0 +1,86 @@
+"""Conversation actions around the form: why we ask, handoff to sales, the wrap-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.tracker_reading import active_form
+from bot.consent import CONSENT_SLOTS, ConsentAnswer
+from bot.consent.purposes import describe
+
+# Named in full so the data check can see which responses the actions use.
+WHY_WE_ASK = {
+    "name": "utter_why_name",
+    "email": "utter_why_email",
+    "company": "utter_why_company",
+    "role": "utter_why_role",
+    "company_size": "utter_why_company_size",
+    "use_case": "utter_why_use_case",
+    "budget": "utter_why_budget",
+    "timeline": "utter_why_timeline",
+    "phone": "utter_why_phone",
+}
+
+
+class ActionExplainWhy(Action):
+    """Answers "why do you need this?" for the question being asked."""
+
+    def name(self) -> str:
+        return "action_explain_why"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        asking = tracker.get_slot("requested_slot")
+        if active_form(tracker) == "consent_form":
+            dispatcher.utter_message(response="utter_why_consent")
+        elif active_form(tracker) == "lead_form" and asking in WHY_WE_ASK:
+            dispatcher.utter_message(response=WHY_WE_ASK[asking])
+        else:
+            dispatcher.utter_message(response="utter_why_default")
+        return []
+
+
+class ActionRequestHandoff(Action):
+    """Records a request to talk to sales and says what happens next."""
+
+    def name(self) -> str:
+        return "action_request_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if active_form(tracker) is not None:
+            dispatcher.utter_message(response="utter_handoff_noted")
+        elif tracker.get_slot("contact_known"):
+            dispatcher.utter_message(response="utter_handoff_recorded")
+        else:
+            dispatcher.utter_message(response="utter_handoff_need_details")
+        return [SlotSet("handoff_requested", True)]
+
+
+class ActionCompleteLead(Action):
+    """Closes the qualification: confirms the consent given and what happens next."""
+
+    def name(self) -> str:
+        return "action_complete_lead"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_lead_complete")
+        answers = {p: tracker.get_slot(slot) for p, slot in CONSENT_SLOTS.items()}
+        granted = {p for p, a in answers.items() if a == ConsentAnswer.GRANTED.value}
+        if granted:
+            dispatcher.utter_message(response="utter_consent_granted", purposes=describe(granted))
+        elif any(a is not None for a in answers.values()):
+            dispatcher.utter_message(response="utter_consent_not_granted")
+        if tracker.get_slot("handoff_requested"):
+            dispatcher.utter_message(response="utter_next_steps_handoff")
+        else:
+            dispatcher.utter_message(response="utter_next_steps_review")
+        return []

@@ -1,0 +1,55 @@
+"""Reading what actually happened from a rasa_sdk Tracker: the verbatim reply, the
+wording the bot showed, and the entities the rule-based extractor found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.nlu.intent_syntax_guard import NEUTRALISING_PREFIX
+
+
+def latest_user_event(tracker: Tracker) -> dict[str, Any] | None:
+    return next((e for e in reversed(tracker.events) if e.get("event") == "user"), None)
+
+
+def latest_user_text(tracker: Tracker) -> str:
+    """What the user typed last, verbatim (not the NLU's copy of it)."""
+    event = latest_user_event(tracker)
+    if event is not None and isinstance(event.get("text"), str):
+        return str(event["text"])
+    text = (tracker.latest_message or {}).get("text") or ""
+    return str(text).removeprefix(NEUTRALISING_PREFIX)
+
+
+def latest_message_id(tracker: Tracker) -> str | None:
+    event = latest_user_event(tracker)
+    return None if event is None else event.get("message_id")
+
+
+def wording_shown_before_reply(tracker: Tracker) -> str | None:
+    """The text of the last bot message before the user's latest reply."""
+    seen_reply = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_reply:
+                return None
+            seen_reply = True
+        elif seen_reply and event.get("event") == "bot" and event.get("text"):
+            return str(event["text"])
+    return None
+
+
+def structured_entities(tracker: Tracker) -> dict[str, str]:
+    """First value of each entity in the latest message, by entity name."""
+    found: dict[str, str] = {}
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        name, value = entity.get("entity"), entity.get("value")
+        if isinstance(name, str) and isinstance(value, str):
+            found.setdefault(name, value)
+    return found
+
+
+def active_form(tracker: Tracker) -> str | None:
+    return (tracker.active_loop or {}).get("name")

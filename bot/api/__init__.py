@@ -1,0 +1,1 @@
+"""Parley's HTTP API and pages (FastAPI, served by uvicorn on port 8000)."""

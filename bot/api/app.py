@@ -1,0 +1,83 @@
+"""The API process: health, the demo page at `/` and the privacy notice it links to.
+
+Built by `create_app()` (uvicorn's `--factory`), so importing the module connects to nothing.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+from bot.settings import Settings, get_settings
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 42rem; margin: 3rem auto;
+       padding: 0 1rem; line-height: 1.5; color: #1d2430; }}
+code {{ background: #eef1f5; padding: 0 .25rem; border-radius: 3px; }}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def page(title: str, body: str) -> HTMLResponse:
+    return HTMLResponse(PAGE.format(title=escape(title), body=body))
+
+
+def home(settings: Settings) -> HTMLResponse:
+    brand = escape(settings.brand_name)
+    rasa = escape(f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook")
+    return page(
+        f"{settings.brand_name} assistant",
+        f"""<h1>{brand} assistant</h1>
+<p>The dialogue core is running. Talk to it through Rasa's REST channel:</p>
+<p><code>POST {rasa}</code> with <code>{{"sender": "…", "message": "hi"}}</code></p>
+<p><a href="/privacy">Privacy notice</a> · <a href="/docs">API reference</a></p>""",
+    )
+
+
+def privacy(settings: Settings) -> HTMLResponse:
+    brand = escape(settings.brand_name)
+    version = escape(settings.privacy_notice_version)
+    return page(
+        f"{settings.brand_name} privacy notice",
+        f"""<h1>{brand} privacy notice</h1>
+<p><strong>Version {version}</strong></p>
+<p>When you chat with the {brand} assistant we keep your messages and the answers you
+give (name, work e-mail, company, role, company size, needs, budget, timeline and,
+if you give it, your phone number) to answer your enquiry and follow up on it.</p>
+<p>We send marketing e-mails or text messages only if you say yes to each of them in the
+conversation; we record that answer, the wording you saw and this notice's version.
+Say "unsubscribe" or "stop" in the chat, or reply STOP to a text, to opt out at any time.
+Say "delete my data" to have your personal data erased.</p>""",
+    )
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(title=f"{settings.brand_name} API", version="0.1.0")
+
+    @app.get("/api/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> HTMLResponse:
+        return home(settings)
+
+    @app.get("/privacy", response_class=HTMLResponse, include_in_schema=False)
+    def privacy_notice() -> HTMLResponse:
+        return privacy(settings)
+
+    return app

@@ -1,0 +1,40 @@
+"""`parley`: the command-line entry point (what `make run`, `make test` and the images call)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from bot.model_archive import current_model_path, ensure_model
+from bot.settings import get_settings
+from bot.stack import child_environment, run_stack, services
+
+SERVICE_NAMES = ("rasa", "actions", "api")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="parley", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("train", help="train the model if the data, domain or config changed")
+    commands.add_parser("run", help="train if needed, then run Rasa, actions and the API")
+    serve = commands.add_parser("serve", help="run one process in the foreground (containers)")
+    serve.add_argument("service", choices=SERVICE_NAMES)
+    commands.add_parser("model", help="print the path of the current model archive")
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    if args.command == "model":
+        print(current_model_path(settings.models_dir))
+        return 0
+    model = ensure_model(settings.models_dir)
+    if args.command == "run":
+        return run_stack(settings, model)
+    if args.command == "serve":
+        [service] = [s for s in services(settings, model) if s.name == args.service]
+        os.execve(service.command[0], service.command, child_environment(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

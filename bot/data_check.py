@@ -1,0 +1,103 @@
+"""`rasa data validate --fail-on-warnings`, aware of responses that forms and actions use.
+
+Rasa 3.6's validator wants every response used in a story or rule, so with
+`--fail-on-warnings` it rejects the questions a form asks (`utter_ask_<slot>`) and the
+responses custom actions send. This runs the same checks with warnings as failures, but
+counts those responses as used: a form's `utter_ask_<slot>` for each required slot, and
+any response an action module names literally. Everything else fails as in Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import rasa.shared.utils.io
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.importers.importer import TrainingDataImporter
+from rasa.validator import Validator
+
+from bot.model_archive import CONFIG, DATA, DOMAIN
+from bot.settings import PROJECT_ROOT
+
+ACTIONS_PACKAGE = PROJECT_ROOT / "actions"
+# Sent by Rasa's own action_default_fallback (the core fallback in config.yml).
+RASA_DEFAULT_RESPONSES = frozenset({"utter_default"})
+RESPONSE_NAME = re.compile(r"[\"'](utter_[a-z0-9_]+)[\"']")
+
+
+def responses_named_in(package: Path) -> set[str]:
+    return {
+        match
+        for source in package.rglob("*.py")
+        for match in RESPONSE_NAME.findall(source.read_text(encoding="utf-8"))
+    }
+
+
+class ParleyValidator(Validator):
+    def responses_used_outside_stories(self) -> set[str]:
+        form_asks = {
+            f"utter_ask_{slot}"
+            for form in self.domain.forms.values()
+            for slot in form.get("required_slots", [])
+        }
+        return form_asks | responses_named_in(ACTIONS_PACKAGE) | RASA_DEFAULT_RESPONSES
+
+    def verify_utterances_in_stories(self, ignore_warnings: bool = True) -> bool:
+        defined = self._gather_utterance_actions()
+        in_stories = {
+            event.action_name
+            for story in self.story_graph.story_steps
+            for event in story.events
+            if isinstance(event, ActionExecuted)
+            and event.action_name
+            and event.action_name.startswith("utter_")
+        }
+        used = in_stories | self.responses_used_outside_stories()
+        all_good = True
+        for name in sorted(in_stories - defined):
+            rasa.shared.utils.io.raise_warning(
+                f"The action '{name}' is used in the stories, but is not a valid response."
+            )
+            all_good = ignore_warnings
+        for name in sorted(defined - used):
+            rasa.shared.utils.io.raise_warning(
+                f"The response '{name}' is not used in any story, rule, form or action."
+            )
+            all_good = ignore_warnings
+        for name in sorted((used - in_stories) - defined):
+            rasa.shared.utils.io.raise_warning(
+                f"A form or action uses the response '{name}', but the domain does not define it."
+            )
+            all_good = ignore_warnings
+        return all_good
+
+
+def check() -> bool:
+    importer = TrainingDataImporter.load_from_config(
+        config_path=str(CONFIG), domain_path=str(DOMAIN), training_data_paths=[str(DATA)]
+    )
+    validator = ParleyValidator.from_importer(importer)
+    checks = [
+        validator.verify_domain_validity(),
+        validator.verify_actions_in_stories_rules(),
+        validator.verify_forms_in_stories_rules(),
+        validator.verify_form_slots(),
+        validator.verify_slot_mappings(),
+        validator.verify_nlu(ignore_warnings=False),
+        validator.verify_story_structure(ignore_warnings=False),
+    ]
+    return all(checks)
+
+
+def main() -> int:
+    if check():
+        print("Training data, domain and config are valid.")
+        return 0
+    print("Validation failed: see the warnings above.", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

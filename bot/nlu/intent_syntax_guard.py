@@ -1,0 +1,58 @@
+"""Stops untrusted user text from forging an intent with Rasa's `/intent{...}` syntax.
+
+Rasa ends every NLU graph with `RegexMessageHandler`, which reads any text starting with
+`/` as an intent plus entities (`/affirm`, `/inform{"email": "x"}`), overriding what the
+classifier predicted. Parley's buttons send plain words instead, so no channel ever needs
+that syntax: this component, placed last in the pipeline, prefixes such text with an
+invisible word joiner so the handler sees no `/` and the classifier's prediction stands.
+The tracker still stores what the user typed verbatim (`UserUttered.text` comes from the
+incoming message, not from the NLU result).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+# U+2060 WORD JOINER: not whitespace, so `str.strip()` in Rasa's handler keeps it.
+NEUTRALISING_PREFIX = "\u2060"
+
+
+def neutralise_intent_syntax(text: str) -> str:
+    """The text with any leading intent-syntax prefix made inert."""
+    if text.strip().startswith(INTENT_MESSAGE_PREFIX):
+        return NEUTRALISING_PREFIX + text.strip()
+    return text
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class IntentSyntaxGuard(GraphComponent):
+    """Last NLU component: neutralises `/intent` syntax in user text."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IntentSyntaxGuard:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if isinstance(text, str):
+                message.set(TEXT, neutralise_intent_syntax(text))
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -1,0 +1,187 @@
+"""Runs Parley's three processes together: the Rasa server, the action server and the API.
+
+Starts each, waits until each answers on its health URL, prints where they listen, and on
+Ctrl-C (or SIGTERM, or one of them dying) stops all of them: SIGTERM first, SIGKILL only
+for a process still running after a grace period.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from bot.settings import PROJECT_ROOT, Settings
+
+READY_TIMEOUT_S = 240
+STOP_GRACE_S = 15
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    command: list[str]
+    health_url: str
+    public_url: str
+
+
+def rasa_command(settings: Settings, model: Path) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        "bot/endpoints.yml",
+        "--credentials",
+        "bot/credentials.yml",
+        "--interface",
+        settings.host,
+        "--port",
+        str(settings.rasa_port),
+    ]
+    if settings.rasa_api_token:
+        command += ["--enable-api", "--auth-token", settings.rasa_api_token]
+    return command
+
+
+def services(settings: Settings, model: Path) -> list[Service]:
+    host = settings.host
+    python = sys.executable
+    rasa = f"http://{host}:{settings.rasa_port}"
+    actions = f"http://{host}:{settings.actions_port}"
+    api = f"http://{host}:{settings.api_port}"
+    return [
+        Service(
+            "actions",
+            [
+                python,
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.actions_port),
+            ],
+            f"{actions}/health",
+            f"{actions}/webhook",
+        ),
+        Service(
+            "rasa",
+            rasa_command(settings, model),
+            f"{rasa}/",
+            f"{rasa}/webhooks/rest/webhook",
+        ),
+        Service(
+            "api",
+            [
+                python,
+                "-m",
+                "uvicorn",
+                "bot.api.app:create_app",
+                "--factory",
+                "--host",
+                host,
+                "--port",
+                str(settings.api_port),
+            ],
+            f"{api}/api/health",
+            f"{api}/",
+        ),
+    ]
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PARLEY_ACTION_SERVER_URL"] = settings.action_endpoint
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return 200 <= int(response.status) < 300
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class Stack:
+    def __init__(self, settings: Settings, model: Path) -> None:
+        self.settings = settings
+        self.services = services(settings, model)
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self) -> None:
+        self.settings.var_dir.mkdir(parents=True, exist_ok=True)
+        env = child_environment(self.settings)
+        for service in self.services:
+            self.processes[service.name] = subprocess.Popen(
+                service.command, cwd=PROJECT_ROOT, env=env
+            )
+
+    def wait_until_ready(self) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        waiting = list(self.services)
+        while waiting:
+            self.raise_if_any_died()
+            waiting = [s for s in waiting if not answers(s.health_url)]
+            if time.monotonic() > deadline:
+                names = ", ".join(s.name for s in waiting)
+                raise RuntimeError(f"not answering after {READY_TIMEOUT_S}s: {names}")
+            if waiting:
+                time.sleep(0.5)
+
+    def raise_if_any_died(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with status {process.returncode}")
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + STOP_GRACE_S
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run_stack(settings: Settings, model: Path) -> int:
+    """Runs until Ctrl-C; returns the exit status for the command line."""
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    stack = Stack(settings, model)
+    try:
+        stack.start()
+        stack.wait_until_ready()
+        print("\nParley is up:", flush=True)
+        for service in stack.services:
+            print(f"  {service.name:<8} {service.public_url}", flush=True)
+        print("Press Ctrl-C to stop.\n", flush=True)
+        while True:
+            stack.raise_if_any_died()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping Parley ...", flush=True)
+        return 0
+    except RuntimeError as failure:
+        print(f"\nParley could not keep running: {failure}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        stack.stop()

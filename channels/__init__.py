@@ -1,0 +1,1 @@
+"""Channel connectors (Rasa InputChannel/OutputChannel pairs); Rasa's `rest` channel for now."""

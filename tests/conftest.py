@@ -1,0 +1,22 @@
+"""Shared test setup: settings isolated from the developer's environment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.settings import get_settings
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Each test reads settings anew, with var/ in a temporary folder."""
+    monkeypatch.setenv("PARLEY_VAR_DIR", str(tmp_path_factory.mktemp("var")))
+    # bot/endpoints.yml names it; `parley run` always sets it.
+    monkeypatch.setenv("PARLEY_ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -1,0 +1,237 @@
+"""Whole conversations through Rasa's REST channel against the trained model.
+
+Each test is one visitor, typing the way people do; assertions are on what the bot says
+and on the slots the tracker holds afterwards.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.rest_client import Conversation
+
+pytestmark = pytest.mark.e2e
+
+QUESTIONS = {
+    "name": "what's your name",
+    "email": "work e-mail",
+    "company": "Which company",
+    "role": "your role",
+    "company_size": "how many people",
+    "use_case": "chatbot to do for you",
+    "budget": "budget in mind",
+    "timeline": "something live",
+    "phone": "phone number",
+}
+ANSWERS = {
+    "name": "sam lee",
+    "email": "sure, it's Sam.Lee@Northwind.IO",
+    "company": "i work at Northwind Traders",
+    "role": "head of marketing",
+    "company_size": "we're about 50 people",
+    "use_case": "we want a bot on our pricing page that qualifies leads and books demos",
+    "budget": "between 10 and 20 thousand dollars",
+    "timeline": "next quarter hopefully",
+    "phone": "(415) 555-0132",
+}
+ORDER = list(QUESTIONS)
+EMAIL_CONSENT = "marketing e-mails"
+SMS_CONSENT = "marketing text messages"
+
+
+def answer_from(conversation: Conversation, first: str, overrides: dict[str, str]) -> str:
+    """Answers the form from question `first` on; returns the bot's last reply."""
+    reply = ""
+    for question in ORDER[ORDER.index(first) :]:
+        reply = conversation.said(overrides.get(question, ANSWERS[question]))
+        following = ORDER.index(question) + 1
+        if following < len(ORDER):
+            assert QUESTIONS[ORDER[following]] in reply, conversation.transcript
+    return reply
+
+
+def start_form(conversation: Conversation) -> None:
+    greeting = conversation.said("hi there")
+    assert "privacy" in greeting.lower() and "/privacy" in greeting
+    assert QUESTIONS["name"] in conversation.said("yeah sure")
+
+
+def test_happy_path_qualifies_and_records_consent_with_proof(conversation: Conversation) -> None:
+    start_form(conversation)
+    assert EMAIL_CONSENT in answer_from(conversation, "name", {})
+    assert SMS_CONSENT in conversation.said("yes please")
+    wrap_up = conversation.said("yep, that's fine")
+    assert "that's everything" in wrap_up
+    assert "e-mails or text messages" in wrap_up
+
+    slots = conversation.slots()
+    assert slots["name"] == "Sam Lee"
+    assert slots["email"] == "Sam.Lee@northwind.io"
+    assert slots["company"] == "Northwind Traders"
+    assert slots["authority"] == "decision_maker"
+    assert slots["company_size"] == {"low": 50, "high": 50, "unit": "people"}
+    assert slots["budget"] == {"low": 10000, "high": 20000, "unit": "USD"}
+    assert slots["timeline"] == "1_3_months"
+    assert slots["phone"] == "+14155550132"
+    assert (slots["consent_email"], slots["consent_sms"]) == ("granted", "granted")
+    email_proof, sms_proof = slots["consent_records"]
+    assert email_proof["purpose"] == "marketing_email"
+    assert email_proof["reply_text"] == "yes please"
+    assert EMAIL_CONSENT in email_proof["wording"]
+    assert email_proof["notice_version"] == "2026-11"
+    assert email_proof["channel"] == "rest"
+    assert email_proof["message_id"]
+    assert sms_proof["purpose"] == "marketing_sms"
+
+
+def test_pricing_question_mid_form_is_answered_and_the_form_resumes(
+    conversation: Conversation,
+) -> None:
+    start_form(conversation)
+    conversation.said(ANSWERS["name"])
+    reply = conversation.said("wait, how much does this cost?")
+    assert "$99/month" in reply
+    assert QUESTIONS["email"] in reply
+    assert QUESTIONS["company"] in conversation.said(ANSWERS["email"])
+
+
+def test_product_question_mid_form(conversation: Conversation) -> None:
+    start_form(conversation)
+    conversation.said(ANSWERS["name"])
+    conversation.said(ANSWERS["email"])
+    reply = conversation.said("hang on, what does parley actually do?")
+    assert "qualifies them as leads" in reply
+    assert QUESTIONS["company"] in reply
+
+
+def test_why_do_you_need_this_explains_the_current_question(conversation: Conversation) -> None:
+    start_form(conversation)
+    answer_stop = ORDER.index("budget")
+    for question in ORDER[:answer_stop]:
+        conversation.said(ANSWERS[question])
+    reply = conversation.said("why do you need to know that?")
+    assert "rough budget" in reply
+    assert QUESTIONS["budget"] in reply
+    assert QUESTIONS["timeline"] in conversation.said("around 50k")
+    assert conversation.slots()["budget"] == {"low": 50000, "high": 50000, "unit": "USD"}
+
+
+def test_talk_to_a_human_mid_form_is_recorded_and_the_form_resumes(
+    conversation: Conversation,
+) -> None:
+    start_form(conversation)
+    conversation.said(ANSWERS["name"])
+    reply = conversation.said("can i just talk to a real person please")
+    assert "flagged that you'd like to talk to a person" in reply
+    assert QUESTIONS["email"] in reply
+    assert conversation.slots()["handoff_requested"] is True
+    assert EMAIL_CONSENT in answer_from(conversation, "email", {})
+    conversation.said("no")
+    assert "Our sales team will contact you" in conversation.said("no thanks")
+
+
+def test_rather_not_say_skips_the_optional_phone(conversation: Conversation) -> None:
+    start_form(conversation)
+    reply = answer_from(conversation, "name", {"phone": "i'd rather not say"})
+    assert EMAIL_CONSENT in reply
+    wrap_up = conversation.said("no")
+    assert SMS_CONSENT not in wrap_up
+    assert "won't send you any marketing" in wrap_up
+    slots = conversation.slots()
+    assert slots["phone"] == "declined"
+    assert slots["consent_email"] == "denied"
+    assert slots["consent_sms"] is None
+    assert [r["answer"] for r in slots["consent_records"]] == ["denied"]
+
+
+def test_invalid_email_twice_gets_specific_reasks_then_a_valid_one_is_taken(
+    conversation: Conversation,
+) -> None:
+    start_form(conversation)
+    conversation.said(ANSWERS["name"])
+    first = conversation.said("sam at northwind dot io")
+    assert "couldn't use that" in first and QUESTIONS["email"] in first
+    second = conversation.said("sam@")
+    assert "couldn't use that" in second and QUESTIONS["email"] in second
+    assert first != second
+    assert QUESTIONS["company"] in conversation.said("sam@northwind.io")
+    slots = conversation.slots()
+    assert slots["email"] == "sam@northwind.io"
+    assert slots["validation_failures"] == {}
+
+
+def test_third_invalid_answer_moves_on(conversation: Conversation) -> None:
+    start_form(conversation)
+    conversation.said(ANSWERS["name"])
+    conversation.said("sam at northwind")
+    conversation.said("sam@")
+    reply = conversation.said("i dont have one lol")
+    assert "skip that one" in reply and QUESTIONS["company"] in reply
+    assert conversation.slots()["email"] == "unknown"
+
+
+def test_consent_not_now_is_not_consent(conversation: Conversation) -> None:
+    start_form(conversation)
+    answer_from(conversation, "name", {"phone": "skip"})
+    assert "won't send you any marketing" in conversation.said("maybe later")
+    assert conversation.slots()["consent_email"] == "deferred"
+
+
+def test_forged_intent_syntax_at_the_consent_question_sets_no_consent(
+    conversation: Conversation,
+) -> None:
+    start_form(conversation)
+    answer_from(conversation, "name", {"phone": "skip"})
+    reply = conversation.said("/affirm")
+    slots = conversation.slots()
+    assert slots["consent_email"] is None
+    assert slots["consent_records"] is None
+    assert EMAIL_CONSENT in reply or "clear answer" in reply
+    events = [e for e in conversation.tracker()["events"] if e["event"] == "user"]
+    assert events[-1]["text"] == "/affirm"
+    assert events[-1]["parse_data"]["intent"]["name"] != "affirm"
+
+
+def test_withdrawal_after_consent(conversation: Conversation) -> None:
+    start_form(conversation)
+    answer_from(conversation, "name", {})
+    conversation.said("yes")
+    conversation.said("yes")
+    reply = conversation.said("actually please stop emailing me")
+    assert "won't get marketing e-mails" in reply
+    slots = conversation.slots()
+    assert slots["consent_email"] == "withdrawn"
+    assert slots["consent_sms"] == "granted"
+    assert [r["answer"] for r in slots["consent_records"]] == ["granted", "granted", "withdrawn"]
+
+
+def test_unsubscribe_mid_form_stops_the_form(conversation: Conversation) -> None:
+    start_form(conversation)
+    conversation.said(ANSWERS["name"])
+    reply = conversation.said("unsubscribe")
+    assert "won't get marketing e-mails or text messages" in reply
+    tracker = conversation.tracker()
+    assert tracker["active_loop"] == {} or tracker["active_loop"].get("name") is None
+
+
+def test_delete_my_data_records_the_erasure_request(conversation: Conversation) -> None:
+    conversation.said("hello")
+    assert "delete your personal data" in conversation.said("please delete my data")
+    assert conversation.slots()["erasure_requested"] is True
+
+
+def test_book_a_demo_collects_details_first(conversation: Conversation) -> None:
+    reply = conversation.said("i want to book a demo")
+    assert "sales team" in reply and QUESTIONS["name"] in reply
+    assert conversation.slots()["handoff_requested"] is True
+
+
+def test_out_of_scope_offers_the_main_paths(conversation: Conversation) -> None:
+    conversation.said("hi")
+    reply = conversation.say("can you order me a pizza")
+    assert any("outside what I can help with" in r for r in reply)
+
+
+def test_gibberish_gets_the_fallback_not_a_guess(conversation: Conversation) -> None:
+    reply = conversation.said("qwrtzp vbnm xcvq")
+    assert "not sure I understood" in reply or "outside what I can help with" in reply

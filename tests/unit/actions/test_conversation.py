@@ -1,0 +1,101 @@
+"""Why-we-ask, handoff, wrap-up and session start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import ActionCompleteLead, ActionExplainWhy, ActionRequestHandoff
+from actions.session import ActionSessionStart
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m["response"] for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize(
+    ("loop", "asking", "expected"),
+    [
+        ("lead_form", "budget", "utter_why_budget"),
+        ("lead_form", "email", "utter_why_email"),
+        ("consent_form", "consent_email", "utter_why_consent"),
+        (None, None, "utter_why_default"),
+    ],
+)
+async def test_explain_why_names_the_question(
+    tracker_for: Any, domain: dict, loop: str | None, asking: str | None, expected: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("why?", slots={"requested_slot": asking}, active_loop=loop)
+    await ActionExplainWhy().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("loop", "contact_known", "expected"),
+    [
+        ("lead_form", False, "utter_handoff_noted"),
+        (None, True, "utter_handoff_recorded"),
+        (None, False, "utter_handoff_need_details"),
+    ],
+)
+async def test_handoff_is_recorded_and_says_what_happens_next(
+    tracker_for: Any, domain: dict, loop: str | None, contact_known: bool, expected: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("book a demo", slots={"contact_known": contact_known}, active_loop=loop)
+    events = await ActionRequestHandoff().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == [expected]
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "handoff_requested",
+        "value": True,
+    } in events
+
+
+async def test_wrap_up_confirms_consent_and_next_steps(tracker_for: Any, domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for(
+        "yes",
+        slots={"consent_email": "granted", "consent_sms": "denied", "handoff_requested": True},
+    )
+    await ActionCompleteLead().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == [
+        "utter_lead_complete",
+        "utter_consent_granted",
+        "utter_next_steps_handoff",
+    ]
+    assert dispatcher.messages[1]["purposes"] == "e-mails"
+
+
+async def test_wrap_up_without_consent(tracker_for: Any, domain: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("no", slots={"consent_email": "deferred"})
+    await ActionCompleteLead().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == [
+        "utter_lead_complete",
+        "utter_consent_not_granted",
+        "utter_next_steps_review",
+    ]
+
+
+async def test_session_start_sets_notice_and_carries_slots(
+    tracker_for: Any, domain: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.settings import get_settings
+
+    monkeypatch.setenv("PARLEY_PRIVACY_NOTICE_VERSION", "2027-01")
+    monkeypatch.setenv("PARLEY_BRAND_NAME", "Acme")
+    get_settings.cache_clear()
+    tracker = tracker_for("hi", slots={"email": "a@b.io", "requested_slot": "name"})
+    events = await ActionSessionStart().run(CollectingDispatcher(), tracker, domain)
+    assert events[0]["event"] == "session_started"
+    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["email"] == "a@b.io"
+    assert "requested_slot" not in slots
+    assert slots["privacy_notice_version"] == "2027-01"
+    assert slots["brand_name"] == "Acme"

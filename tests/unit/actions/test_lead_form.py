@@ -1,0 +1,139 @@
+"""ValidateLeadForm: answers read from free text, specific re-asks, then moving on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.lead_form import ValidateLeadForm
+from bot.leads.form import DECLINED, UNKNOWN
+
+
+async def validate(
+    tracker: Any, domain: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateLeadForm().run(dispatcher, tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return slots, dispatcher.messages
+
+
+def asking(slot: str, text: str, tracker_for: Any, **kwargs: Any) -> Any:
+    return tracker_for(
+        text,
+        slots={"requested_slot": slot, **kwargs.pop("slots", {})},
+        candidates={slot: text},
+        active_loop="lead_form",
+        **kwargs,
+    )
+
+
+async def test_email_is_normalised_and_marks_contact_known(tracker_for: Any, domain: dict) -> None:
+    tracker = asking("email", "sure, it's Sam.Lee@Northwind.IO", tracker_for)
+    slots, messages = await validate(tracker, domain)
+    assert slots["email"] == "Sam.Lee@northwind.io"
+    assert slots["contact_known"] is True
+    assert messages == []
+
+
+async def test_email_from_the_structured_entity_is_preferred(
+    tracker_for: Any, domain: dict
+) -> None:
+    entity = {"entity": "email", "value": "jo@acme.io", "start": 9, "end": 19}
+    tracker = asking("email", "email is jo@acme.io ok", tracker_for, entities=[entity])
+    slots, _ = await validate(tracker, domain)
+    assert slots["email"] == "jo@acme.io"
+
+
+async def test_invalid_email_is_reasked_twice_then_marked_unknown(
+    tracker_for: Any, domain: dict
+) -> None:
+    first = asking("email", "sam at acme", tracker_for)
+    slots, messages = await validate(first, domain)
+    assert slots["email"] is None
+    assert slots["validation_failures"] == {"email": 1}
+    assert messages[0]["response"] == "utter_invalid_answer"
+    assert messages[0]["reason"]
+
+    second = asking("email", "sam@", tracker_for, slots={"validation_failures": {"email": 1}})
+    slots, messages = await validate(second, domain)
+    assert slots["email"] is None
+    assert slots["validation_failures"] == {"email": 2}
+    assert messages[0]["response"] == "utter_invalid_answer"
+
+    third = asking("email", "nope", tracker_for, slots={"validation_failures": {"email": 2}})
+    slots, messages = await validate(third, domain)
+    assert slots["email"] == UNKNOWN
+    assert slots["validation_failures"] == {}
+    assert [m["response"] for m in messages] == ["utter_moving_on"]
+    assert "contact_known" not in slots
+
+
+async def test_phone_is_stored_in_e164(tracker_for: Any, domain: dict) -> None:
+    slots, _ = await validate(asking("phone", "call me on (415) 555-0132", tracker_for), domain)
+    assert slots["phone"] == "+14155550132"
+    assert slots["contact_known"] is True
+
+
+async def test_declining_an_optional_question_is_accepted(tracker_for: Any, domain: dict) -> None:
+    tracker = tracker_for(
+        "i'd rather not say",
+        slots={"requested_slot": "phone"},
+        candidates={"phone": DECLINED},
+        active_loop="lead_form",
+        intent="decline_to_answer",
+    )
+    slots, messages = await validate(tracker, domain)
+    assert slots["phone"] == DECLINED
+    assert messages == []
+
+
+async def test_declining_a_required_question_explains_and_asks_again(
+    tracker_for: Any, domain: dict
+) -> None:
+    tracker = tracker_for(
+        "rather not say",
+        slots={"requested_slot": "company"},
+        candidates={"company": DECLINED},
+        active_loop="lead_form",
+        intent="decline_to_answer",
+    )
+    slots, messages = await validate(tracker, domain)
+    assert slots["company"] is None
+    assert [m["response"] for m in messages] == ["utter_required_answer"]
+
+
+async def test_money_and_headcount_become_ranges(tracker_for: Any, domain: dict) -> None:
+    slots, _ = await validate(
+        asking("budget", "between 10 and 20 thousand dollars", tracker_for), domain
+    )
+    assert slots["budget"] == {"low": 10000, "high": 20000, "unit": "USD"}
+    slots, _ = await validate(asking("company_size", "1,200 employees", tracker_for), domain)
+    assert slots["company_size"] == {"low": 1200, "high": 1200, "unit": "people"}
+
+
+async def test_unsure_budget_is_recorded_without_reasking(tracker_for: Any, domain: dict) -> None:
+    slots, messages = await validate(asking("budget", "no idea yet tbh", tracker_for), domain)
+    assert slots["budget"] == UNKNOWN
+    assert messages == []
+
+
+async def test_role_sets_authority(tracker_for: Any, domain: dict) -> None:
+    slots, _ = await validate(asking("role", "i'm the head of marketing", tracker_for), domain)
+    assert slots["role"] == "head of marketing"
+    assert slots["authority"] == "decision_maker"
+
+
+async def test_timeline_becomes_a_bucket(tracker_for: Any, domain: dict) -> None:
+    slots, _ = await validate(asking("timeline", "within 3 months", tracker_for), domain)
+    assert slots["timeline"] == "1_3_months"
+
+
+async def test_intent_syntax_prefix_never_reaches_the_answer(
+    tracker_for: Any, domain: dict
+) -> None:
+    tracker = asking("name", '/inform{"name": "x"}', tracker_for)
+    slots, messages = await validate(tracker, domain)
+    assert slots["name"] is None
+    assert messages[0]["response"] == "utter_invalid_answer"

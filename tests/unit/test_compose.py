@@ -1,0 +1,68 @@
+"""docker-compose.yml and the Dockerfile name only things that exist.
+
+No Docker engine runs on development or CI machines, so the files are checked by parsing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.cli import SERVICE_NAMES
+from bot.settings import PROJECT_ROOT
+
+COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+DOCKERFILE = (PROJECT_ROOT / "Dockerfile").read_text()
+PARLEY_SERVICES = {"rasa", "actions", "api"}
+
+
+def service(name: str) -> dict[str, Any]:
+    return COMPOSE["services"][name]
+
+
+def test_stack_has_every_process_and_store() -> None:
+    assert set(COMPOSE["services"]) == PARLEY_SERVICES | {"postgres", "redis"}
+
+
+def test_parley_services_share_one_image_built_from_the_dockerfile() -> None:
+    for name in PARLEY_SERVICES:
+        assert service(name)["build"] == "."
+        assert service(name)["image"] == "parley:latest"
+    assert (PROJECT_ROOT / "Dockerfile").is_file()
+
+
+def test_commands_name_real_modules_and_services() -> None:
+    for name in PARLEY_SERVICES:
+        python, flag, module, verb, target = service(name)["command"]
+        assert (python, flag, verb) == ("python", "-m", "serve")
+        assert importlib.util.find_spec(module) is not None
+        assert target == name and target in SERVICE_NAMES
+
+
+def test_services_use_postgres_and_redis() -> None:
+    env = service("rasa")["environment"]
+    assert env["DATABASE_URL"].startswith("postgresql://")
+    assert "@postgres:" in env["DATABASE_URL"]
+    assert env["REDIS_URL"].startswith("redis://redis:")
+    assert env["PARLEY_ACTION_SERVER_URL"].startswith("http://actions:")
+    assert service("rasa")["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_dockerfile_copies_existing_paths() -> None:
+    for line in DOCKERFILE.splitlines():
+        if line.startswith("COPY "):
+            *sources, _destination = line.split()[1:]
+            for source in sources:
+                assert (PROJECT_ROOT / source).exists(), f"Dockerfile copies missing {source}"
+    for module in re.findall(r"python -m ([\w.]+)", DOCKERFILE):
+        assert importlib.util.find_spec(module) is not None, module
+
+
+def test_ports_match_the_documented_defaults() -> None:
+    assert service("rasa")["ports"] == ["5005:5005"]
+    assert service("api")["ports"] == ["8000:8000"]
+    assert Path(PROJECT_ROOT / "bot" / "endpoints.yml").is_file()

@@ -8,7 +8,6 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
-export PARLEY_ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
 
 .PHONY: run test train lint validate stories nlu-report lock clean

@@ -67,6 +67,15 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: str | None) -> str | None:
         return value or None
 
+    def as_environment(self) -> dict[str, str | None]:
+        """These settings as environment variables, for child processes (None: unset)."""
+        environment: dict[str, str | None] = {}
+        for name, field in self.__fields__.items():
+            value = getattr(self, name)
+            for variable in field.field_info.extra["env_names"]:
+                environment[variable.upper()] = None if value is None else str(value)
+        return environment
+
     @property
     def tracker_store_url(self) -> str:
         """The tracker store's database: DATABASE_URL, else an SQLite file under var/."""

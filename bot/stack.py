@@ -89,6 +89,10 @@ def services(settings: Settings, model: Path) -> list[Service]:
                 "uvicorn",
                 "bot.api.app:create_app",
                 "--factory",
+                # Rasa pins websockets 10, which uvicorn's websocket support can't use;
+                # the API serves plain HTTP only.
+                "--ws",
+                "none",
                 "--host",
                 host,
                 "--port",
@@ -101,7 +105,13 @@ def services(settings: Settings, model: Path) -> list[Service]:
 
 
 def child_environment(settings: Settings) -> dict[str, str]:
+    """Our environment with these settings in it, so every process reads the same ones."""
     env = dict(os.environ)
+    for name, value in settings.as_environment().items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     env["PARLEY_ACTION_SERVER_URL"] = settings.action_endpoint
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return env

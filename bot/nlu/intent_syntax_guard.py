@@ -4,9 +4,10 @@ Rasa ends every NLU graph with `RegexMessageHandler`, which reads any text start
 `/` as an intent plus entities (`/affirm`, `/inform{"email": "x"}`), overriding what the
 classifier predicted. Parley's buttons send plain words instead, so no channel ever needs
 that syntax: this component, placed last in the pipeline, prefixes such text with an
-invisible word joiner so the handler sees no `/` and the classifier's prediction stands.
-The tracker still stores what the user typed verbatim (`UserUttered.text` comes from the
-incoming message, not from the NLU result).
+invisible word joiner so the handler sees no `/`, and marks it `nlu_fallback`, since the
+classifier would otherwise read "/affirm" as a yes by its letters. The tracker still stores
+what the user typed verbatim (`UserUttered.text` comes from the incoming message, not from
+the NLU result).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.constants import INTENT_MESSAGE_PREFIX
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.opt_out_override import override_intent
 
 # U+2060 WORD JOINER: not whitespace, so `str.strip()` in Rasa's handler keeps it.
 NEUTRALISING_PREFIX = "\u2060"
@@ -50,8 +53,12 @@ class IntentSyntaxGuard(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if isinstance(text, str):
-                message.set(TEXT, neutralise_intent_syntax(text))
+            if not isinstance(text, str):
+                continue
+            neutralised = neutralise_intent_syntax(text)
+            if neutralised != text:
+                message.set(TEXT, neutralised)
+                override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

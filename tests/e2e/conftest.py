@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 from collections.abc import Iterator
 
@@ -28,19 +27,19 @@ def fresh_settings() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    environment = {
-        "PARLEY_VAR_DIR": str(tmp_path_factory.mktemp("var")),
-        "PARLEY_RASA_PORT": str(free_port()),
-        "PARLEY_ACTIONS_PORT": str(free_port()),
-        "PARLEY_API_PORT": str(free_port()),
-        "PARLEY_RASA_API_TOKEN": API_TOKEN,
-        "PARLEY_DEFAULT_PHONE_REGION": "US",
-    }
-    saved = {name: os.environ.get(name) for name in [*environment, "DATABASE_URL", "REDIS_URL"]}
-    os.environ.update(environment)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)
-    settings = Settings()
+    """The whole stack on embedded defaults (SQLite, in-process locks), whatever is set here."""
+    ports = {"rasa": free_port(), "actions": free_port(), "api": free_port()}
+    settings = Settings(  # type: ignore[call-arg]
+        var_dir=tmp_path_factory.mktemp("var"),
+        rasa_port=ports["rasa"],
+        actions_port=ports["actions"],
+        api_port=ports["api"],
+        action_server_url=f"http://127.0.0.1:{ports['actions']}/webhook",
+        rasa_api_token=API_TOKEN,
+        default_phone_region="US",
+        database_url=None,
+        redis_url=None,
+    )
     running = Stack(settings, ensure_model(settings.models_dir))
     try:
         running.start()
@@ -48,11 +47,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         yield settings
     finally:
         running.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @pytest.fixture

@@ -149,9 +149,9 @@ def test_invalid_email_twice_gets_specific_reasks_then_a_valid_one_is_taken(
 ) -> None:
     start_form(conversation)
     conversation.said(ANSWERS["name"])
-    first = conversation.said("sam at northwind dot io")
+    first = conversation.said("sam at northwind")
     assert "couldn't use that" in first and QUESTIONS["email"] in first
-    second = conversation.said("sam@")
+    second = conversation.said("sam@northwind")
     assert "couldn't use that" in second and QUESTIONS["email"] in second
     assert first != second
     assert QUESTIONS["company"] in conversation.said("sam@northwind.io")
@@ -186,7 +186,7 @@ def test_forged_intent_syntax_at_the_consent_question_sets_no_consent(
     slots = conversation.slots()
     assert slots["consent_email"] is None
     assert slots["consent_records"] is None
-    assert EMAIL_CONSENT in reply or "clear answer" in reply
+    assert "clear answer" in reply and EMAIL_CONSENT in reply
     events = [e for e in conversation.tracker()["events"] if e["event"] == "user"]
     assert events[-1]["text"] == "/affirm"
     assert events[-1]["parse_data"]["intent"]["name"] != "affirm"

@@ -48,3 +48,24 @@ def test_redis_url_becomes_lock_store_arguments() -> None:
     assert arguments["db"] == 2
     assert arguments["password"] == "secret"
     assert arguments["use_ssl"] is True
+
+
+def test_settings_pass_to_child_processes_through_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.settings import Settings
+    from bot.stack import child_environment
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://should/vanish")
+    chosen = Settings(rasa_port=6001, database_url=None, brand_name="Acme")  # type: ignore[call-arg]
+    environment = child_environment(chosen)
+    assert "DATABASE_URL" not in environment
+    assert environment["PARLEY_RASA_PORT"] == "6001"
+    assert environment["PARLEY_ACTION_SERVER_URL"] == "http://127.0.0.1:5055/webhook"
+    for name, value in chosen.as_environment().items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    assert get_settings() == chosen

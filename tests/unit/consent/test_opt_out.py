@@ -1,0 +1,54 @@
+"""Opt-outs are recognised for certain; answers that merely mention stopping are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.consent.opt_out import OPT_OUT_KEYWORDS, is_opt_out, is_opt_out_keyword
+
+
+@pytest.mark.parametrize("keyword", sorted(OPT_OUT_KEYWORDS))
+def test_every_keyword_alone_in_any_case_is_an_opt_out(keyword: str) -> None:
+    for typed in (keyword, keyword.upper(), f"  {keyword.title()}. "):
+        assert is_opt_out_keyword(typed)
+        assert is_opt_out(typed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "actually please stop emailing me",
+        "please stop texting me",
+        "stop sending me messages",
+        "quit spamming me",
+        "dont email me again",
+        "do not contact me",
+        "please unsubscribe me",
+        "i want to unsubscribe",
+        "i'd like to opt out",
+        "opt me out",
+        "take me off your list",
+        "remove me from the mailing list",
+        "no more emails pls",
+        "i withdraw my consent",
+    ],
+)
+def test_first_person_requests_are_opt_outs(text: str) -> None:
+    assert is_opt_out(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we need a bot that handles people who reply STOP",
+        "the chatbot should stop emailing leads who opt out",
+        "our bot should let people unsubscribe",
+        "an easy way for customers to opt out of sms",
+        "we want to stop losing leads",
+        "stop the form",
+        "stopwatch",
+        "the end of the quarter",
+    ],
+)
+def test_answers_that_mention_stopping_are_not(text: str) -> None:
+    assert not is_opt_out(text)

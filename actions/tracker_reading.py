@@ -7,7 +7,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.nlu.intent_syntax_guard import NEUTRALISING_PREFIX
+from bot.nlu.intent_syntax import NEUTRALISING_PREFIX
 
 
 def latest_user_event(tracker: Tracker) -> dict[str, Any] | None:

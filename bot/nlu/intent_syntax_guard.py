@@ -18,22 +18,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME, INTENT_MESSAGE_PREFIX
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.intent_syntax import neutralise_intent_syntax
 from bot.nlu.opt_out_override import override_intent
-
-# U+2060 WORD JOINER: not whitespace, so `str.strip()` in Rasa's handler keeps it.
-NEUTRALISING_PREFIX = "\u2060"
-
-
-def neutralise_intent_syntax(text: str) -> str:
-    """The text with any leading intent-syntax prefix made inert."""
-    if text.strip().startswith(INTENT_MESSAGE_PREFIX):
-        return NEUTRALISING_PREFIX + text.strip()
-    return text
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)

@@ -7,7 +7,8 @@ from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLSt
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.intent_syntax_guard import IntentSyntaxGuard, neutralise_intent_syntax
+from bot.nlu.intent_syntax import neutralise_intent_syntax
+from bot.nlu.intent_syntax_guard import IntentSyntaxGuard
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,19 @@
+"""The action server stays light: actions never import Rasa, TensorFlow or spaCy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_actions_import_no_rasa_tensorflow_or_spacy() -> None:
+    probe = (
+        "import sys, importlib, pkgutil, actions\n"
+        "for m in pkgutil.iter_modules(actions.__path__):\n"
+        "    importlib.import_module('actions.' + m.name)\n"
+        "print(sorted(n for n in ('rasa', 'tensorflow', 'spacy') if n in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

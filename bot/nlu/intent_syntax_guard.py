@@ -12,45 +12,21 @@ the NLU result).
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.intent_syntax import neutralise_intent_syntax
-from bot.nlu.opt_out_override import override_intent
+from bot.nlu.text_rules import TextRule, override_intent
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class IntentSyntaxGuard(GraphComponent):
+class IntentSyntaxGuard(TextRule):
     """Last NLU component: neutralises `/intent` syntax in user text."""
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IntentSyntaxGuard:
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str):
-                continue
-            neutralised = neutralise_intent_syntax(text)
-            if neutralised != text:
-                message.set(TEXT, neutralised)
-                override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+    def apply(self, message: Message, text: str) -> None:
+        neutralised = neutralise_intent_syntax(text)
+        if neutralised != text:
+            message.set(TEXT, neutralised)
+            override_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)

@@ -7,50 +7,17 @@ confidence, so "actually, please stop emailing me" can never be read as a form a
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.consent.opt_out import is_opt_out
+from bot.nlu.text_rules import TextRule, override_intent
 
 OPT_OUT_INTENT = "withdraw_consent"
 
 
-def certain(intent: str) -> dict[str, Any]:
-    return {"name": intent, "confidence": 1.0}
-
-
-def override_intent(message: Message, intent: str) -> None:
-    """Sets `intent` as the prediction, keeping the classifier's ranking below it."""
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent]
-    message.set(INTENT, certain(intent), add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [certain(intent), *ranking], add_to_output=True)
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class OptOutOverride(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> OptOutOverride:
-        return cls()
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if isinstance(text, str) and is_opt_out(text):
-                override_intent(message, OPT_OUT_INTENT)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+class OptOutOverride(TextRule):
+    def apply(self, message: Message, text: str) -> None:
+        if is_opt_out(text):
+            override_intent(message, OPT_OUT_INTENT)

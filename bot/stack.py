@@ -175,6 +175,8 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def run_stack(settings: Settings, model: Path) -> int:
     """Runs until Ctrl-C; returns the exit status for the command line."""
+    # Set both explicitly: a process started in the background inherits SIGINT ignored.
+    signal.signal(signal.SIGINT, _raise_interrupt)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     stack = Stack(settings, model)
     try:

@@ -1,0 +1,64 @@
+"""`parley run` (what `make run` starts): everything answers, then Ctrl-C stops everything."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from tests.e2e.conftest import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def children_of(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [int(line) for line in found.stdout.split()]
+
+
+def test_run_serves_all_three_and_ctrl_c_stops_them(tmp_path: Path) -> None:
+    ports = {name: free_port() for name in ("RASA", "ACTIONS", "API")}
+    environment = {**os.environ, **{f"PARLEY_{n}_PORT": str(p) for n, p in ports.items()}}
+    environment["PARLEY_VAR_DIR"] = str(tmp_path)
+    environment.pop("DATABASE_URL", None)
+    environment.pop("REDIS_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if line.startswith("Press Ctrl-C") or process.poll() is not None:
+                break
+        printed = "".join(lines)
+        assert "Parley is up" in printed, printed
+        for port in ports.values():
+            assert f":{port}/" in printed
+        with urllib.request.urlopen(f"http://127.0.0.1:{ports['API']}/api/health") as reply:
+            assert reply.status == 200
+        children = children_of(process.pid)
+        assert len(children) == 3
+
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        # The supervisor waited for each child, so none is left, not even as a zombie.
+        assert not [child for child in children if os.path.exists(f"/proc/{child}")]
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -15,8 +15,11 @@ from actions.tracker_reading import (
     latest_user_text,
     wording_shown_before_reply,
 )
+from bot import bootstrap
 from bot.consent import CONSENT_SLOTS, ConsentAnswer, ConsentRecord, Purpose, consent_record
 from bot.consent.purposes import describe, purposes_named_in
+from bot.crm import session_scope
+from bot.lead_capture import capture_opt_out
 from bot.leads.form import is_usable_contact
 from bot.settings import get_settings
 
@@ -37,6 +40,14 @@ def _record(tracker: Tracker, purpose: Purpose, answer: ConsentAnswer) -> Consen
 
 def _with_records(tracker: Tracker, *records: ConsentRecord) -> SlotSet:
     return SlotSet("consent_records", [*(tracker.get_slot("consent_records") or []), *records])
+
+
+def _record_opt_out(tracker: Tracker, records: list[ConsentRecord]) -> None:
+    """Appends the withdrawal proof and suppresses the identifiers, in one transaction."""
+    with session_scope(bootstrap.crm_engine()) as session:
+        capture_opt_out(
+            session, slots=tracker.slots, records=records, pepper=bootstrap.suppression_pepper()
+        )
 
 
 def _stop_forms(tracker: Tracker) -> list[EventType]:
@@ -91,6 +102,7 @@ class ActionWithdrawConsent(Action):
     ) -> list[EventType]:
         purposes = purposes_named_in(latest_user_text(tracker))
         records = [_record(tracker, p, ConsentAnswer.WITHDRAWN) for p in Purpose if p in purposes]
+        _record_opt_out(tracker, records)
         dispatcher.utter_message(response="utter_consent_withdrawn", purposes=describe(purposes))
         return [
             *(SlotSet(CONSENT_SLOTS[p], ConsentAnswer.WITHDRAWN.value) for p in purposes),
@@ -109,6 +121,7 @@ class ActionRequestErasure(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         records = [_record(tracker, p, ConsentAnswer.WITHDRAWN) for p in Purpose]
+        _record_opt_out(tracker, records)
         dispatcher.utter_message(response="utter_erasure_requested")
         return [
             *(SlotSet(slot, ConsentAnswer.WITHDRAWN.value) for slot in CONSENT_SLOTS.values()),

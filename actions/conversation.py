@@ -8,9 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_reading import active_form
+from actions.tracker_reading import active_form, engagement_signals
+from bot import bootstrap
 from bot.consent import CONSENT_SLOTS, ConsentAnswer
 from bot.consent.purposes import describe
+from bot.crm import session_scope
+from bot.lead_capture import capture_lead
 
 # Named in full so the data check can see which responses the actions use.
 WHY_WE_ASK = {
@@ -64,7 +67,9 @@ class ActionRequestHandoff(Action):
 
 
 class ActionCompleteLead(Action):
-    """Closes the qualification: confirms the consent given and what happens next."""
+    """Closes the qualification: writes the lead to the CRM, then confirms the consent
+    given and what happens next. A failed write raises before anything is said, so the
+    conversation (all in the tracker) can be captured again."""
 
     def name(self) -> str:
         return "action_complete_lead"
@@ -72,6 +77,17 @@ class ActionCompleteLead(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        with session_scope(bootstrap.crm_engine()) as session:
+            capture_lead(
+                session,
+                slots=tracker.slots,
+                conversation_id=tracker.sender_id,
+                channel=tracker.get_latest_input_channel() or "unknown",
+                signals=engagement_signals(tracker),
+                rules=bootstrap.scoring_rules(),
+                segments=bootstrap.segments(),
+                pepper=bootstrap.suppression_pepper(),
+            )
         dispatcher.utter_message(response="utter_lead_complete")
         answers = {p: tracker.get_slot(slot) for p, slot in CONSENT_SLOTS.items()}
         granted = {p for p, a in answers.items() if a == ConsentAnswer.GRANTED.value}

@@ -53,3 +53,22 @@ def structured_entities(tracker: Tracker) -> dict[str, str]:
 
 def active_form(tracker: Tracker) -> str | None:
     return (tracker.active_loop or {}).get("name")
+
+
+def intents_seen(tracker: Tracker) -> set[str]:
+    """Every intent the user expressed in this conversation."""
+    return {
+        str(e["parse_data"]["intent"]["name"])
+        for e in tracker.events
+        if e.get("event") == "user"
+        and ((e.get("parse_data") or {}).get("intent") or {}).get("name")
+    }
+
+
+def engagement_signals(tracker: Tracker) -> dict[str, bool]:
+    intents = intents_seen(tracker)
+    return {
+        "asked_pricing": "ask_pricing" in intents,
+        "asked_product": "ask_product" in intents,
+        "handoff_requested": bool(tracker.get_slot("handoff_requested")),
+    }

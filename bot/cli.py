@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from bot.crm import upgrade_to_head
 from bot.model_archive import current_model_path, ensure_model
 from bot.settings import get_settings
 from bot.stack import child_environment, run_stack, services
@@ -21,11 +22,15 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="run one process in the foreground (containers)")
     serve.add_argument("service", choices=SERVICE_NAMES)
     commands.add_parser("model", help="print the path of the current model archive")
+    commands.add_parser("migrate", help="bring the CRM database schema up to date")
     args = parser.parse_args(argv)
 
     settings = get_settings()
     if args.command == "model":
         print(current_model_path(settings.models_dir))
+        return 0
+    if args.command == "migrate":
+        upgrade_to_head(settings.crm_database_url)
         return 0
     model = ensure_model(settings.models_dir)
     if args.command == "run":

@@ -1,4 +1,5 @@
-"""`rasa data validate --fail-on-warnings`, aware of responses that forms and actions use.
+"""`rasa data validate --fail-on-warnings`, aware of responses that forms and actions use,
+plus the lead scoring rules and segments.
 
 Rasa 3.6's validator wants every response used in a story or rule, so with
 `--fail-on-warnings` it rejects the questions a form asks (`utter_ask_<slot>`) and the
@@ -18,7 +19,9 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.validator import Validator
 
+from bot.bootstrap import SCORING_RULES, SEGMENTS
 from bot.model_archive import CONFIG, DATA, DOMAIN
+from bot.scoring import validate_rule_files
 from bot.settings import PROJECT_ROOT
 
 ACTIONS_PACKAGE = PROJECT_ROOT / "actions"
@@ -74,6 +77,14 @@ class ParleyValidator(Validator):
         return all_good
 
 
+def marketing_rules_are_valid() -> bool:
+    """Lead scoring rules and segments: every problem printed as file:line."""
+    errors = validate_rule_files([SCORING_RULES, SEGMENTS])
+    for error in errors:
+        print(error, file=sys.stderr)
+    return not errors
+
+
 def check() -> bool:
     importer = TrainingDataImporter.load_from_config(
         config_path=str(CONFIG), domain_path=str(DOMAIN), training_data_paths=[str(DATA)]
@@ -87,6 +98,7 @@ def check() -> bool:
         validator.verify_slot_mappings(),
         validator.verify_nlu(ignore_warnings=False),
         validator.verify_story_structure(ignore_warnings=False),
+        marketing_rules_are_valid(),
     ]
     return all(checks)
 

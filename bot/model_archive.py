@@ -19,11 +19,14 @@ CONFIG = PROJECT_ROOT / "bot" / "config.yml"
 DOMAIN = PROJECT_ROOT / "bot" / "domain"
 DATA = PROJECT_ROOT / "data"
 CUSTOM_COMPONENTS = PROJECT_ROOT / "bot" / "nlu"
+# Lead scoring rules and segments live under data/ too, but are read at run time.
+SCORING_DATA = DATA / "scoring"
 
 
 def model_inputs() -> list[Path]:
     """Every file whose content changes the trained model, in a stable order."""
-    files = [CONFIG, *DOMAIN.rglob("*.yml"), *DATA.rglob("*.yml"), *CUSTOM_COMPONENTS.rglob("*.py")]
+    training_data = [p for p in DATA.rglob("*.yml") if SCORING_DATA not in p.parents]
+    files = [CONFIG, *DOMAIN.rglob("*.yml"), *training_data, *CUSTOM_COMPONENTS.rglob("*.py")]
     return sorted(files)
 
 

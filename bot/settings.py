@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         env="REDIS_URL",
         description="Redis URL for the lock store; in-process locks if unset.",
     )
+    secret_key: str | None = Field(
+        None,
+        env="PARLEY_SECRET_KEY",
+        description="Key for hashing suppressed identifiers; generated under var/ if unset.",
+    )
     var_dir: Path = Field(PROJECT_ROOT / "var", env="PARLEY_VAR_DIR")
     models_dir: Path = Field(PROJECT_ROOT / "models", env="PARLEY_MODELS_DIR")
     host: str = Field("127.0.0.1", env="PARLEY_HOST")
@@ -80,6 +85,11 @@ class Settings(BaseSettings):
     def tracker_store_url(self) -> str:
         """The tracker store's database: DATABASE_URL, else an SQLite file under var/."""
         return self.database_url or f"sqlite:///{self.var_dir / 'tracker.db'}"
+
+    @property
+    def crm_database_url(self) -> str:
+        """The CRM's database: DATABASE_URL (shared with the tracker store), else SQLite."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'crm.db'}"
 
     @property
     def action_endpoint(self) -> str:

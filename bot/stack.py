@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from bot.crm import upgrade_to_head
 from bot.settings import PROJECT_ROOT, Settings
 
 READY_TIMEOUT_S = 240
@@ -133,6 +134,7 @@ class Stack:
 
     def start(self) -> None:
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
+        upgrade_to_head(self.settings.crm_database_url)
         env = child_environment(self.settings)
         for service in self.services:
             self.processes[service.name] = subprocess.Popen(

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot import bootstrap
 from bot.settings import get_settings
 
 
@@ -18,5 +19,7 @@ def fresh_settings(
     # bot/endpoints.yml names it; `parley run` always sets it.
     monkeypatch.setenv("PARLEY_ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
     get_settings.cache_clear()
+    bootstrap.reset()
     yield
     get_settings.cache_clear()
+    bootstrap.reset()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot.leads.answers import clean_company, clean_free_text, clean_person_name, clean_role
 from bot.leads.contact import normalise_email, normalise_phone
@@ -138,6 +138,6 @@ def after_invalid_answer(failures_so_far: int) -> Reask | MoveOn:
     return Reask(count) if count <= MAX_REASKS else MoveOn(UNKNOWN)
 
 
-def is_usable_contact(value: Any) -> bool:
+def is_usable_contact(value: Any) -> TypeGuard[str]:
     """Whether a stored e-mail or phone value is a real address/number."""
     return isinstance(value, str) and value not in (UNKNOWN, DECLINED)

@@ -7,7 +7,10 @@ and on the slots the tracker holds afterwards.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from bot.crm import ConsentEvent, Lead, Suppression, make_engine, session_scope
+from bot.settings import Settings
 from tests.e2e.rest_client import Conversation
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +59,9 @@ def start_form(conversation: Conversation) -> None:
     assert QUESTIONS["name"] in conversation.said("yeah sure")
 
 
-def test_happy_path_qualifies_and_records_consent_with_proof(conversation: Conversation) -> None:
+def test_happy_path_qualifies_and_records_consent_with_proof(
+    conversation: Conversation, stack: Settings
+) -> None:
     start_form(conversation)
     assert EMAIL_CONSENT in answer_from(conversation, "name", {})
     assert SMS_CONSENT in conversation.said("yes please")
@@ -82,6 +87,21 @@ def test_happy_path_qualifies_and_records_consent_with_proof(conversation: Conve
     assert email_proof["channel"] == "rest"
     assert email_proof["message_id"]
     assert sms_proof["purpose"] == "marketing_sms"
+
+    with session_scope(make_engine(stack.crm_database_url)) as crm:
+        lead = crm.scalars(select(Lead).where(Lead.conversation_id == conversation.sender)).one()
+        assert lead.answers["email"] == "Sam.Lee@northwind.io"
+        assert lead.authority == "decision_maker"
+        assert sum(part["points"] for part in lead.score_breakdown) == lead.score > 0
+        assert lead.grade and lead.segments
+        events = crm.scalars(
+            select(ConsentEvent).where(ConsentEvent.conversation_id == conversation.sender)
+        ).all()
+        assert sorted((e.purpose, e.granted) for e in events) == [
+            ("marketing_email", True),
+            ("marketing_sms", True),
+        ]
+        assert all(e.wording and e.notice_version == "2026-11" for e in events)
 
 
 def test_pricing_question_mid_form_is_answered_and_the_form_resumes(
@@ -192,7 +212,7 @@ def test_forged_intent_syntax_at_the_consent_question_sets_no_consent(
     assert events[-1]["parse_data"]["intent"]["name"] != "affirm"
 
 
-def test_withdrawal_after_consent(conversation: Conversation) -> None:
+def test_withdrawal_after_consent(conversation: Conversation, stack: Settings) -> None:
     start_form(conversation)
     answer_from(conversation, "name", {})
     conversation.said("yes")
@@ -203,6 +223,12 @@ def test_withdrawal_after_consent(conversation: Conversation) -> None:
     assert slots["consent_email"] == "withdrawn"
     assert slots["consent_sms"] == "granted"
     assert [r["answer"] for r in slots["consent_records"]] == ["granted", "granted", "withdrawn"]
+    with session_scope(make_engine(stack.crm_database_url)) as crm:
+        answers = crm.scalars(
+            select(ConsentEvent.answer).where(ConsentEvent.conversation_id == conversation.sender)
+        ).all()
+        assert sorted(answers) == ["granted", "granted", "withdrawn"]
+        assert "email" in crm.scalars(select(Suppression.kind)).all()
 
 
 def test_unsubscribe_mid_form_stops_the_form(conversation: Conversation) -> None:

@@ -25,11 +25,18 @@ def service(name: str) -> dict[str, Any]:
 
 
 def test_stack_has_every_process_and_store() -> None:
-    assert set(COMPOSE["services"]) == PARLEY_SERVICES | {"postgres", "redis"}
+    assert set(COMPOSE["services"]) == PARLEY_SERVICES | {"migrate", "postgres", "redis"}
+
+
+def test_schema_is_migrated_once_before_the_services_that_use_it() -> None:
+    assert service("migrate")["command"] == ["python", "-m", "bot.cli", "migrate"]
+    for name in ("actions", "api"):
+        condition = service(name)["depends_on"]["migrate"]["condition"]
+        assert condition == "service_completed_successfully"
 
 
 def test_parley_services_share_one_image_built_from_the_dockerfile() -> None:
-    for name in PARLEY_SERVICES:
+    for name in PARLEY_SERVICES | {"migrate"}:
         assert service(name)["build"] == "."
         assert service(name)["image"] == "parley:latest"
     assert (PROJECT_ROOT / "Dockerfile").is_file()

@@ -10,7 +10,9 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 
+from bot.crm import upgrade_to_head
 from bot.model_archive import DOMAIN
+from bot.settings import get_settings
 
 TrackerFactory = Callable[..., Tracker]
 
@@ -18,6 +20,12 @@ TrackerFactory = Callable[..., Tracker]
 @cache
 def _domain_dict() -> dict[str, Any]:
     return Domain.load(str(DOMAIN)).as_dict()
+
+
+@pytest.fixture(autouse=True)
+def crm_database() -> None:
+    """Actions write to the CRM: each test gets its own migrated SQLite database."""
+    upgrade_to_head(get_settings().crm_database_url)
 
 
 @pytest.fixture

@@ -1,0 +1,44 @@
+"""Composition root: the adapters a process needs, built once, on first use.
+
+Nothing here connects or reads files at import time. Tests reset the caches with
+`reset()` after changing settings.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy.engine import Engine
+
+from bot.crm import make_engine
+from bot.scoring import ScoringRules, Segment, load_scoring_rules, load_segments
+from bot.secret_key import secret_key
+from bot.settings import PROJECT_ROOT, get_settings
+
+SCORING_RULES = PROJECT_ROOT / "data" / "scoring" / "rules.yml"
+SEGMENTS = PROJECT_ROOT / "data" / "scoring" / "segments.yml"
+
+
+@cache
+def crm_engine() -> Engine:
+    return make_engine(get_settings().crm_database_url)
+
+
+@cache
+def scoring_rules() -> ScoringRules:
+    return load_scoring_rules(SCORING_RULES)
+
+
+@cache
+def segments() -> list[Segment]:
+    return load_segments(SEGMENTS)
+
+
+@cache
+def suppression_pepper() -> bytes:
+    return secret_key(get_settings())
+
+
+def reset() -> None:
+    for built in (crm_engine, scoring_rules, segments, suppression_pepper):
+        built.cache_clear()

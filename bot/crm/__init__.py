@@ -1,0 +1,65 @@
+"""The CRM store: contacts, leads, consent proof, suppressions, outbox, audit and inbox.
+
+An adapter over SQLAlchemy (1.4, used in the 2.0 style) that runs the same code on
+SQLite and PostgreSQL; the schema is managed by the Alembic migrations beside it.
+
+    engine = make_engine(settings.crm_database_url)
+    upgrade_to_head(settings.crm_database_url)
+    with session_scope(engine) as session:
+        contact = upsert_contact(session, email="jane@acme.io")
+"""
+
+from __future__ import annotations
+
+from bot.crm.database import make_engine, make_session, session_scope
+from bot.crm.identity import identifier_hash, normalise_identifier
+from bot.crm.migrate import upgrade_to_head
+from bot.crm.repository import (
+    append_consent_events,
+    current_consent,
+    enqueue_delivery,
+    is_suppressed,
+    mark_inbound,
+    record_audit,
+    record_inbound,
+    save_lead,
+    suppress,
+    unsuppress,
+    upsert_contact,
+)
+from bot.crm.tables import (
+    AuditEntry,
+    ConsentEvent,
+    Contact,
+    InboundMessage,
+    Lead,
+    OutboxRow,
+    Suppression,
+)
+
+__all__ = [
+    "AuditEntry",
+    "ConsentEvent",
+    "Contact",
+    "InboundMessage",
+    "Lead",
+    "OutboxRow",
+    "Suppression",
+    "append_consent_events",
+    "current_consent",
+    "enqueue_delivery",
+    "identifier_hash",
+    "is_suppressed",
+    "make_engine",
+    "make_session",
+    "mark_inbound",
+    "normalise_identifier",
+    "record_audit",
+    "record_inbound",
+    "save_lead",
+    "session_scope",
+    "suppress",
+    "unsuppress",
+    "upgrade_to_head",
+    "upsert_contact",
+]

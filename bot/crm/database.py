@@ -1,0 +1,144 @@
+"""Engines, sessions and stored-value conventions for the CRM, on SQLite or PostgreSQL.
+
+Nothing here connects at import time: `make_engine` builds a lazy engine and the first
+session opens the first connection.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import DateTime, TypeDecorator, create_engine, event
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+# How long an SQLite writer waits for another one before giving up, in seconds.
+SQLITE_BUSY_TIMEOUT = 30
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_utc(text: str) -> datetime:
+    """An ISO 8601 timestamp as an aware datetime; one without a zone is taken as UTC."""
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def as_json(value: Any) -> Any:
+    """`value` in JSON's own types, as a JSON column gives it back (tuples become lists).
+
+    Compared with a loaded row, it tells a real change from a cosmetic one; a value JSON
+    cannot hold fails here, where its caller is, rather than at commit.
+    """
+    return json.loads(json.dumps(value))
+
+
+class UtcDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every backend.
+
+    SQLite has no time zones and hands back naive values; this type refuses naive input
+    (its zone would be a guess) and always returns aware UTC datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give timestamps with a time zone (UTC)")
+        value = value.astimezone(timezone.utc)
+        # SQLite stores text: a naive UTC value keeps them comparable and sortable.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _prepare_sqlite(engine: Engine, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _: Any) -> None:
+        # pysqlite's own transaction handling breaks SAVEPOINT (used for race-free
+        # dedupe); turning it off and emitting BEGIN ourselves is SQLAlchemy's recipe.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if not in_memory:
+            # Readers no longer block the writer: the API and action server share a file.
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """A SQLAlchemy 2.0-style engine for `url` (SQLite file or PostgreSQL)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        in_memory = parsed.database in (None, "", ":memory:")
+        engine = create_engine(
+            parsed,
+            future=True,
+            # Sessions may be used from the thread pool of an async web server.
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT},
+        )
+        _prepare_sqlite(engine, in_memory)
+        return engine
+    return create_engine(
+        parsed,
+        future=True,
+        # Connections dropped by a database restart or a proxy are replaced, not raised.
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        pool_size=5,
+        max_overflow=10,
+    )
+
+
+def make_session(engine: Engine) -> Session:
+    """A 2.0-style session whose loaded rows stay readable after commit.
+
+    `expire_on_commit=False` because callers return rows (a lead, a contact) out of
+    `session_scope` and read them afterwards without a live session.
+    """
+    return Session(engine, future=True, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commits when the block ends, rolls back if it raises."""
+    with make_session(engine) as session, session.begin():
+        yield session
+
+
+def insert_once(session: Session, row: object, find: Any) -> bool:
+    """Insert `row` unless the query `find` selects something; False when it did.
+
+    The look-then-insert runs in a SAVEPOINT, so when a concurrent transaction inserts
+    the same unique key in between, the database's refusal only undoes this row and is
+    reported as "already there" rather than failing the caller's whole transaction.
+    """
+    if session.execute(find).first() is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        if session.execute(find).first() is None:
+            raise  # a different constraint failed: not a duplicate
+        return False
+    return True

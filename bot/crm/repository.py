@@ -1,0 +1,246 @@
+"""Keyword-only functions that read and write the CRM store, each within a caller's Session.
+
+None of them commits: the caller's unit of work (`session_scope`) decides. Inserts that
+must happen once (consent proof, outbox rows, inbound messages, suppressions) go through
+`insert_once`, which stays correct when two processes race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.consent.proof import ConsentRecord
+from bot.crm.database import as_json, insert_once, utcnow
+from bot.crm.identity import contact_identifiers, identifier_hash, known_value
+from bot.crm.tables import (
+    INBOUND_STATUSES,
+    LEAD_STATUSES,
+    AuditEntry,
+    ConsentEvent,
+    Contact,
+    InboundMessage,
+    Lead,
+    OutboxRow,
+    Suppression,
+)
+
+
+def _merge_contacts(session: Session, *, keep: Contact, merged: Contact) -> None:
+    # A lead that changes hands is a new version, so the sinks learn its new contact.
+    for lead in session.execute(select(Lead).where(Lead.contact_id == merged.id)).scalars():
+        lead.contact_id, lead.version, lead.updated_at = keep.id, lead.version + 1, utcnow()
+    session.execute(
+        update(ConsentEvent).where(ConsentEvent.contact_id == merged.id).values(contact_id=keep.id)
+    )
+    carried = {
+        field: getattr(merged, field)
+        for field in ("email", "phone", "telegram_user_id", "name", "company")
+        if getattr(keep, field) is None and getattr(merged, field) is not None
+    }
+    keep.created_at = min(keep.created_at, merged.created_at)
+    # Deleted before its identifiers move, or the unique keys would see them twice.
+    session.delete(merged)
+    session.flush()
+    for field, value in carried.items():
+        setattr(keep, field, value)
+    details = {"kept": keep.id, "merged": merged.id}
+    record_audit(session, actor="system", action="contact.merged", details=details)
+
+
+def upsert_contact(
+    session: Session,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    telegram_user_id: str | int | None = None,
+    name: str | None = None,
+    company: str | None = None,
+) -> Contact:
+    """The one contact behind any of these identifiers, created or completed.
+
+    Found by ANY identifier given. If they match different contacts (e-mail A, phone B),
+    one person reached us twice: later matches merge into the first, in the order e-mail,
+    phone, Telegram; their leads and consent events move over, identifiers the survivor
+    lacks are taken over, the merged contact is deleted and the merge audited.
+
+    Identifiers only fill gaps: a known e-mail, phone or Telegram id is never replaced
+    (by None or by a second address, which the lead's answers still hold). Name and
+    company take the newest known value. "unknown"/"declined" count as not given; with no
+    identifier a new anonymous contact is made. ValueError for a malformed identifier.
+    """
+    identifiers = contact_identifiers(email=email, phone=phone, telegram_user_id=telegram_user_id)
+    profile = {"name": known_value(name), "company": known_value(company)}
+    matches: list[Contact] = []
+    for field, value in identifiers.items():
+        if value is not None:
+            found = session.execute(
+                select(Contact).where(getattr(Contact, field) == value)
+            ).scalar_one_or_none()
+            if found is not None and found not in matches:
+                matches.append(found)
+    if not matches:
+        contact = Contact(**identifiers, **profile)
+        session.add(contact)
+        session.flush()
+        return contact
+    contact = matches[0]
+    for other in matches[1:]:
+        _merge_contacts(session, keep=contact, merged=other)
+    changes = {f: v for f, v in identifiers.items() if v and getattr(contact, f) is None}
+    changes |= {f: v for f, v in profile.items() if v and getattr(contact, f) != v}
+    for field, value in changes.items():
+        setattr(contact, field, value)
+    if changes or len(matches) > 1:
+        contact.updated_at = utcnow()
+    session.flush()
+    return contact
+
+
+def save_lead(
+    session: Session,
+    *,
+    contact: Contact,
+    conversation_id: str,
+    channel: str,
+    source: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    role: str | None,
+    authority: str | None,
+    score: int,
+    grade: str,
+    score_breakdown: Sequence[Any],
+    segments: Sequence[str],
+    status: str,
+) -> Lead:
+    """Insert or update the conversation's one lead; `version` goes up only on a change.
+
+    Raises sqlalchemy.orm.exc.StaleDataError if another transaction changed the lead
+    since it was loaded (see `Lead.__mapper_args__`).
+    """
+    if status not in LEAD_STATUSES:
+        raise ValueError(f"unknown lead status: {status!r}")
+    values: dict[str, Any] = {
+        "contact_id": contact.id,
+        "channel": channel,
+        "source": as_json(dict(source)),
+        "answers": as_json(dict(answers)),
+        "role": role,
+        "authority": authority,
+        "score": int(score),
+        "grade": grade,
+        "score_breakdown": as_json(list(score_breakdown)),
+        "segments": as_json(list(segments)),
+        "status": status,
+    }
+    found = select(Lead).where(Lead.conversation_id == conversation_id)
+    lead = session.execute(found).scalar_one_or_none()
+    if lead is None:
+        lead = Lead(conversation_id=conversation_id, version=1, **values)
+        session.add(lead)
+    else:
+        changes = {f: v for f, v in values.items() if getattr(lead, f) != v}
+        if changes:
+            for field, value in changes.items():
+                setattr(lead, field, value)
+            lead.version += 1
+            lead.updated_at = utcnow()
+    session.flush()
+    return lead
+
+
+def append_consent_events(
+    session: Session, *, contact: Contact, records: Sequence[ConsentRecord]
+) -> list[ConsentEvent]:
+    """Add each record's proof once (see `ConsentEvent.same_proof`); returns the events
+    added, none when an action runs again over the same records."""
+    added: list[ConsentEvent] = []
+    for record in records:
+        event = ConsentEvent.from_record(record, contact_id=contact.id)
+        if insert_once(session, event, select(ConsentEvent.id).where(*event.same_proof())):
+            added.append(event)
+    return added
+
+
+def current_consent(session: Session, *, contact_id: str) -> dict[str, ConsentEvent]:
+    """The latest event per purpose (by recorded time, then arrival) for a contact."""
+    events = session.execute(
+        select(ConsentEvent)
+        .where(ConsentEvent.contact_id == contact_id)
+        .order_by(ConsentEvent.recorded_at, ConsentEvent.id)
+    ).scalars()
+    return {event.purpose: event for event in events}
+
+
+def suppress(session: Session, *, kind: str, value: str | int, reason: str, pepper: bytes) -> None:
+    """Put an identifier on the suppression list (by keyed hash); a no-op if already on."""
+    key = identifier_hash(kind, value, pepper)
+    row = Suppression(identifier_hash=key, kind=kind, reason=reason)
+    insert_once(session, row, select(Suppression).where(Suppression.identifier_hash == key))
+
+
+def is_suppressed(session: Session, *, kind: str, value: str | int, pepper: bytes) -> bool:
+    return session.get(Suppression, identifier_hash(kind, value, pepper)) is not None
+
+
+def unsuppress(session: Session, *, kind: str, value: str | int, pepper: bytes) -> bool:
+    """Take an identifier off the list (START/UNSTOP); False if it was not on it."""
+    key = identifier_hash(kind, value, pepper)
+    result = session.execute(delete(Suppression).where(Suppression.identifier_hash == key))
+    return bool(result.rowcount)
+
+
+def enqueue_delivery(
+    session: Session, *, lead: Lead, sink: str, payload: Mapping[str, Any]
+) -> OutboxRow | None:
+    """Queue this lead version for `sink`; None if that version is already queued there."""
+    key = f"{sink}:{lead.id}:{lead.version}"
+    target = {"lead_id": lead.id, "lead_version": lead.version, "sink": sink}
+    row = OutboxRow(**target, idempotency_key=key, payload=as_json(dict(payload)))
+    found = select(OutboxRow.id).where(OutboxRow.idempotency_key == key)
+    return row if insert_once(session, row, found) else None
+
+
+def record_audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    subject_hash: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor=actor, action=action, subject_hash=subject_hash, details=as_json(dict(details or {}))
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def record_inbound(
+    session: Session,
+    *,
+    channel: str,
+    external_id: str,
+    conversation_id: str,
+    payload: Mapping[str, Any],
+) -> bool:
+    """Note a channel message in the inbox; False if it was seen before (a redelivery)."""
+    key = {"channel": channel, "external_id": external_id}
+    row = InboundMessage(**key, conversation_id=conversation_id, payload=as_json(dict(payload)))
+    return insert_once(session, row, select(InboundMessage.channel).filter_by(**key))
+
+
+def mark_inbound(session: Session, *, channel: str, external_id: str, status: str) -> None:
+    """Set an inbound message's status; raises LookupError for a message never recorded."""
+    if status not in INBOUND_STATUSES:
+        raise ValueError(f"unknown inbound status: {status!r}")
+    row = session.get(InboundMessage, (channel, external_id))
+    if row is None:
+        raise LookupError(f"no inbound message {external_id!r} on channel {channel!r}")
+    row.status = status
+    row.processed_at = None if status == "received" else utcnow()
+    session.flush()

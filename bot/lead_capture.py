@@ -1,0 +1,106 @@
+"""From a finished conversation to the CRM: one transaction per outcome.
+
+`capture_lead` scores and segments the lead, merges the contact, appends the consent
+proof and queues nothing yet (delivery sinks come with the outbox worker). `capture_opt_out`
+appends the withdrawal proof and puts the identifiers on the suppression list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.consent import ConsentAnswer, ConsentRecord, Purpose
+from bot.crm import Contact, Lead, append_consent_events, save_lead, suppress, upsert_contact
+from bot.leads.form import QUESTIONS, is_usable_contact
+from bot.scoring import LeadFacts, LeadScore, ScoringRules, Segment, score_lead, segments_for
+
+# Which identifier a withdrawal of each purpose puts on the suppression list.
+SUPPRESSED_BY_PURPOSE = {Purpose.MARKETING_EMAIL: "email", Purpose.MARKETING_SMS: "phone"}
+QUALIFIED_GRADES = frozenset({"A", "B"})
+
+
+def lead_status(facts: LeadFacts, score: LeadScore) -> str:
+    """Handed off when they asked for sales; students are out; A/B qualify; others nurture."""
+    if facts.signals.handoff_requested:
+        return "handed_off"
+    if facts.authority == "student":
+        return "disqualified"
+    return "qualified" if score.grade in QUALIFIED_GRADES else "nurture"
+
+
+def _contact(session: Session, slots: Mapping[str, Any]) -> Contact | None:
+    email, phone = slots.get("email"), slots.get("phone")
+    if not (is_usable_contact(email) or is_usable_contact(phone)):
+        return None
+    return upsert_contact(
+        session,
+        email=email if is_usable_contact(email) else None,
+        phone=phone if is_usable_contact(phone) else None,
+        name=slots.get("name"),
+        company=slots.get("company"),
+    )
+
+
+def _suppress_withdrawn(
+    session: Session, slots: Mapping[str, Any], records: Sequence[ConsentRecord], pepper: bytes
+) -> None:
+    for record in records:
+        if record["answer"] != ConsentAnswer.WITHDRAWN.value:
+            continue
+        kind = SUPPRESSED_BY_PURPOSE[Purpose(record["purpose"])]
+        value = slots.get(kind)
+        if is_usable_contact(value):
+            suppress(session, kind=kind, value=value, reason=record["purpose"], pepper=pepper)
+
+
+def capture_lead(
+    session: Session,
+    *,
+    slots: Mapping[str, Any],
+    conversation_id: str,
+    channel: str,
+    signals: Mapping[str, bool],
+    rules: ScoringRules,
+    segments: list[Segment],
+    pepper: bytes,
+) -> Lead | None:
+    """Writes the lead with its score, breakdown, segments and consent proof."""
+    contact = _contact(session, slots)
+    if contact is None:
+        return None
+    facts = LeadFacts.from_slots(slots, channel=channel, signals=signals)
+    score = score_lead(facts, rules)
+    lead = save_lead(
+        session,
+        contact=contact,
+        conversation_id=conversation_id,
+        channel=channel,
+        source={},
+        answers={question: slots.get(question) for question in QUESTIONS},
+        role=slots.get("role"),
+        authority=slots.get("authority"),
+        score=score.total,
+        grade=score.grade,
+        score_breakdown=[part.as_dict() for part in score.breakdown],
+        segments=segments_for(facts, score, segments),
+        status=lead_status(facts, score),
+    )
+    records = slots.get("consent_records") or []
+    append_consent_events(session, contact=contact, records=records)
+    _suppress_withdrawn(session, slots, records, pepper)
+    return lead
+
+
+def capture_opt_out(
+    session: Session, *, slots: Mapping[str, Any], records: Sequence[ConsentRecord], pepper: bytes
+) -> bool:
+    """Records a withdrawal; False when the visitor gave nothing that identifies them."""
+    contact = _contact(session, slots)
+    if contact is None:
+        return False
+    append_consent_events(session, contact=contact, records=records)
+    _suppress_withdrawn(session, slots, records, pepper)
+    return True

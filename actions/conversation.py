@@ -87,6 +87,7 @@ class ActionCompleteLead(Action):
                 rules=bootstrap.scoring_rules(),
                 segments=bootstrap.segments(),
                 pepper=bootstrap.suppression_pepper(),
+                sinks=bootstrap.sink_names(),
             )
         dispatcher.utter_message(response="utter_lead_complete")
         answers = {p: tracker.get_slot(slot) for p, slot in CONSENT_SLOTS.items()}

@@ -25,6 +25,12 @@ def crm_engine() -> Engine:
 
 
 @cache
+def tracker_engine() -> Engine:
+    """The tracker store's database, for the API's transcripts, exports and erasures."""
+    return make_engine(get_settings().tracker_store_url)
+
+
+@cache
 def scoring_rules() -> ScoringRules:
     return load_scoring_rules(SCORING_RULES)
 
@@ -39,6 +45,19 @@ def suppression_pepper() -> bytes:
     return secret_key(get_settings())
 
 
+@cache
+def sink_names() -> tuple[str, ...]:
+    """The delivery sinks each captured lead is queued for (PARLEY_SINKS)."""
+    return get_settings().sink_names
+
+
 def reset() -> None:
-    for built in (crm_engine, scoring_rules, segments, suppression_pepper):
+    for built in (
+        crm_engine,
+        tracker_engine,
+        scoring_rules,
+        segments,
+        suppression_pepper,
+        sink_names,
+    ):
         built.cache_clear()

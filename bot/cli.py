@@ -6,12 +6,13 @@ import argparse
 import os
 import sys
 
+from bot.api.token_commands import add_token_parser, run_token_command
 from bot.crm import upgrade_to_head
 from bot.model_archive import current_model_path, ensure_model
 from bot.settings import get_settings
 from bot.stack import child_environment, run_stack, services
 
-SERVICE_NAMES = ("rasa", "actions", "api")
+SERVICE_NAMES = ("rasa", "actions", "api", "worker")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("service", choices=SERVICE_NAMES)
     commands.add_parser("model", help="print the path of the current model archive")
     commands.add_parser("migrate", help="bring the CRM database schema up to date")
+    add_token_parser(commands)
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -32,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         upgrade_to_head(settings.crm_database_url)
         return 0
+    if args.command == "token":
+        return run_token_command(args, settings)
     model = ensure_model(settings.models_dir)
     if args.command == "run":
         return run_stack(settings, model)

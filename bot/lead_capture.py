@@ -1,8 +1,9 @@
 """From a finished conversation to the CRM: one transaction per outcome.
 
 `capture_lead` scores and segments the lead, merges the contact, appends the consent
-proof and queues nothing yet (delivery sinks come with the outbox worker). `capture_opt_out`
-appends the withdrawal proof and puts the identifiers on the suppression list.
+proof and queues the lead version for each delivery sink (the outbox, drained by
+`python -m bot.delivery`), all or nothing. `capture_opt_out` appends the withdrawal proof
+and puts the identifiers on the suppression list.
 """
 
 from __future__ import annotations
@@ -13,7 +14,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.consent import ConsentAnswer, ConsentRecord, Purpose
-from bot.crm import Contact, Lead, append_consent_events, save_lead, suppress, upsert_contact
+from bot.crm import (
+    Contact,
+    Lead,
+    append_consent_events,
+    current_consent,
+    enqueue_delivery,
+    save_lead,
+    suppress,
+    upsert_contact,
+)
+from bot.delivery.payload import lead_payload
 from bot.leads.form import QUESTIONS, is_usable_contact
 from bot.scoring import LeadFacts, LeadScore, ScoringRules, Segment, score_lead, segments_for
 
@@ -66,8 +77,10 @@ def capture_lead(
     rules: ScoringRules,
     segments: list[Segment],
     pepper: bytes,
+    sinks: Sequence[str],
 ) -> Lead | None:
-    """Writes the lead with its score, breakdown, segments and consent proof."""
+    """Writes the lead with its score, breakdown, segments and consent proof, and queues
+    this lead version once for each of `sinks` (an unchanged lead queues nothing new)."""
     contact = _contact(session, slots)
     if contact is None:
         return None
@@ -91,6 +104,12 @@ def capture_lead(
     records = slots.get("consent_records") or []
     append_consent_events(session, contact=contact, records=records)
     _suppress_withdrawn(session, slots, records, pepper)
+    if sinks:
+        # Built after the consent events, so the payload carries this answer too.
+        consent = current_consent(session, contact_id=contact.id)
+        payload = lead_payload(lead, contact=contact, consent=consent)
+        for sink in sinks:
+            enqueue_delivery(session, lead=lead, sink=sink, payload=payload)
     return lead
 
 

@@ -7,12 +7,23 @@ lists these variables.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import AnyHttpUrl, BaseSettings, Field, validator
+from pydantic import AnyHttpUrl, BaseSettings, Field, root_validator, validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Each delivery sink PARLEY_SINKS may name, with the settings it cannot work without.
+SINK_REQUIREMENTS: dict[str, tuple[str, ...]] = {
+    "none": (),
+    "webhook": ("webhook_url", "webhook_secret"),
+    "hubspot": ("hubspot_token",),
+}
+WEBHOOK_SECRET_PREFIX = "whsec_"
 
 
 class Settings(BaseSettings):
@@ -59,6 +70,55 @@ class Settings(BaseSettings):
     default_phone_region: str = Field("US", env="PARLEY_DEFAULT_PHONE_REGION")
     default_currency: str = Field("USD", env="PARLEY_DEFAULT_CURRENCY")
     log_level: str = Field("INFO", env="PARLEY_LOG_LEVEL")
+    sinks: str = Field(
+        "none",
+        env="PARLEY_SINKS",
+        description="Comma-separated CRMs each lead is delivered to: none, webhook, hubspot.",
+    )
+    webhook_url: AnyHttpUrl | None = Field(
+        None, env="PARLEY_WEBHOOK_URL", description="Where the webhook sink POSTs leads."
+    )
+    webhook_secret: str | None = Field(
+        None,
+        env="PARLEY_WEBHOOK_SECRET",
+        description="Standard Webhooks signing secret: whsec_ followed by base64.",
+    )
+    hubspot_token: str | None = Field(
+        None, env="PARLEY_HUBSPOT_TOKEN", description="HubSpot private app token (bearer)."
+    )
+    hubspot_base_url: AnyHttpUrl = Field(
+        "https://api.hubapi.com",
+        env="PARLEY_HUBSPOT_BASE_URL",
+        description="HubSpot API base URL (a fake one in tests).",
+    )
+    worker_port: int = Field(
+        5056, env="PARLEY_WORKER_PORT", description="The delivery worker's health endpoint."
+    )
+    delivery_max_attempts: int = Field(
+        12, env="PARLEY_DELIVERY_MAX_ATTEMPTS", description="Attempts before a row is failed."
+    )
+    delivery_backoff_base_s: float = Field(
+        1.0,
+        env="PARLEY_DELIVERY_BACKOFF_BASE_S",
+        description="Retry n waits about base * 2**n seconds (with jitter).",
+    )
+    delivery_backoff_cap_s: float = Field(
+        3600.0, env="PARLEY_DELIVERY_BACKOFF_CAP_S", description="Longest wait between retries."
+    )
+    delivery_timeout_s: float = Field(
+        10.0, env="PARLEY_DELIVERY_TIMEOUT_S", description="Time limit of one delivery attempt."
+    )
+    delivery_lease_s: float = Field(
+        120.0,
+        env="PARLEY_DELIVERY_LEASE_S",
+        description="A claimed row unfinished after this long (a crashed worker) is due again.",
+    )
+    delivery_poll_s: float = Field(
+        1.0, env="PARLEY_DELIVERY_POLL_S", description="Pause between polls when nothing is due."
+    )
+    delivery_batch_size: int = Field(
+        10, env="PARLEY_DELIVERY_BATCH_SIZE", description="Rows one worker claims at a time."
+    )
 
     class Config:
         env_file = None
@@ -72,6 +132,46 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: str | None) -> str | None:
         return value or None
 
+    @validator("webhook_url", "webhook_secret", "hubspot_token", pre=True)
+    def _blank_is_unset(cls, value: Any) -> Any:
+        # docker compose passes `${VAR:-}` through as an empty string.
+        return value or None
+
+    @validator("sinks")
+    def _known_sinks(cls, value: str) -> str:
+        names = [name.strip().lower() for name in value.split(",") if name.strip()]
+        unknown = sorted(set(names) - set(SINK_REQUIREMENTS))
+        if unknown:
+            known = ", ".join(sorted(SINK_REQUIREMENTS))
+            raise ValueError(f"PARLEY_SINKS names unknown sink(s) {unknown}; known: {known}")
+        return ",".join(dict.fromkeys(names)) or "none"
+
+    @validator("webhook_secret")
+    def _whsec(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        encoded = value.removeprefix(WEBHOOK_SECRET_PREFIX)
+        try:
+            # Padding added as Standard Webhooks libraries do: secrets are often unpadded.
+            decoded = base64.b64decode(encoded + "==", validate=True)
+        except (binascii.Error, ValueError):
+            decoded = b""
+        if not value.startswith(WEBHOOK_SECRET_PREFIX) or not decoded:
+            raise ValueError("PARLEY_WEBHOOK_SECRET must be 'whsec_' followed by base64")
+        return value
+
+    @root_validator(skip_on_failure=True)
+    def _sinks_have_their_settings(cls, values: dict[str, Any]) -> dict[str, Any]:
+        for sink in values["sinks"].split(","):
+            for field in SINK_REQUIREMENTS[sink]:
+                if not values.get(field):
+                    variable = cls.__fields__[field].field_info.extra["env"]
+                    raise ValueError(f"PARLEY_SINKS includes {sink!r}, which needs {variable}")
+        if values["delivery_lease_s"] <= values["delivery_timeout_s"]:
+            # Otherwise a slow attempt's row is claimed again while still in flight.
+            raise ValueError("PARLEY_DELIVERY_LEASE_S must exceed PARLEY_DELIVERY_TIMEOUT_S")
+        return values
+
     def as_environment(self) -> dict[str, str | None]:
         """These settings as environment variables, for child processes (None: unset)."""
         environment: dict[str, str | None] = {}
@@ -80,6 +180,11 @@ class Settings(BaseSettings):
             for variable in field.field_info.extra["env_names"]:
                 environment[variable.upper()] = None if value is None else str(value)
         return environment
+
+    @property
+    def sink_names(self) -> tuple[str, ...]:
+        """The sinks leads are queued for ("none" queues nothing)."""
+        return tuple(name for name in self.sinks.split(",") if name != "none")
 
     @property
     def tracker_store_url(self) -> str:

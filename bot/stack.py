@@ -1,4 +1,5 @@
-"""Runs Parley's three processes together: the Rasa server, the action server and the API.
+"""Runs Parley's processes together: the Rasa server, the action server, the API and the
+delivery worker.
 
 Starts each, waits until each answers on its health URL, prints where they listen, and on
 Ctrl-C (or SIGTERM, or one of them dying) stops all of them: SIGTERM first, SIGKILL only
@@ -61,6 +62,7 @@ def services(settings: Settings, model: Path) -> list[Service]:
     rasa = f"http://{host}:{settings.rasa_port}"
     actions = f"http://{host}:{settings.actions_port}"
     api = f"http://{host}:{settings.api_port}"
+    worker = f"http://{host}:{settings.worker_port}"
     return [
         Service(
             "actions",
@@ -101,6 +103,12 @@ def services(settings: Settings, model: Path) -> list[Service]:
             ],
             f"{api}/api/health",
             f"{api}/",
+        ),
+        Service(
+            "worker",
+            [python, "-m", "bot.delivery"],
+            f"{worker}/health",
+            f"{worker}/health",
         ),
     ]
 

@@ -1,15 +1,24 @@
-"""The API process: health, the demo page at `/` and the privacy notice it links to.
+"""The API process: health, the CRM API under /api (OpenAPI at /docs), the demo page at `/`
+and the privacy notice it links to.
 
-Built by `create_app()` (uvicorn's `--factory`), so importing the module connects to nothing.
+Built by `create_app()` (uvicorn's `--factory`), so importing the module connects to nothing;
+the first admin token is made at start-up (see `bot.api.admin_token`).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from html import escape
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
+from bot import bootstrap
+from bot.api.admin_token import ensure_admin_token
+from bot.api.body_limit import BodySizeLimit
+from bot.api.errors import install_error_handlers
+from bot.api.routes import api_router
 from bot.settings import Settings, get_settings
 
 PAGE = """<!doctype html>
@@ -64,9 +73,18 @@ Say "delete my data" to have your personal data erased.</p>""",
     )
 
 
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    ensure_admin_token(get_settings(), bootstrap.crm_engine())
+    yield
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(title=f"{settings.brand_name} API", version="0.1.0")
+    app = FastAPI(title=f"{settings.brand_name} API", version="0.1.0", lifespan=lifespan)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit)
+    app.include_router(api_router())
 
     @app.get("/api/health")
     def health() -> dict[str, str]:

@@ -41,6 +41,7 @@ LEAD_STATUSES = ("new", "qualified", "nurture", "disqualified", "handed_off")
 SUPPRESSION_KINDS = ("email", "phone", "telegram")
 OUTBOX_STATUSES = ("pending", "delivered", "failed")
 INBOUND_STATUSES = ("received", "processed", "failed")
+API_ROLES = ("viewer", "marketer", "admin")  # least to most trusted
 
 # Fixed constraint names: the same on SQLite and PostgreSQL, so migrations can name them.
 NAMING_CONVENTION = {
@@ -232,3 +233,18 @@ class InboundMessage(Base):
     status: Mapped[str] = Column(String(16), nullable=False, default="received")
     received_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
     processed_at: Mapped[datetime | None] = Column(UtcDateTime)
+
+
+class ApiToken(Base):
+    """A bearer token for the CRM API, kept only as its SHA-256 (see `bot.crm.tokens`)."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (_one_of("role", API_ROLES),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    role: Mapped[str] = Column(String(16), nullable=False)
+    token_hash: Mapped[str] = Column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
+    revoked_at: Mapped[datetime | None] = Column(UtcDateTime)
+    last_used_at: Mapped[datetime | None] = Column(UtcDateTime)

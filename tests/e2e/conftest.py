@@ -28,12 +28,13 @@ def fresh_settings() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """The whole stack on embedded defaults (SQLite, in-process locks), whatever is set here."""
-    ports = {"rasa": free_port(), "actions": free_port(), "api": free_port()}
+    ports = {name: free_port() for name in ("rasa", "actions", "api", "worker")}
     settings = Settings(  # type: ignore[call-arg]
         var_dir=tmp_path_factory.mktemp("var"),
         rasa_port=ports["rasa"],
         actions_port=ports["actions"],
         api_port=ports["api"],
+        worker_port=ports["worker"],
         action_server_url=f"http://127.0.0.1:{ports['actions']}/webhook",
         rasa_api_token=API_TOKEN,
         default_phone_region="US",

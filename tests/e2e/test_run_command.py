@@ -1,4 +1,4 @@
-"""`parley run` (what `make run` starts): everything answers, then Ctrl-C stops everything."""
+"""`parley run` (what `make run` starts): every process answers, then Ctrl-C stops them all."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def children_of(pid: int) -> list[int]:
     return [int(line) for line in found.stdout.split()]
 
 
-def test_run_serves_all_three_and_ctrl_c_stops_them(tmp_path: Path) -> None:
-    ports = {name: free_port() for name in ("RASA", "ACTIONS", "API")}
+def test_run_serves_every_process_and_ctrl_c_stops_them(tmp_path: Path) -> None:
+    ports = {name: free_port() for name in ("RASA", "ACTIONS", "API", "WORKER")}
     environment = {**os.environ, **{f"PARLEY_{n}_PORT": str(p) for n, p in ports.items()}}
     environment["PARLEY_VAR_DIR"] = str(tmp_path)
     environment.pop("DATABASE_URL", None)
@@ -53,7 +53,7 @@ def test_run_serves_all_three_and_ctrl_c_stops_them(tmp_path: Path) -> None:
         with urllib.request.urlopen(f"http://127.0.0.1:{ports['API']}/api/health") as reply:
             assert reply.status == 200
         children = children_of(process.pid)
-        assert len(children) == 3
+        assert len(children) == 4
 
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0

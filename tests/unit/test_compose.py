@@ -17,7 +17,7 @@ from bot.settings import PROJECT_ROOT
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 DOCKERFILE = (PROJECT_ROOT / "Dockerfile").read_text()
-PARLEY_SERVICES = {"rasa", "actions", "api"}
+PARLEY_SERVICES = {"rasa", "actions", "api", "worker"}
 
 
 def service(name: str) -> dict[str, Any]:
@@ -30,7 +30,7 @@ def test_stack_has_every_process_and_store() -> None:
 
 def test_schema_is_migrated_once_before_the_services_that_use_it() -> None:
     assert service("migrate")["command"] == ["python", "-m", "bot.cli", "migrate"]
-    for name in ("actions", "api"):
+    for name in ("actions", "api", "worker"):
         condition = service(name)["depends_on"]["migrate"]["condition"]
         assert condition == "service_completed_successfully"
 
@@ -67,6 +67,16 @@ def test_dockerfile_copies_existing_paths() -> None:
                 assert (PROJECT_ROOT / source).exists(), f"Dockerfile copies missing {source}"
     for module in re.findall(r"python -m ([\w.]+)", DOCKERFILE):
         assert importlib.util.find_spec(module) is not None, module
+
+
+def test_the_worker_and_the_actions_agree_on_the_sinks() -> None:
+    # The actions queue leads for PARLEY_SINKS and the worker drains them: one shared value.
+    for name in ("actions", "worker"):
+        env = service(name)["environment"]
+        assert env["PARLEY_SINKS"] == "${PARLEY_SINKS:-none}"
+        assert "PARLEY_WEBHOOK_SECRET" in env and env["PARLEY_WEBHOOK_SECRET"] is None
+    probe = " ".join(service("worker")["healthcheck"]["test"])
+    assert "http://127.0.0.1:5056/health" in probe
 
 
 def test_ports_match_the_documented_defaults() -> None:

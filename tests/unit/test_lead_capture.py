@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from bot import bootstrap
 from bot.consent import ConsentAnswer, Purpose, consent_record
-from bot.crm import ConsentEvent, Lead, Suppression, make_engine, session_scope, upgrade_to_head
+from bot.crm import (
+    ConsentEvent,
+    Lead,
+    OutboxRow,
+    Suppression,
+    make_engine,
+    session_scope,
+    upgrade_to_head,
+)
 from bot.lead_capture import capture_lead, capture_opt_out
 
 PEPPER = b"pepper"
@@ -55,7 +63,9 @@ QUALIFIED = {
 }
 
 
-def capture(session: Session, slots: dict[str, Any], **signals: bool) -> Lead | None:
+def capture(
+    session: Session, slots: dict[str, Any], sinks: tuple[str, ...] = (), **signals: bool
+) -> Lead | None:
     return capture_lead(
         session,
         slots=slots,
@@ -66,6 +76,7 @@ def capture(session: Session, slots: dict[str, Any], **signals: bool) -> Lead | 
         rules=bootstrap.scoring_rules(),
         segments=bootstrap.segments(),
         pepper=PEPPER,
+        sinks=sinks,
     )
 
 
@@ -103,9 +114,37 @@ def test_handoff_and_students(session: Session) -> None:
         rules=bootstrap.scoring_rules(),
         segments=bootstrap.segments(),
         pepper=PEPPER,
+        sinks=bootstrap.sink_names(),
     )
     assert lead is not None and lead.status == "disqualified"
     assert "students" in lead.segments
+
+
+def test_each_lead_version_is_queued_once_per_sink(session: Session) -> None:
+    lead = capture(session, QUALIFIED, sinks=("webhook", "hubspot"))
+    assert lead is not None
+    rows = session.scalars(select(OutboxRow).order_by(OutboxRow.sink)).all()
+    assert [(r.sink, r.lead_version, r.status) for r in rows] == [
+        ("hubspot", 1, "pending"),
+        ("webhook", 1, "pending"),
+    ]
+    payload = rows[0].payload
+    assert payload["lead_id"] == lead.id and payload["version"] == 1
+    assert payload["contact"]["email"] == "priya@globex.com"
+    assert payload["consent"]["marketing_email"]["granted"] is True
+    assert payload["consent"]["marketing_sms"]["answer"] is None
+
+    capture(session, QUALIFIED, sinks=("webhook", "hubspot"))  # unchanged: same version
+    assert len(session.scalars(select(OutboxRow)).all()) == 2
+    changed = capture(session, dict(QUALIFIED, company="Globex Corp"), sinks=("webhook",))
+    assert changed is not None and changed.version == 2
+    assert len(session.scalars(select(OutboxRow)).all()) == 3
+
+
+def test_no_sinks_queue_nothing(session: Session) -> None:
+    assert bootstrap.sink_names() == ()
+    capture(session, QUALIFIED, sinks=bootstrap.sink_names())
+    assert session.scalars(select(OutboxRow)).all() == []
 
 
 def test_no_contact_details_no_lead(session: Session) -> None:

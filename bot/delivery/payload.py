@@ -1,0 +1,97 @@
+"""The JSON document every sink receives for one lead version (the outbox row's payload).
+
+Built from the rows just written, in the same transaction, so a sink sees the lead, its
+contact and its consent exactly as they were when this version was saved. Pure: no
+session, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, TypedDict
+
+from bot.consent.purposes import Purpose
+from bot.crm.tables import ConsentEvent, Contact, Lead
+
+
+class ContactDetails(TypedDict):
+    id: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    company: str | None
+
+
+class ConsentState(TypedDict):
+    """The latest answer for one purpose; `answer` None when it was never asked."""
+
+    answer: str | None
+    granted: bool
+    recorded_at: str | None
+    notice_version: str | None
+
+
+class LeadPayload(TypedDict):
+    lead_id: str
+    version: int
+    conversation_id: str
+    channel: str
+    contact: ContactDetails
+    answers: dict[str, Any]
+    role: str | None
+    authority: str | None
+    score: int
+    grade: str
+    breakdown: list[Any]
+    segments: list[str]
+    status: str
+    consent: dict[str, ConsentState]
+    created_at: str
+    updated_at: str
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def consent_state(event: ConsentEvent | None) -> ConsentState:
+    if event is None:
+        return ConsentState(answer=None, granted=False, recorded_at=None, notice_version=None)
+    return ConsentState(
+        answer=event.answer,
+        granted=event.granted,
+        recorded_at=_iso(event.recorded_at),
+        notice_version=event.notice_version,
+    )
+
+
+def lead_payload(
+    lead: Lead, *, contact: Contact, consent: Mapping[str, ConsentEvent]
+) -> LeadPayload:
+    """The payload for this lead version; `consent` maps purpose to its latest event."""
+    return LeadPayload(
+        lead_id=lead.id,
+        version=lead.version,
+        conversation_id=lead.conversation_id,
+        channel=lead.channel,
+        contact=ContactDetails(
+            id=contact.id,
+            name=contact.name,
+            email=contact.email,
+            phone=contact.phone,
+            company=contact.company,
+        ),
+        answers=dict(lead.answers),
+        role=lead.role,
+        authority=lead.authority,
+        score=lead.score,
+        grade=lead.grade,
+        breakdown=list(lead.score_breakdown),
+        segments=list(lead.segments),
+        status=lead.status,
+        # Every purpose, asked or not, so a CRM never reads a missing key as consent.
+        consent={purpose.value: consent_state(consent.get(purpose.value)) for purpose in Purpose},
+        created_at=lead.created_at.isoformat(),
+        updated_at=lead.updated_at.isoformat(),
+    )

@@ -1,0 +1,99 @@
+"""Export and erasure checks shared by the SQLite and PostgreSQL API tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot import bootstrap
+from bot.crm import session_scope
+from bot.crm.identity import identifier_hash
+from bot.crm.tables import AuditEntry, Suppression
+from tests.api.conftest import Api
+from tests.api.seed import PRIYA, PRIYA_CONVERSATIONS, traces
+
+# Everything that identifies Priya, as stored in any table: address (any case), phone,
+# name, conversation ids, consent message ids and her inbound message id.
+PRIYA_TRACES = [
+    "priya.patel@globex.com",
+    PRIYA["phone"],
+    "4155550132",
+    PRIYA["name"],
+    "Priya",
+    *PRIYA_CONVERSATIONS,
+    "m-p1",
+    "m-p2",
+    "m-p3",
+    "SM-conv-priya-1",
+]
+
+
+def check_export(api: Api, lead_ids: dict[str, str]) -> dict[str, Any]:
+    response = api.get("/api/subjects/export", "marketer", email="priya.patel@globex.com")
+    assert response.status_code == 200, response.text
+    export = response.json()
+    [contact] = export["contacts"]
+    assert (contact["name"], contact["phone"]) == (PRIYA["name"], PRIYA["phone"])
+    assert sorted(lead["id"] for lead in export["leads"]) == sorted(
+        [lead_ids["priya"], lead_ids["priya_2"]]
+    )
+    assert all("score_breakdown" in lead for lead in export["leads"])
+    assert sorted(e["message_id"] for e in export["consent_events"]) == ["m-p1", "m-p2", "m-p3"]
+    assert len(export["outbox"]) == 2
+    assert [m["external_id"] for m in export["inbound_messages"]] == ["SM-conv-priya-1"]
+    assert [s["kind"] for s in export["suppressions"]] == ["email"]
+    conversations = {event["conversation_id"] for event in export["conversation_events"]}
+    assert conversations == set(PRIYA_CONVERSATIONS)
+    texts = [
+        event["data"].get("text")
+        for event in export["conversation_events"]
+        if event["type"] == "user"
+    ]
+    assert "write to priya.patel@globex.com" in texts
+    assert "sam" not in response.text.lower()
+    return export
+
+
+def check_erasure(api: Api) -> None:
+    """Erase Priya, then find no trace of her anywhere; Sam and Jo stay untouched."""
+    assert traces(api.engine, PRIYA_TRACES)  # the check can see her before
+    response = api.client.delete(
+        "/api/subjects", params={"phone": "+1 415 555 0132"}, headers=api.headers("admin")
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["suppressed"] == ["email", "phone"]
+    assert report["erased"] == {
+        "conversation_events": report["erased"]["conversation_events"],
+        "outbox": 2,
+        "inbound_messages": 1,
+        "consent_events": 3,
+        "leads": 2,
+        "contacts": 1,
+    }
+    assert report["erased"]["conversation_events"] > 0
+
+    assert traces(api.engine, PRIYA_TRACES) == []
+    assert traces(api.engine, ["sam@initech.io", "conv-sam", "Jo Student", "SM-conv-sam"])
+
+    pepper = bootstrap.suppression_pepper()
+    phone_hash = identifier_hash("phone", PRIYA["phone"], pepper)
+    email_hash = identifier_hash("email", PRIYA["email"], pepper)
+    with session_scope(api.engine) as session:
+        suppressed = set(session.execute(select(Suppression.identifier_hash)).scalars())
+        [erasure] = session.execute(
+            select(AuditEntry).where(AuditEntry.action == "subject.erased")
+        ).scalars()
+    assert {phone_hash, email_hash} <= suppressed
+    assert (erasure.actor, erasure.subject_hash) == ("admin-token", phone_hash)
+
+    again = api.client.delete(
+        "/api/subjects", params={"email": PRIYA["email"]}, headers=api.headers("admin")
+    )
+    assert again.status_code == 404
+    gone = api.get("/api/subjects/export", "marketer", email=PRIYA["email"])
+    assert gone.status_code == 404
+    assert api.get("/api/leads", "marketer").json()["total"] == 2
+    check = api.get("/api/suppression/check", "marketer", email=PRIYA["email"]).json()
+    assert check["suppressed"] is True

@@ -11,6 +11,7 @@ from bot.model_archive import ensure_model
 from bot.settings import Settings
 from bot.stack import Stack
 from tests.e2e.rest_client import API_TOKEN, Conversation
+from tests.e2e.webhook_receiver import SECRET, WebhookReceiver
 
 
 def free_port() -> int:
@@ -26,7 +27,13 @@ def fresh_settings() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def webhook() -> Iterator[WebhookReceiver]:
+    with WebhookReceiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, webhook: WebhookReceiver) -> Iterator[Settings]:
     """The whole stack on embedded defaults (SQLite, in-process locks), whatever is set here."""
     ports = {name: free_port() for name in ("rasa", "actions", "api", "worker")}
     settings = Settings(  # type: ignore[call-arg]
@@ -40,6 +47,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         default_phone_region="US",
         database_url=None,
         redis_url=None,
+        sinks="webhook",
+        webhook_url=webhook.url,
+        webhook_secret=SECRET,
+        delivery_poll_s=0.2,
     )
     running = Stack(settings, ensure_model(settings.models_dir))
     try:

@@ -1,0 +1,87 @@
+"""From a conversation to the CRM and beyond, through real HTTP ports only.
+
+A visitor qualifies over Rasa's REST channel; the lead appears in the CRM API with its
+score, breakdown, segments and consent proof; the delivery worker pushes it to a webhook
+on loopback, signed; the person's data is exported, then erased everywhere.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.settings import Settings
+from tests.e2e.rest_client import Conversation
+from tests.e2e.test_conversations import answer_from, start_form
+from tests.e2e.webhook_receiver import WebhookReceiver
+
+pytestmark = pytest.mark.e2e
+
+
+def api(stack: Settings) -> httpx.Client:
+    """A client of the CRM API with the admin token the first start wrote to var/."""
+    token = (stack.var_dir / "admin_token").read_text().strip()
+    return httpx.Client(
+        base_url=f"http://{stack.host}:{stack.api_port}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+
+
+def wait_for(check: Any, seconds: float = 30) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting")
+
+
+def test_conversation_to_crm_api_webhook_export_and_erasure(
+    conversation: Conversation, stack: Settings, webhook: WebhookReceiver
+) -> None:
+    email = f"dana.{conversation.sender[-8:]}@acme-robotics.io"
+    start_form(conversation)
+    answer_from(
+        conversation,
+        "name",
+        {"name": "i'm Dana Whitfield", "email": f"it's {email}", "phone": "(415) 555-0187"},
+    )
+    conversation.said("yes please")
+    conversation.said("sure")
+
+    with api(stack) as client:
+        listed = client.get("/api/leads", params={"q": email}).json()
+        assert listed["total"] == 1
+        [summary] = listed["items"]
+        lead = client.get(f"/api/leads/{summary['id']}").json()
+        assert lead["score"] == sum(part["points"] for part in lead["score_breakdown"])
+        assert lead["grade"] and lead["segments"]
+        consent = {item["purpose"]: item for item in lead["consent"]}
+        assert consent["marketing_email"]["answer"] == "granted"
+        assert consent["marketing_sms"]["answer"] == "granted"
+
+        delivery = wait_for(
+            lambda: [d for d in webhook.deliveries if d["body"]["data"]["lead_id"] == lead["id"]]
+        )[0]
+        assert delivery["headers"]["webhook-id"].startswith("webhook:")
+        assert delivery["headers"]["webhook-signature"].startswith("v1,")
+        outbox = client.get("/api/outbox").json()["items"]
+        assert any(row["lead_id"] == lead["id"] and row["status"] == "delivered" for row in outbox)
+
+        exported = client.get("/api/subjects/export", params={"email": email}).json()
+        assert [contact["email"] for contact in exported["contacts"]] == [email]
+        assert {lead["id"]} == {row["id"] for row in exported["leads"]}
+        assert len(exported["consent_events"]) == 2
+        said = [e["data"].get("text") for e in exported["conversation_events"]]
+        assert "yes please" in said
+
+        assert client.delete("/api/subjects", params={"email": email}).status_code == 200
+        assert client.get("/api/leads", params={"q": email}).json()["total"] == 0
+        assert client.get("/api/subjects/export", params={"email": email}).status_code == 404
+        assert client.get("/api/suppression/check", params={"email": email}).json()["suppressed"]
+    tracker = conversation.tracker()
+    assert not [e for e in tracker["events"] if e["event"] == "user"]

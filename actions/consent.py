@@ -46,7 +46,11 @@ def _record_opt_out(tracker: Tracker, records: list[ConsentRecord]) -> None:
     """Appends the withdrawal proof and suppresses the identifiers, in one transaction."""
     with session_scope(bootstrap.crm_engine()) as session:
         capture_opt_out(
-            session, slots=tracker.slots, records=records, pepper=bootstrap.suppression_pepper()
+            session,
+            slots=tracker.slots,
+            records=records,
+            pepper=bootstrap.suppression_pepper(),
+            sinks=bootstrap.sink_names(),
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.consent import ConsentAnswer, ConsentRecord, Purpose
@@ -18,6 +19,7 @@ from bot.crm import (
     Contact,
     Lead,
     append_consent_events,
+    bump_version,
     current_consent,
     enqueue_delivery,
     save_lead,
@@ -86,6 +88,9 @@ def capture_lead(
         return None
     facts = LeadFacts.from_slots(slots, channel=channel, signals=signals)
     score = score_lead(facts, rules)
+    previous_version = session.scalar(
+        select(Lead.version).where(Lead.conversation_id == conversation_id)
+    )
     lead = save_lead(
         session,
         contact=contact,
@@ -101,25 +106,44 @@ def capture_lead(
         segments=segments_for(facts, score, segments),
         status=lead_status(facts, score),
     )
+    lead.facts = facts.as_dict()  # what the predictive score reads (bot.crm.outcomes)
     records = slots.get("consent_records") or []
-    append_consent_events(session, contact=contact, records=records)
+    added = append_consent_events(session, contact=contact, records=records)
     _suppress_withdrawn(session, slots, records, pepper)
-    if sinks:
-        # Built after the consent events, so the payload carries this answer too.
-        consent = current_consent(session, contact_id=contact.id)
-        payload = lead_payload(lead, contact=contact, consent=consent)
-        for sink in sinks:
-            enqueue_delivery(session, lead=lead, sink=sink, payload=payload)
+    # New consent proof is a change the sinks must hear of, even when no answer changed.
+    if added and previous_version == lead.version:
+        bump_version(session, lead=lead)
+    _queue(session, lead, contact, sinks)
     return lead
 
 
+def _queue(session: Session, lead: Lead, contact: Contact, sinks: Sequence[str]) -> None:
+    """Queues the lead's current version for each sink, with the latest consent state."""
+    if not sinks:
+        return
+    consent = current_consent(session, contact_id=contact.id)
+    payload = lead_payload(lead, contact=contact, consent=consent)
+    for sink in sinks:
+        enqueue_delivery(session, lead=lead, sink=sink, payload=payload)
+
+
 def capture_opt_out(
-    session: Session, *, slots: Mapping[str, Any], records: Sequence[ConsentRecord], pepper: bytes
+    session: Session,
+    *,
+    slots: Mapping[str, Any],
+    records: Sequence[ConsentRecord],
+    pepper: bytes,
+    sinks: Sequence[str],
 ) -> bool:
-    """Records a withdrawal; False when the visitor gave nothing that identifies them."""
+    """Records a withdrawal and re-sends the person's leads with it; False when the visitor
+    gave nothing that identifies them."""
     contact = _contact(session, slots)
     if contact is None:
         return False
-    append_consent_events(session, contact=contact, records=records)
+    added = append_consent_events(session, contact=contact, records=records)
     _suppress_withdrawn(session, slots, records, pepper)
+    if added:
+        for lead in session.scalars(select(Lead).where(Lead.contact_id == contact.id)):
+            bump_version(session, lead=lead)
+            _queue(session, lead, contact, sinks)
     return True

@@ -92,6 +92,15 @@ class ConsentState(ApiModel):
     proof: list[ConsentEventOut] = Field(..., description="Every answer, newest first.")
 
 
+class LeadPrediction(ApiModel):
+    probability: float = Field(..., description="Chance of a win, learned from past outcomes.")
+
+
+class NoPrediction(ApiModel):
+    status: Literal["too_little_data", "no_facts"]
+    reason: str
+
+
 class LeadDetail(LeadSummary):
     version: int
     role: str | None
@@ -102,6 +111,7 @@ class LeadDetail(LeadSummary):
     contact: ContactOut
     consent: list[ConsentState]
     transcript_url: str
+    predictive: LeadPrediction | NoPrediction | None = Field(None, description="Beside `score`.")
 
 
 class TranscriptLine(ApiModel):

@@ -14,8 +14,10 @@ from __future__ import annotations
 from bot.crm.database import make_engine, make_session, session_scope
 from bot.crm.identity import identifier_hash, normalise_identifier
 from bot.crm.migrate import upgrade_to_head
+from bot.crm.outcomes import LeadOutcome, labelled_facts, record_outcome
 from bot.crm.repository import (
     append_consent_events,
+    bump_version,
     current_consent,
     enqueue_delivery,
     is_suppressed,
@@ -43,19 +45,23 @@ __all__ = [
     "Contact",
     "InboundMessage",
     "Lead",
+    "LeadOutcome",
     "OutboxRow",
     "Suppression",
     "append_consent_events",
+    "bump_version",
     "current_consent",
     "enqueue_delivery",
     "identifier_hash",
     "is_suppressed",
+    "labelled_facts",
     "make_engine",
     "make_session",
     "mark_inbound",
     "normalise_identifier",
     "record_audit",
     "record_inbound",
+    "record_outcome",
     "save_lead",
     "session_scope",
     "suppress",

@@ -193,6 +193,13 @@ def unsuppress(session: Session, *, kind: str, value: str | int, pepper: bytes) 
     return bool(result.rowcount)
 
 
+def bump_version(session: Session, *, lead: Lead) -> None:
+    """Marks a change the lead's columns don't show (new consent), so sinks hear of it."""
+    lead.version += 1
+    lead.updated_at = utcnow()
+    session.flush()
+
+
 def enqueue_delivery(
     session: Session, *, lead: Lead, sink: str, payload: Mapping[str, Any]
 ) -> OutboxRow | None:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.crm.database import utcnow
 from bot.crm.identity import identifier_hash, normalise_identifier
+from bot.crm.outcomes import LeadOutcome
 from bot.crm.repository import record_audit, suppress
 from bot.crm.tables import ConsentEvent, Contact, InboundMessage, Lead, OutboxRow, Suppression
 from bot.stores.conversation_events import StoredEvent, like_pattern
@@ -144,6 +145,7 @@ def export_subject(
             ),
         ),
         "outbox": _rows(session, OutboxRow, OutboxRow.__table__.c.lead_id.in_(lead_ids)),
+        "outcomes": _rows(session, LeadOutcome, LeadOutcome.__table__.c.lead_id.in_(lead_ids)),
         "inbound_messages": _rows(
             session,
             InboundMessage,

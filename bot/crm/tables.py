@@ -103,6 +103,7 @@ class Lead(Base):
     channel: Mapped[str] = Column(String(32), nullable=False)
     source: Mapped[dict[str, Any]] = Column(JSON, nullable=False)
     answers: Mapped[dict[str, Any]] = Column(JSON, nullable=False)
+    facts: Mapped[dict[str, Any] | None] = Column(JSON)  # LeadFacts.as_dict()
     role: Mapped[str | None] = Column(String(32))
     authority: Mapped[str | None] = Column(String(32))
     score: Mapped[int] = Column(Integer, nullable=False)

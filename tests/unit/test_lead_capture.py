@@ -154,8 +154,34 @@ def test_no_contact_details_no_lead(session: Session) -> None:
 def test_opt_out_suppresses_the_withdrawn_channel_only(session: Session) -> None:
     slots = {"email": "priya@globex.com", "phone": "+14155550132"}
     withdrawal = [proof(Purpose.MARKETING_SMS, ConsentAnswer.WITHDRAWN, "m-10")]
-    assert capture_opt_out(session, slots=slots, records=withdrawal, pepper=PEPPER)
+    assert capture_opt_out(session, slots=slots, records=withdrawal, pepper=PEPPER, sinks=[])
     [entry] = session.scalars(select(Suppression)).all()
     assert entry.kind == "phone"
     assert "4155550132" not in entry.identifier_hash
-    assert not capture_opt_out(session, slots={"email": None}, records=withdrawal, pepper=PEPPER)
+    assert not capture_opt_out(
+        session, slots={"email": None}, records=withdrawal, pepper=PEPPER, sinks=[]
+    )
+
+
+def test_a_later_opt_out_resends_the_lead_with_the_withdrawal(session: Session) -> None:
+    lead = capture(session, QUALIFIED, sinks=("webhook",))
+    assert lead is not None
+    withdrawal = [proof(Purpose.MARKETING_EMAIL, ConsentAnswer.WITHDRAWN, "m-11")]
+    slots = {"email": QUALIFIED["email"]}
+    assert capture_opt_out(
+        session, slots=slots, records=withdrawal, pepper=PEPPER, sinks=["webhook"]
+    )
+    rows = session.scalars(select(OutboxRow).order_by(OutboxRow.lead_version)).all()
+    assert [row.lead_version for row in rows] == [lead.version - 1, lead.version]
+    assert rows[-1].payload["consent"]["marketing_email"]["answer"] == "withdrawn"
+    # The same withdrawal delivered twice changes nothing more.
+    capture_opt_out(session, slots=slots, records=withdrawal, pepper=PEPPER, sinks=["webhook"])
+    assert len(session.scalars(select(OutboxRow)).all()) == 2
+
+
+def test_new_consent_on_an_unchanged_lead_is_a_new_version(session: Session) -> None:
+    first = capture(session, dict(QUALIFIED, consent_records=[]), sinks=("webhook",))
+    assert first is not None
+    version = first.version
+    again = capture(session, QUALIFIED, sinks=("webhook",))
+    assert again is not None and again.version == version + 1

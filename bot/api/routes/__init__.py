@@ -10,6 +10,7 @@ from bot.api.routes import (
     contacts,
     leads,
     outbox,
+    outcomes,
     segments,
     subjects,
     suppression,
@@ -19,6 +20,16 @@ from bot.api.routes import (
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
-    for module in (leads, contacts, consents, segments, suppression, outbox, subjects, tokens):
+    for module in (
+        leads,
+        contacts,
+        consents,
+        segments,
+        suppression,
+        outbox,
+        outcomes,
+        subjects,
+        tokens,
+    ):
         router.include_router(module.router)
     return router

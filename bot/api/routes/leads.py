@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.api.deps import TEXT_PATTERN, ConversationsDep, Marketer, PagingDep, SessionDep, audit
 from bot.api.errors import NOT_FOUND, ApiError
+from bot.api.routes.outcomes import lead_prediction
 from bot.api.schemas import LeadDetail, LeadPage, Transcript, TranscriptLine
 from bot.api.views import lead_detail, lead_summary
 from bot.consent.proof import ConsentAnswer
@@ -92,7 +93,9 @@ def _lead(session: Session, lead_id: str) -> tuple[Lead, Contact]:
 def get_lead(lead_id: Id, caller: Marketer, session: SessionDep) -> LeadDetail:
     lead, contact = _lead(session, lead_id)
     audit(session, caller, "lead.read", lead_id=lead.id)
-    return lead_detail(session, lead, contact)
+    return lead_detail(session, lead, contact).copy(
+        update={"predictive": lead_prediction(session, lead)}
+    )
 
 
 @router.get(

@@ -10,6 +10,7 @@ from typing import Any
 
 from alembic import context
 
+import bot.crm.outcomes  # noqa: F401  (models outside tables.py: their tables join Base.metadata)
 from bot.crm.database import make_engine
 from bot.crm.tables import Base
 

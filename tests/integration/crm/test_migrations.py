@@ -48,7 +48,7 @@ def drift(engine: Engine) -> list[Any]:
 def test_a_second_upgrade_is_a_no_op(empty_database_url: str, engine: Engine) -> None:
     head = ScriptDirectory.from_config(alembic_config(empty_database_url)).get_current_head()
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == head == "0002"
+    assert current_revision(engine) == head == "0003"
     assert table_names(engine) == CRM_TABLES | {"alembic_version"}
 
     with engine.begin() as connection:
@@ -83,4 +83,37 @@ def test_other_components_tables_are_left_alone(empty_database_url: str, engine:
     assert table_names(engine) == {"events", "alembic_version"}
     assert current_revision(engine) is None
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
+
+
+def test_0003_keeps_existing_leads_and_their_outbox_rows(
+    empty_database_url: str, engine: Engine
+) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0002")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO contacts (id, created_at, updated_at)"
+            " VALUES ('c1', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO leads (id, contact_id, conversation_id, channel, source, answers,"
+            " score, grade, score_breakdown, segments, status, version, created_at, updated_at)"
+            " VALUES ('l1', 'c1', 'conv', 'rest', '{}', '{}', 10, 'C', '[]', '[]', 'new', 1,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO outbox (lead_id, lead_version, sink, idempotency_key, payload, status,"
+            " attempts, next_attempt_at, created_at)"
+            " VALUES ('l1', 1, 'webhook', 'k', '{}', 'pending', 0, CURRENT_TIMESTAMP,"
+            " CURRENT_TIMESTAMP)"
+        )
+    counts = "SELECT (SELECT count(*) FROM leads), (SELECT count(*) FROM outbox)"
+    upgrade_to_head(empty_database_url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT facts FROM leads").scalar_one() is None
+        assert tuple(connection.exec_driver_sql(counts).one()) == (1, 1)
+    command.downgrade(config, "0002")
+    with engine.connect() as connection:
+        assert tuple(connection.exec_driver_sql(counts).one()) == (1, 1)
+    assert "lead_outcomes" not in table_names(engine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,7 +20,7 @@ from bot import bootstrap
 from bot.consent import CONSENT_SLOTS, ConsentAnswer, ConsentRecord, Purpose, consent_record
 from bot.consent.purposes import describe, purposes_named_in
 from bot.crm import session_scope
-from bot.lead_capture import capture_opt_out
+from bot.lead_capture import capture_erasure_request, capture_opt_out
 from bot.leads.form import is_usable_contact
 from bot.settings import get_settings
 
@@ -42,10 +43,14 @@ def _with_records(tracker: Tracker, *records: ConsentRecord) -> SlotSet:
     return SlotSet("consent_records", [*(tracker.get_slot("consent_records") or []), *records])
 
 
-def _record_opt_out(tracker: Tracker, records: list[ConsentRecord]) -> None:
+def _record_opt_out(
+    tracker: Tracker,
+    records: list[ConsentRecord],
+    capture: Callable[..., bool] = capture_opt_out,
+) -> None:
     """Appends the withdrawal proof and suppresses the identifiers, in one transaction."""
     with session_scope(bootstrap.crm_engine()) as session:
-        capture_opt_out(
+        capture(
             session,
             slots=tracker.slots,
             records=records,
@@ -125,7 +130,7 @@ class ActionRequestErasure(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         records = [_record(tracker, p, ConsentAnswer.WITHDRAWN) for p in Purpose]
-        _record_opt_out(tracker, records)
+        _record_opt_out(tracker, records, capture=capture_erasure_request)
         dispatcher.utter_message(response="utter_erasure_requested")
         return [
             *(SlotSet(slot, ConsentAnswer.WITHDRAWN.value) for slot in CONSENT_SLOTS.values()),

@@ -22,6 +22,7 @@ from bot.crm import (
     bump_version,
     current_consent,
     enqueue_delivery,
+    record_audit,
     save_lead,
     suppress,
     upsert_contact,
@@ -146,4 +147,28 @@ def capture_opt_out(
         for lead in session.scalars(select(Lead).where(Lead.contact_id == contact.id)):
             bump_version(session, lead=lead)
             _queue(session, lead, contact, sinks)
+    return True
+
+
+ERASURE_REQUESTED = "erasure.requested"
+
+
+def capture_erasure_request(
+    session: Session,
+    *,
+    slots: Mapping[str, Any],
+    records: Sequence[ConsentRecord],
+    pepper: bytes,
+    sinks: Sequence[str],
+) -> bool:
+    """A "delete my data" said in chat: stops all marketing at once and queues the request
+    for an admin (`GET /api/subjects/requests`), who erases with `DELETE /api/subjects`.
+    Nothing is erased on the spot: a chat message proves no one's identity."""
+    if not capture_opt_out(session, slots=slots, records=records, pepper=pepper, sinks=sinks):
+        return False
+    contact = _contact(session, slots)
+    assert contact is not None  # capture_opt_out found it a moment ago
+    record_audit(
+        session, actor="visitor", action=ERASURE_REQUESTED, details={"contact_id": contact.id}
+    )
     return True

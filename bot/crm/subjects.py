@@ -24,7 +24,15 @@ from bot.crm.database import utcnow
 from bot.crm.identity import identifier_hash, normalise_identifier
 from bot.crm.outcomes import LeadOutcome
 from bot.crm.repository import record_audit, suppress
-from bot.crm.tables import ConsentEvent, Contact, InboundMessage, Lead, OutboxRow, Suppression
+from bot.crm.tables import (
+    AuditEntry,
+    ConsentEvent,
+    Contact,
+    InboundMessage,
+    Lead,
+    OutboxRow,
+    Suppression,
+)
 from bot.stores.conversation_events import StoredEvent, like_pattern
 
 ERASURE_REASON = "erasure"
@@ -209,3 +217,31 @@ def erase_subject(
         details={"erased": erased, "kind": subject.kind},
     )
     return erased
+
+
+def pending_erasure_requests(session: Session) -> list[dict[str, Any]]:
+    """Erasure requests made in chat whose contact still exists, oldest first."""
+    requests = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "erasure.requested")
+        .order_by(AuditEntry.created_at)
+    ).all()
+    wanted = {str(entry.details.get("contact_id")) for entry in requests}
+    contacts = {
+        contact.id: contact
+        for contact in session.scalars(select(Contact).where(Contact.__table__.c.id.in_(wanted)))
+    }
+    pending = []
+    for entry in requests:
+        contact = contacts.pop(str(entry.details.get("contact_id")), None)
+        if contact is not None:
+            pending.append(
+                {
+                    "requested_at": entry.created_at,
+                    "contact_id": contact.id,
+                    "name": contact.name,
+                    "email": contact.email,
+                    "phone": contact.phone,
+                }
+            )
+    return pending

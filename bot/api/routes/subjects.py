@@ -6,7 +6,10 @@ Both are audited with the person's identifier hash, never the identifier.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from bot import bootstrap
@@ -21,10 +24,35 @@ from bot.api.deps import (
 )
 from bot.api.errors import NOT_FOUND, ApiError
 from bot.api.schemas import ErasureReport, SubjectExport
-from bot.crm.subjects import Subject, erase_subject, export_subject, find_subject
+from bot.crm.subjects import (
+    Subject,
+    erase_subject,
+    export_subject,
+    find_subject,
+    pending_erasure_requests,
+)
 from bot.stores.conversation_events import ConversationEvents
 
 router = APIRouter(prefix="/subjects", tags=["data-subject rights"])
+
+
+class ErasureRequest(BaseModel):
+    requested_at: datetime
+    contact_id: str
+    name: str | None
+    email: str | None
+    phone: str | None
+
+
+@router.get(
+    "/requests",
+    response_model=list[ErasureRequest],
+    summary="Erasure requests made in chat, waiting for an admin to erase",
+)
+def erasure_requests(caller: Admin, session: SessionDep) -> list[ErasureRequest]:
+    pending = [ErasureRequest.parse_obj(item) for item in pending_erasure_requests(session)]
+    audit(session, caller, "erasure_requests.listed", count=len(pending))
+    return pending
 
 
 def _subject(session: Session, person: Identifier, conversations: ConversationEvents) -> Subject:

@@ -82,7 +82,10 @@ def _prepare_sqlite(engine: Engine, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front, so concurrent processes (API, actions,
+        # worker) wait their turn under the busy timeout. A plain BEGIN that reads first and
+        # then writes fails at once with "database is locked" when another writer is active.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

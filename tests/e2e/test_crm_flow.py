@@ -69,8 +69,13 @@ def test_conversation_to_crm_api_webhook_export_and_erasure(
         )[0]
         assert delivery["headers"]["webhook-id"].startswith("webhook:")
         assert delivery["headers"]["webhook-signature"].startswith("v1,")
-        outbox = client.get("/api/outbox").json()["items"]
-        assert any(row["lead_id"] == lead["id"] and row["status"] == "delivered" for row in outbox)
+        # The receiver answers before the worker records the outcome: wait for that too.
+        wait_for(
+            lambda: any(
+                row["lead_id"] == lead["id"] and row["status"] == "delivered"
+                for row in client.get("/api/outbox").json()["items"]
+            )
+        )
 
         exported = client.get("/api/subjects/export", params={"email": email}).json()
         assert [contact["email"] for contact in exported["contacts"]] == [email]

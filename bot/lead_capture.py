@@ -3,7 +3,8 @@
 `capture_lead` scores and segments the lead, merges the contact, appends the consent
 proof and queues the lead version for each delivery sink (the outbox, drained by
 `python -m bot.delivery`), all or nothing. `capture_opt_out` appends the withdrawal proof
-and puts the identifiers on the suppression list.
+and puts the identifiers on the suppression list; `capture_erasure_request` does the same
+and queues the request for an admin.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.crm import (
     suppress,
     upsert_contact,
 )
+from bot.crm.subjects import ERASURE_REQUESTED
 from bot.delivery.payload import lead_payload
 from bot.leads.form import QUESTIONS, is_usable_contact
 from bot.scoring import LeadFacts, LeadScore, ScoringRules, Segment, score_lead, segments_for
@@ -128,6 +130,23 @@ def _queue(session: Session, lead: Lead, contact: Contact, sinks: Sequence[str])
         enqueue_delivery(session, lead=lead, sink=sink, payload=payload)
 
 
+def _withdraw(
+    session: Session,
+    contact: Contact,
+    *,
+    slots: Mapping[str, Any],
+    records: Sequence[ConsentRecord],
+    pepper: bytes,
+    sinks: Sequence[str],
+) -> None:
+    added = append_consent_events(session, contact=contact, records=records)
+    _suppress_withdrawn(session, slots, records, pepper)
+    if added:
+        for lead in session.scalars(select(Lead).where(Lead.contact_id == contact.id)):
+            bump_version(session, lead=lead)
+            _queue(session, lead, contact, sinks)
+
+
 def capture_opt_out(
     session: Session,
     *,
@@ -141,16 +160,8 @@ def capture_opt_out(
     contact = _contact(session, slots)
     if contact is None:
         return False
-    added = append_consent_events(session, contact=contact, records=records)
-    _suppress_withdrawn(session, slots, records, pepper)
-    if added:
-        for lead in session.scalars(select(Lead).where(Lead.contact_id == contact.id)):
-            bump_version(session, lead=lead)
-            _queue(session, lead, contact, sinks)
+    _withdraw(session, contact, slots=slots, records=records, pepper=pepper, sinks=sinks)
     return True
-
-
-ERASURE_REQUESTED = "erasure.requested"
 
 
 def capture_erasure_request(
@@ -164,10 +175,10 @@ def capture_erasure_request(
     """A "delete my data" said in chat: stops all marketing at once and queues the request
     for an admin (`GET /api/subjects/requests`), who erases with `DELETE /api/subjects`.
     Nothing is erased on the spot: a chat message proves no one's identity."""
-    if not capture_opt_out(session, slots=slots, records=records, pepper=pepper, sinks=sinks):
-        return False
     contact = _contact(session, slots)
-    assert contact is not None  # capture_opt_out found it a moment ago
+    if contact is None:
+        return False
+    _withdraw(session, contact, slots=slots, records=records, pepper=pepper, sinks=sinks)
     record_audit(
         session, actor="visitor", action=ERASURE_REQUESTED, details={"contact_id": contact.id}
     )

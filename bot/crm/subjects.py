@@ -219,11 +219,15 @@ def erase_subject(
     return erased
 
 
+# The audit action of a "delete my data" said in chat (see bot.lead_capture).
+ERASURE_REQUESTED = "erasure.requested"
+
+
 def pending_erasure_requests(session: Session) -> list[dict[str, Any]]:
     """Erasure requests made in chat whose contact still exists, oldest first."""
     requests = session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.action == "erasure.requested")
+        .where(AuditEntry.action == ERASURE_REQUESTED)
         .order_by(AuditEntry.created_at)
     ).all()
     wanted = {str(entry.details.get("contact_id")) for entry in requests}

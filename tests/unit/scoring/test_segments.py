@@ -222,3 +222,10 @@ def test_shipped_segments_for_a_small_team_to_nurture(shipped: list[Segment]) ->
 def test_a_large_b_lead_is_not_hot_enterprise(shipped: list[Segment]) -> None:
     score = LeadScore(total=65, grade="B", breakdown=[])
     assert "hot_enterprise" not in segments_for(MARCO, score, shipped)
+
+
+def test_scoring_knows_every_timeline_the_form_produces() -> None:
+    from bot.leads.timeline import Timeline
+    from bot.scoring.facts import TIMELINES
+
+    assert tuple(t.value for t in Timeline) == TIMELINES

@@ -6,6 +6,9 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
@@ -15,7 +18,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 run: $(INSTALLED)
 	$(PY) -m bot.cli run
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(CHROMIUM)
 	$(PY) -m bot.cli train
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy bot channels actions
@@ -61,6 +64,11 @@ $(INSTALLED): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(INSTALLED)
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests ..."
+	$(SUDO) apt-get install -y --no-install-recommends chromium \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
 
 clean:
 	rm -rf results .mypy_cache .ruff_cache

@@ -56,6 +56,10 @@ class ValidateLeadForm(FormValidationAction):
             if question in OPTIONAL_QUESTIONS:
                 return DECLINED
             raise InvalidAnswer("")
+        if tracker.get_slot("requested_slot") != question:
+            # Filled before it was asked (the SMS channel knows the sender's number):
+            # the value itself is the answer, not whatever the visitor just said.
+            return read_answer(question, str(candidate), {}, context)
         return read_answer(
             question, latest_user_text(tracker), structured_entities(tracker), context
         )

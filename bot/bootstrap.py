@@ -52,6 +52,10 @@ def sink_names() -> tuple[str, ...]:
 
 
 def reset() -> None:
+    """Forgets everything built (tests change settings between cases)."""
+    for engine in (crm_engine, tracker_engine):
+        if engine.cache_info().currsize:
+            engine().dispose()
     for built in (
         crm_engine,
         tracker_engine,

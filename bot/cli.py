@@ -11,6 +11,7 @@ from bot.crm import upgrade_to_head
 from bot.model_archive import current_model_path, ensure_model
 from bot.settings import get_settings
 from bot.stack import child_environment, run_stack, services
+from channels.telegram import commands as telegram_commands
 
 SERVICE_NAMES = ("rasa", "actions", "api", "worker")
 
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("model", help="print the path of the current model archive")
     commands.add_parser("migrate", help="bring the CRM database schema up to date")
     add_token_parser(commands)
+    telegram_commands.register(commands)
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -36,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "token":
         return run_token_command(args, settings)
+    if args.command == "telegram":
+        return telegram_commands.run(args, settings)
     model = ensure_model(settings.models_dir)
     if args.command == "run":
         return run_stack(settings, model)

@@ -4,7 +4,7 @@
 proof and queues the lead version for each delivery sink (the outbox, drained by
 `python -m bot.delivery`), all or nothing. `capture_opt_out` appends the withdrawal proof
 and puts the identifiers on the suppression list; `capture_erasure_request` does the same
-and queues the request for an admin.
+and queues the request for an admin; `capture_resubscribe` undoes an SMS opt-out (START).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.crm import (
     record_audit,
     save_lead,
     suppress,
+    unsuppress,
     upsert_contact,
 )
 from bot.crm.subjects import ERASURE_REQUESTED
@@ -99,7 +100,7 @@ def capture_lead(
         contact=contact,
         conversation_id=conversation_id,
         channel=channel,
-        source={},
+        source=slots.get("lead_source") or {"channel": channel},
         answers={question: slots.get(question) for question in QUESTIONS},
         role=slots.get("role"),
         authority=slots.get("authority"),
@@ -142,9 +143,14 @@ def _withdraw(
     added = append_consent_events(session, contact=contact, records=records)
     _suppress_withdrawn(session, slots, records, pepper)
     if added:
-        for lead in session.scalars(select(Lead).where(Lead.contact_id == contact.id)):
-            bump_version(session, lead=lead)
-            _queue(session, lead, contact, sinks)
+        _requeue_leads(session, contact, sinks)
+
+
+def _requeue_leads(session: Session, contact: Contact, sinks: Sequence[str]) -> None:
+    """A consent change the sinks must hear of: each of the person's leads, once more."""
+    for lead in session.scalars(select(Lead).where(Lead.contact_id == contact.id)):
+        bump_version(session, lead=lead)
+        _queue(session, lead, contact, sinks)
 
 
 def capture_opt_out(
@@ -183,3 +189,13 @@ def capture_erasure_request(
         session, actor="visitor", action=ERASURE_REQUESTED, details={"contact_id": contact.id}
     )
     return True
+
+
+def capture_resubscribe(
+    session: Session, *, phone: str, record: ConsentRecord, pepper: bytes, sinks: Sequence[str]
+) -> None:
+    """START/UNSTOP by text: the number comes off the suppression list, with the proof."""
+    contact = upsert_contact(session, phone=phone)
+    if append_consent_events(session, contact=contact, records=[record]):
+        _requeue_leads(session, contact, sinks)
+    unsuppress(session, kind="phone", value=phone, pepper=pepper)

@@ -120,6 +120,52 @@ class Settings(BaseSettings):
         10, env="PARLEY_DELIVERY_BATCH_SIZE", description="Rows one worker claims at a time."
     )
 
+    public_url: AnyHttpUrl | None = Field(
+        None,
+        env="PARLEY_PUBLIC_URL",
+        description="Public base URL of the Rasa server's webhooks (behind a proxy); the "
+        "URL a request arrived at if unset.",
+    )
+    webchat_origins: str = Field(
+        "",
+        env="PARLEY_WEBCHAT_ORIGINS",
+        description="Comma-separated origins of sites that embed the web chat; the API's own "
+        "origin is always allowed.",
+    )
+    webchat_greeting_delay_s: float = Field(
+        8.0,
+        env="PARLEY_WEBCHAT_GREETING_DELAY_S",
+        description="Seconds before the web chat greets a visitor unprompted; 0 turns it off.",
+    )
+    webchat_rate_per_minute: float = Field(
+        30.0,
+        env="PARLEY_WEBCHAT_RATE_PER_MINUTE",
+        description="Conversations one address may start, and messages one conversation may "
+        "send, per minute in the web chat; 0 turns the limit off.",
+    )
+    twilio_account_sid: str | None = Field(None, env="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: str | None = Field(None, env="TWILIO_AUTH_TOKEN")
+    twilio_from_number: str | None = Field(
+        None, env="TWILIO_FROM_NUMBER", description="The number SMS replies are sent from."
+    )
+    twilio_api_url: AnyHttpUrl | None = Field(
+        None,
+        env="PARLEY_TWILIO_API_URL",
+        description="Twilio REST API base URL; Twilio's own if unset (a fake one in tests).",
+    )
+    telegram_bot_token: str | None = Field(None, env="TELEGRAM_BOT_TOKEN")
+    telegram_webhook_secret: str | None = Field(
+        None,
+        env="TELEGRAM_WEBHOOK_SECRET",
+        description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token.",
+    )
+    telegram_api_url: AnyHttpUrl | None = Field(
+        None,
+        env="PARLEY_TELEGRAM_API_URL",
+        description="Bot API base URL; Telegram's own if unset (a local Bot API server or "
+        "a fake one in tests).",
+    )
+
     class Config:
         env_file = None
         case_sensitive = False
@@ -132,7 +178,20 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: str | None) -> str | None:
         return value or None
 
-    @validator("webhook_url", "webhook_secret", "hubspot_token", pre=True)
+    @validator(
+        "webhook_url",
+        "webhook_secret",
+        "hubspot_token",
+        "public_url",
+        "twilio_account_sid",
+        "twilio_auth_token",
+        "twilio_from_number",
+        "twilio_api_url",
+        "telegram_bot_token",
+        "telegram_webhook_secret",
+        "telegram_api_url",
+        pre=True,
+    )
     def _blank_is_unset(cls, value: Any) -> Any:
         # docker compose passes `${VAR:-}` through as an empty string.
         return value or None
@@ -199,6 +258,25 @@ class Settings(BaseSettings):
     @property
     def action_endpoint(self) -> str:
         return str(self.action_server_url or f"http://{self.host}:{self.actions_port}/webhook")
+
+    @property
+    def api_origins(self) -> tuple[str, ...]:
+        """The API's own origin, as a browser on this machine names it."""
+        return tuple(
+            f"http://{host}:{self.api_port}"
+            for host in dict.fromkeys([self.host, "localhost", "127.0.0.1"])
+        )
+
+    @property
+    def webchat_allowed_origins(self) -> tuple[str, ...]:
+        """Origins whose pages may talk to the web chat channel (CORS)."""
+        configured = [o.strip().rstrip("/") for o in self.webchat_origins.split(",") if o.strip()]
+        return tuple(dict.fromkeys([*self.api_origins, *configured]))
+
+    @property
+    def rasa_url(self) -> str:
+        """Where browsers and webhooks reach the Rasa server's channels."""
+        return str(self.public_url or f"http://{self.host}:{self.rasa_port}").rstrip("/")
 
     @property
     def privacy_notice(self) -> str:

@@ -21,6 +21,7 @@ from types import FrameType
 
 from bot.crm import upgrade_to_head
 from bot.settings import PROJECT_ROOT, Settings
+from channels.enabled import write_credentials
 
 READY_TIMEOUT_S = 240
 STOP_GRACE_S = 15
@@ -45,7 +46,7 @@ def rasa_command(settings: Settings, model: Path) -> list[str]:
         "--endpoints",
         "bot/endpoints.yml",
         "--credentials",
-        "bot/credentials.yml",
+        str(write_credentials(settings)),
         "--interface",
         settings.host,
         "--port",
@@ -53,7 +54,8 @@ def rasa_command(settings: Settings, model: Path) -> list[str]:
     ]
     if settings.rasa_api_token:
         command += ["--enable-api", "--auth-token", settings.rasa_api_token]
-    return command
+    # Pages on these origins may call the web chat channel (Rasa's own sanic-cors).
+    return [*command, "--cors", *settings.webchat_allowed_origins]
 
 
 def services(settings: Settings, model: Path) -> list[Service]:

@@ -1,5 +1,6 @@
-"""The API process: health, the CRM API under /api (OpenAPI at /docs), the demo page at `/`
-and the privacy notice it links to.
+"""The API process: health, the CRM API under /api (OpenAPI at /docs), the web chat widget's
+files and the demo page at `/` (see `bot.api.webchat_assets`), the privacy notice, and the
+marketers' console under `/console` (see `bot.console`).
 
 Built by `create_app()` (uvicorn's `--factory`), so importing the module connects to nothing;
 the first admin token is made at start-up (see `bot.api.admin_token`).
@@ -19,6 +20,8 @@ from bot.api.admin_token import ensure_admin_token
 from bot.api.body_limit import BodySizeLimit
 from bot.api.errors import install_error_handlers
 from bot.api.routes import api_router
+from bot.api.webchat_assets import webchat_router
+from bot.console.routes import router as console_router
 from bot.settings import Settings, get_settings
 
 PAGE = """<!doctype html>
@@ -42,18 +45,6 @@ code {{ background: #eef1f5; padding: 0 .25rem; border-radius: 3px; }}
 
 def page(title: str, body: str) -> HTMLResponse:
     return HTMLResponse(PAGE.format(title=escape(title), body=body))
-
-
-def home(settings: Settings) -> HTMLResponse:
-    brand = escape(settings.brand_name)
-    rasa = escape(f"http://{settings.host}:{settings.rasa_port}/webhooks/rest/webhook")
-    return page(
-        f"{settings.brand_name} assistant",
-        f"""<h1>{brand} assistant</h1>
-<p>The dialogue core is running. Talk to it through Rasa's REST channel:</p>
-<p><code>POST {rasa}</code> with <code>{{"sender": "…", "message": "hi"}}</code></p>
-<p><a href="/privacy">Privacy notice</a> · <a href="/docs">API reference</a></p>""",
-    )
 
 
 def privacy(settings: Settings) -> HTMLResponse:
@@ -85,14 +76,12 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit)
     app.include_router(api_router())
+    app.include_router(webchat_router(settings))
+    app.include_router(console_router)
 
     @app.get("/api/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index() -> HTMLResponse:
-        return home(settings)
 
     @app.get("/privacy", response_class=HTMLResponse, include_in_schema=False)
     def privacy_notice() -> HTMLResponse:

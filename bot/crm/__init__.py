@@ -11,8 +11,9 @@ SQLite and PostgreSQL; the schema is managed by the Alembic migrations beside it
 
 from __future__ import annotations
 
-from bot.crm.database import make_engine, make_session, session_scope
+from bot.crm.database import make_engine, make_session, read_scope, session_scope
 from bot.crm.identity import identifier_hash, normalise_identifier
+from bot.crm.inbox import InboundMessage, record_inbound
 from bot.crm.migrate import upgrade_to_head
 from bot.crm.outcomes import LeadOutcome, labelled_facts, record_outcome
 from bot.crm.repository import (
@@ -21,9 +22,7 @@ from bot.crm.repository import (
     current_consent,
     enqueue_delivery,
     is_suppressed,
-    mark_inbound,
     record_audit,
-    record_inbound,
     save_lead,
     suppress,
     unsuppress,
@@ -33,7 +32,6 @@ from bot.crm.tables import (
     AuditEntry,
     ConsentEvent,
     Contact,
-    InboundMessage,
     Lead,
     OutboxRow,
     Suppression,
@@ -57,8 +55,8 @@ __all__ = [
     "labelled_facts",
     "make_engine",
     "make_session",
-    "mark_inbound",
     "normalise_identifier",
+    "read_scope",
     "record_audit",
     "record_inbound",
     "record_outcome",

@@ -16,9 +16,13 @@ from sqlalchemy import DateTime, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 # How long an SQLite writer waits for another one before giving up, in seconds.
 SQLITE_BUSY_TIMEOUT = 30
+
+
+READ_ONLY = "parley_read_only"  # an execution option: see `read_scope`
 
 
 def utcnow() -> datetime:
@@ -78,6 +82,10 @@ def _prepare_sqlite(engine: Engine, in_memory: bool) -> None:
         if not in_memory:
             # Readers no longer block the writer: the API and action server share a file.
             cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode this still survives any process crash; only a power cut can lose
+            # the last commits. FULL would sync the disk at every commit, and every webhook
+            # acknowledgement is a commit.
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -85,7 +93,9 @@ def _prepare_sqlite(engine: Engine, in_memory: bool) -> None:
         # IMMEDIATE takes the write lock up front, so concurrent processes (API, actions,
         # worker) wait their turn under the busy timeout. A plain BEGIN that reads first and
         # then writes fails at once with "database is locked" when another writer is active.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only units of work (`read_scope`) need no lock: WAL readers never wait.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -93,11 +103,16 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         in_memory = parsed.database in (None, "", ":memory:")
+        # Connections stay open between units of work. SQLAlchemy 1.4 would otherwise
+        # open one per unit and close it after, and the last connection to close
+        # checkpoints the WAL to disk: a disk sync at every commit.
+        pooling = {} if in_memory else {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
         engine = create_engine(
             parsed,
             future=True,
             # Sessions may be used from the thread pool of an async web server.
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT},
+            **pooling,
         )
         _prepare_sqlite(engine, in_memory)
         return engine
@@ -125,6 +140,13 @@ def make_session(engine: Engine) -> Session:
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits when the block ends, rolls back if it raises."""
     with make_session(engine) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A unit of work that only reads: on SQLite it does not queue for the write lock."""
+    with make_session(engine.execution_options(**{READ_ONLY: True})) as session, session.begin():
         yield session
 
 

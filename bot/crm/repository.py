@@ -17,12 +17,10 @@ from bot.consent.proof import ConsentRecord
 from bot.crm.database import as_json, insert_once, utcnow
 from bot.crm.identity import contact_identifiers, identifier_hash, known_value
 from bot.crm.tables import (
-    INBOUND_STATUSES,
     LEAD_STATUSES,
     AuditEntry,
     ConsentEvent,
     Contact,
-    InboundMessage,
     Lead,
     OutboxRow,
     Suppression,
@@ -225,29 +223,3 @@ def record_audit(
     session.add(entry)
     session.flush()
     return entry
-
-
-def record_inbound(
-    session: Session,
-    *,
-    channel: str,
-    external_id: str,
-    conversation_id: str,
-    payload: Mapping[str, Any],
-) -> bool:
-    """Note a channel message in the inbox; False if it was seen before (a redelivery)."""
-    key = {"channel": channel, "external_id": external_id}
-    row = InboundMessage(**key, conversation_id=conversation_id, payload=as_json(dict(payload)))
-    return insert_once(session, row, select(InboundMessage.channel).filter_by(**key))
-
-
-def mark_inbound(session: Session, *, channel: str, external_id: str, status: str) -> None:
-    """Set an inbound message's status; raises LookupError for a message never recorded."""
-    if status not in INBOUND_STATUSES:
-        raise ValueError(f"unknown inbound status: {status!r}")
-    row = session.get(InboundMessage, (channel, external_id))
-    if row is None:
-        raise LookupError(f"no inbound message {external_id!r} on channel {channel!r}")
-    row.status = status
-    row.processed_at = None if status == "received" else utcnow()
-    session.flush()

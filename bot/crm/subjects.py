@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 
 from bot.crm.database import utcnow
 from bot.crm.identity import identifier_hash, normalise_identifier
+from bot.crm.inbox import InboundMessage
 from bot.crm.outcomes import LeadOutcome
 from bot.crm.repository import record_audit, suppress
 from bot.crm.tables import (
     AuditEntry,
     ConsentEvent,
     Contact,
-    InboundMessage,
     Lead,
     OutboxRow,
     Suppression,

@@ -1,7 +1,7 @@
 """The CRM's tables as SQLAlchemy ORM models (1.4, written in the 2.0 style).
 
 Contacts own leads and consent events; suppressions, the outbox, the audit log and the
-inbound ledger stand alone so that erasing a contact leaves them intact. The schema is
+inbox (`bot.crm.inbox`) stand alone so that erasing a contact leaves them intact. The schema is
 created by the Alembic migrations in `bot/crm/migrations`; a test checks the two agree.
 """
 
@@ -40,7 +40,6 @@ else:
 LEAD_STATUSES = ("new", "qualified", "nurture", "disqualified", "handed_off")
 SUPPRESSION_KINDS = ("email", "phone", "telegram")
 OUTBOX_STATUSES = ("pending", "delivered", "failed")
-INBOUND_STATUSES = ("received", "processed", "failed")
 API_ROLES = ("viewer", "marketer", "admin")  # least to most trusted
 
 # Fixed constraint names: the same on SQLite and PostgreSQL, so migrations can name them.
@@ -58,7 +57,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
+def one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
     allowed = ", ".join(f"'{value}'" for value in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=column)
 
@@ -92,7 +91,7 @@ class Contact(Base):
 
 class Lead(Base):
     __tablename__ = "leads"
-    __table_args__ = (_one_of("status", LEAD_STATUSES),)
+    __table_args__ = (one_of("status", LEAD_STATUSES),)
 
     id: Mapped[str] = Column(String(36), primary_key=True, default=new_id)
     # Erasing a contact erases their leads; the outbox rows follow (see OutboxRow).
@@ -175,7 +174,7 @@ class Suppression(Base):
     """An identifier nobody may message, kept only as a keyed hash (never the value)."""
 
     __tablename__ = "suppressions"
-    __table_args__ = (_one_of("kind", SUPPRESSION_KINDS),)
+    __table_args__ = (one_of("kind", SUPPRESSION_KINDS),)
 
     identifier_hash: Mapped[str] = Column(String(64), primary_key=True)
     kind: Mapped[str] = Column(String(16), nullable=False)
@@ -188,7 +187,7 @@ class OutboxRow(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        _one_of("status", OUTBOX_STATUSES),
+        one_of("status", OUTBOX_STATUSES),
         # Workers poll for pending rows that are due.
         Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
     )
@@ -221,26 +220,11 @@ class AuditEntry(Base):
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
 
 
-class InboundMessage(Base):
-    """A channel message seen once: the dedupe ledger and durable inbox."""
-
-    __tablename__ = "inbound_messages"
-    __table_args__ = (_one_of("status", INBOUND_STATUSES),)
-
-    channel: Mapped[str] = Column(String(32), primary_key=True)
-    external_id: Mapped[str] = Column(String(255), primary_key=True)
-    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
-    payload: Mapped[dict[str, Any]] = Column(JSON, nullable=False)
-    status: Mapped[str] = Column(String(16), nullable=False, default="received")
-    received_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
-    processed_at: Mapped[datetime | None] = Column(UtcDateTime)
-
-
 class ApiToken(Base):
     """A bearer token for the CRM API, kept only as its SHA-256 (see `bot.crm.tokens`)."""
 
     __tablename__ = "api_tokens"
-    __table_args__ = (_one_of("role", API_ROLES),)
+    __table_args__ = (one_of("role", API_ROLES),)
 
     id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = Column(String(64), nullable=False, unique=True)

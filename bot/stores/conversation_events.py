@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     delete,
     func,
     inspect,
@@ -109,6 +110,52 @@ class ConversationEvents:
             rows = connection.execute(
                 select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
                 .where(EVENTS.c.sender_id.in_(list(conversation_ids)))
+                .order_by(EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.id)
+            ).all()
+        return [
+            StoredEvent(
+                conversation_id=row.sender_id,
+                type=row.type_name,
+                timestamp=_iso(row.timestamp),
+                data=_parsed(row.data),
+            )
+            for row in rows
+        ]
+
+    def funnel_events(self, *, start: datetime, end: datetime) -> list[StoredEvent]:
+        """What the funnel report reads of the conversations begun in [start, end).
+
+        A conversation begins with its first user message. Returned per conversation, in
+        the order Rasa saved them: that first message (its `input_channel` and `metadata`
+        say where the visitor came from), every `active_loop` event and every
+        `requested_slot` slot event (Rasa stores an event's `name` as `action_name`).
+        One query; finding first messages scans all user events, which a report can afford.
+        """
+        with self._connection() as connection:
+            if not self._has_events(connection):
+                return []
+            first_at = func.min(EVENTS.c.timestamp)
+            begun = (
+                select(EVENTS.c.sender_id, first_at.label("first_at"))
+                .where(EVENTS.c.type_name == "user")
+                .group_by(EVENTS.c.sender_id)
+                .having(first_at >= start.timestamp())
+                .having(first_at < end.timestamp())
+                .subquery()
+            )
+            rows = connection.execute(
+                select(EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data)
+                .join(begun, begun.c.sender_id == EVENTS.c.sender_id)
+                .where(
+                    or_(
+                        and_(EVENTS.c.type_name == "user", EVENTS.c.timestamp == begun.c.first_at),
+                        EVENTS.c.type_name == "active_loop",
+                        and_(
+                            EVENTS.c.type_name == "slot",
+                            EVENTS.c.action_name == "requested_slot",
+                        ),
+                    )
+                )
                 .order_by(EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.id)
             ).all()
         return [

@@ -12,6 +12,15 @@ from bot.settings import Settings
 from bot.stack import Stack
 from tests.e2e.rest_client import API_TOKEN, Conversation
 from tests.e2e.webhook_receiver import SECRET, WebhookReceiver
+from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
+from tests.fakes.telegram_api import FakeTelegramApi
+from tests.fakes.twilio_api import FakeTwilioApi
+
+TWILIO_ACCOUNT_SID = "AC" + "e2e0" * 8
+TWILIO_AUTH_TOKEN = "e2e-twilio-auth-token"
+TWILIO_FROM = "+15005550006"
+TELEGRAM_SECRET = "e2e-telegram-secret"
+WEBCHAT_RATE_PER_MINUTE = 20  # above any one test conversation's messages
 
 
 def free_port() -> int:
@@ -33,7 +42,24 @@ def webhook() -> Iterator[WebhookReceiver]:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, webhook: WebhookReceiver) -> Iterator[Settings]:
+def twilio() -> Iterator[FakeTwilioApi]:
+    with FakeTwilioApi(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def telegram() -> Iterator[FakeTelegramApi]:
+    with FakeTelegramApi(TELEGRAM_TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory,
+    webhook: WebhookReceiver,
+    twilio: FakeTwilioApi,
+    telegram: FakeTelegramApi,
+) -> Iterator[Settings]:
     """The whole stack on embedded defaults (SQLite, in-process locks), whatever is set here."""
     ports = {name: free_port() for name in ("rasa", "actions", "api", "worker")}
     settings = Settings(  # type: ignore[call-arg]
@@ -51,6 +77,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory, webhook: WebhookReceiver) ->
         webhook_url=webhook.url,
         webhook_secret=SECRET,
         delivery_poll_s=0.2,
+        twilio_account_sid=TWILIO_ACCOUNT_SID,
+        twilio_auth_token=TWILIO_AUTH_TOKEN,
+        twilio_from_number=TWILIO_FROM,
+        twilio_api_url=twilio.url,
+        telegram_bot_token=TELEGRAM_TOKEN,
+        telegram_webhook_secret=TELEGRAM_SECRET,
+        telegram_api_url=telegram.url,
+        webchat_rate_per_minute=WEBCHAT_RATE_PER_MINUTE,
     )
     running = Stack(settings, ensure_model(settings.models_dir))
     try:

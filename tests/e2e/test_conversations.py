@@ -261,3 +261,11 @@ def test_out_of_scope_offers_the_main_paths(conversation: Conversation) -> None:
 def test_gibberish_gets_the_fallback_not_a_guess(conversation: Conversation) -> None:
     reply = conversation.said("qwrtzp vbnm xcvq")
     assert "not sure I understood" in reply or "outside what I can help with" in reply
+
+
+def test_asking_to_hear_more_is_not_an_opt_out(conversation: Conversation) -> None:
+    conversation.said("hi there")
+    for text in ("tell me more", "more info please"):
+        reply = conversation.said(text)
+        assert "won't get marketing" not in reply, conversation.transcript
+    assert conversation.slots()["consent_records"] in (None, [])

@@ -75,6 +75,10 @@ def test_the_worker_and_the_actions_agree_on_the_sinks() -> None:
         env = service(name)["environment"]
         assert env["PARLEY_SINKS"] == "${PARLEY_SINKS:-none}"
         assert "PARLEY_WEBHOOK_SECRET" in env and env["PARLEY_WEBHOOK_SECRET"] is None
+        # One key for every process, and no default: compose refuses to start without it.
+        assert env["PARLEY_SECRET_KEY"].startswith("${PARLEY_SECRET_KEY:?")
+        for channel_secret in ("TWILIO_AUTH_TOKEN", "TELEGRAM_WEBHOOK_SECRET"):
+            assert channel_secret in env and env[channel_secret] is None
     probe = " ".join(service("worker")["healthcheck"]["test"])
     assert "http://127.0.0.1:5056/health" in probe
 

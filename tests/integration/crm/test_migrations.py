@@ -48,7 +48,7 @@ def drift(engine: Engine) -> list[Any]:
 def test_a_second_upgrade_is_a_no_op(empty_database_url: str, engine: Engine) -> None:
     head = ScriptDirectory.from_config(alembic_config(empty_database_url)).get_current_head()
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == head == "0003"
+    assert current_revision(engine) == head == "0004"
     assert table_names(engine) == CRM_TABLES | {"alembic_version"}
 
     with engine.begin() as connection:
@@ -83,7 +83,7 @@ def test_other_components_tables_are_left_alone(empty_database_url: str, engine:
     assert table_names(engine) == {"events", "alembic_version"}
     assert current_revision(engine) is None
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
 
 
 def test_0003_keeps_existing_leads_and_their_outbox_rows(
@@ -117,3 +117,26 @@ def test_0003_keeps_existing_leads_and_their_outbox_rows(
     with engine.connect() as connection:
         assert tuple(connection.exec_driver_sql(counts).one()) == (1, 1)
     assert "lead_outcomes" not in table_names(engine)
+
+
+def test_0004_keeps_recorded_messages_as_processed_for_dedupe(
+    empty_database_url: str, engine: Engine
+) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0003")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO inbound_messages (channel, external_id, conversation_id, payload,"
+            " status, received_at) VALUES ('sms', 'SM1', 'c', '{\"Body\": \"hi\"}', 'received',"
+            " CURRENT_TIMESTAMP)"
+        )
+    upgrade_to_head(empty_database_url)
+    query = "SELECT channel, external_id, payload, status, attempts FROM inbound_messages"
+    with engine.connect() as connection:
+        channel, external_id, payload, status, attempts = connection.exec_driver_sql(query).one()
+    assert (channel, external_id, status, attempts) == ("sms", "SM1", "processed", 0)
+    assert payload in ({"Body": "hi"}, '{"Body": "hi"}')  # SQLite returns JSON as text
+    command.downgrade(config, "0003")
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT external_id, status FROM inbound_messages")
+        assert [tuple(row) for row in rows] == [("SM1", "processed")]

@@ -137,3 +137,16 @@ async def test_intent_syntax_prefix_never_reaches_the_answer(
     slots, messages = await validate(tracker, domain)
     assert slots["name"] is None
     assert messages[0]["response"] == "utter_invalid_answer"
+
+
+async def test_a_phone_known_before_the_form_is_kept_whatever_the_visitor_says(
+    tracker_for: Any, domain: dict
+) -> None:
+    # The SMS channel fills the phone slot from the sender's number at session start;
+    # the form validates it when it activates, on the visitor's "yeah sure".
+    tracker = tracker_for(
+        "yeah sure", candidates={"phone": "+14155550132"}, active_loop="lead_form"
+    )
+    slots, messages = await validate(tracker, domain)
+    assert slots["phone"] == "+14155550132"
+    assert messages == []

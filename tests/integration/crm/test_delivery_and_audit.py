@@ -1,25 +1,20 @@
-"""Outbox idempotency, inbound dedupe, audit and transactions, on SQLite and PostgreSQL."""
+"""Outbox idempotency, audit and transactions, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from bot.crm import (
     Contact,
-    InboundMessage,
     OutboxRow,
     enqueue_delivery,
-    mark_inbound,
     record_audit,
-    record_inbound,
     session_scope,
     upsert_contact,
 )
@@ -58,58 +53,6 @@ def test_the_database_refuses_a_second_row_with_one_idempotency_key(session: Ses
 
 
 # Inbound ledger, audit, units of work
-
-
-def test_inbound_messages_are_deduplicated(session: Session) -> None:
-    assert record_inbound(
-        session, channel="sms", external_id="SM1", conversation_id="c", payload={"Body": "hi"}
-    )
-    assert not record_inbound(
-        session, channel="sms", external_id="SM1", conversation_id="c", payload={}
-    )
-    assert record_inbound(
-        session, channel="telegram", external_id="SM1", conversation_id="t", payload={}
-    )
-    mark_inbound(session, channel="sms", external_id="SM1", status="processed")
-    row = session.get(InboundMessage, ("sms", "SM1"))
-    assert row is not None and row.status == "processed" and row.processed_at is not None
-    with pytest.raises(LookupError):
-        mark_inbound(session, channel="sms", external_id="SM2", status="processed")
-
-
-def test_a_concurrent_redelivery_is_deduplicated(session: Session, crm_engine: Engine) -> None:
-    if crm_engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serialises writers: a second one waits or fails, never races")
-    assert record_inbound(
-        session, channel="sms", external_id="SM1", conversation_id="c", payload={}
-    )
-    results: list[bool] = []
-
-    def redeliver() -> None:
-        with session_scope(crm_engine) as other:
-            results.append(
-                record_inbound(
-                    other, channel="sms", external_id="SM1", conversation_id="c", payload={}
-                )
-            )
-
-    worker = threading.Thread(target=redeliver)
-    worker.start()
-    waiting = (
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-        " AND query LIKE 'INSERT INTO inbound_messages%'"
-    )
-    deadline = time.monotonic() + 10
-    with crm_engine.connect() as monitor:
-        # Until the redelivery's insert waits on our uncommitted row: a real race.
-        while not monitor.execute(text(waiting)).scalar_one():
-            assert time.monotonic() < deadline, "the redelivery never reached its insert"
-            monitor.rollback()  # pg_stat_activity is a snapshot per transaction
-            time.sleep(0.05)
-    session.commit()
-    worker.join(10)
-    assert results == [False]
-    assert count(session, InboundMessage) == 1
 
 
 def test_audit_and_timestamps_are_utc_aware(session: Session) -> None:

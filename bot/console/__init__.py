@@ -1,0 +1,1 @@
+"""The marketers' console: server-rendered pages on the API app (see `routes`)."""

@@ -1,0 +1,274 @@
+"""The marketing funnel: how far conversations begun in a period got, and where they stopped.
+
+A conversation begins with its first visitor message. Its stages, each a subset of the one
+before: `started`, `form_started` (the lead form ran), `qualified` (its lead is qualified
+or handed off), `consent_given` (a consent was granted in it) and `pushed` (its lead was
+delivered to a sink). `form_drop_off` says which question the form was asking when a
+visitor left without becoming a lead.
+
+The tracker store and the CRM may be different databases, so nothing is joined across
+them: one query reads the events (`ConversationEvents.funnel_events`), then one query per
+`ID_BATCH` conversations reads their leads, with consent and delivery as `EXISTS` columns.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from bot.crm.tables import ConsentEvent, Lead, OutboxRow
+from bot.leads.form import QUESTIONS
+from bot.stores.conversation_events import ConversationEvents, StoredEvent
+
+GroupBy = Literal["channel", "utm_campaign"]
+STAGES = ("started", "form_started", "qualified", "consent_given", "pushed")
+LEAD_FORM = "lead_form"
+QUALIFIED_STATUSES = ("qualified", "handed_off")
+NO_VALUE = "(none)"  # the group of a conversation with no channel or campaign
+# Conversation ids per CRM query: well under SQLite's limit on bound parameters.
+ID_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    count: int
+    # Shares of the previous stage and of `started`; None where that stage is empty.
+    from_previous: float | None
+    from_started: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "count": self.count,
+            "from_previous": self.from_previous,
+            "from_started": self.from_started,
+        }
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    """One group's funnel (or the total's), its stages in funnel order."""
+
+    group: str
+    stages: tuple[StageCount, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {stage.stage: stage.count for stage in self.stages}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"group": self.group, "stages": [stage.as_dict() for stage in self.stages]}
+
+
+@dataclass(frozen=True)
+class FunnelReport:
+    start: datetime
+    end: datetime
+    group_by: GroupBy
+    total: FunnelRow
+    groups: tuple[FunnelRow, ...]  # largest first, then by name
+
+    def group(self, name: str) -> FunnelRow | None:
+        return next((row for row in self.groups if row.group == name), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "group_by": self.group_by,
+            "total": self.total.as_dict(),
+            "groups": [row.as_dict() for row in self.groups],
+        }
+
+
+@dataclass(frozen=True)
+class QuestionDropOff:
+    question: str
+    count: int  # form starts without a lead that stopped at this question
+    share: float | None  # of all form starts in the period
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "count": self.count, "share": self.share}
+
+
+@dataclass(frozen=True)
+class _LeadOutcome:
+    status: str
+    source: Mapping[str, Any]
+    consent_given: bool
+    pushed: bool
+
+
+@dataclass
+class _Conversation:
+    """What the events say about one conversation."""
+
+    channel: str | None = None
+    campaign: str | None = None
+    form_started: bool = False
+    last_asked: str | None = None  # the last question the lead form asked
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _check_period(start: datetime, end: datetime) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("naive datetime: give the period's bounds with a time zone (UTC)")
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _campaign_in(source: Any) -> str | None:
+    return _text(source.get("utm_campaign")) if isinstance(source, Mapping) else None
+
+
+def _read_events(events: Iterable[StoredEvent]) -> dict[str, _Conversation]:
+    conversations: dict[str, _Conversation] = {}
+    form_active: dict[str, bool] = {}
+    for event in events:
+        conversation_id = event["conversation_id"]
+        data = event["data"] if isinstance(event["data"], dict) else {}
+        conversation = conversations.setdefault(conversation_id, _Conversation())
+        if event["type"] == "user":  # `funnel_events` gives only the first one
+            metadata = data.get("metadata")
+            source = metadata.get("source") if isinstance(metadata, dict) else None
+            conversation.channel = _text(data.get("input_channel"))
+            conversation.campaign = _campaign_in(source)
+        elif event["type"] == "active_loop":
+            form_active[conversation_id] = data.get("name") == LEAD_FORM
+            conversation.form_started |= form_active[conversation_id]
+        elif event["type"] == "slot" and form_active.get(conversation_id):
+            # Closing the form clears requested_slot: that is no question being asked.
+            conversation.last_asked = _text(data.get("value")) or conversation.last_asked
+    return conversations
+
+
+def _lead_outcomes(session: Session, conversation_ids: Sequence[str]) -> dict[str, _LeadOutcome]:
+    consent_given = exists().where(
+        ConsentEvent.conversation_id == Lead.conversation_id, ConsentEvent.answer == "granted"
+    )
+    pushed = exists().where(OutboxRow.lead_id == Lead.id, OutboxRow.status == "delivered")
+    outcomes: dict[str, _LeadOutcome] = {}
+    for first in range(0, len(conversation_ids), ID_BATCH):
+        batch = conversation_ids[first : first + ID_BATCH]
+        rows = session.execute(
+            select(
+                Lead.conversation_id,
+                Lead.status,
+                Lead.source,
+                consent_given.label("consent_given"),
+                pushed.label("pushed"),
+            ).where(Lead.__table__.c.conversation_id.in_(batch))
+        )
+        for row in rows:
+            outcomes[row.conversation_id] = _LeadOutcome(
+                status=row.status,
+                source=row.source if isinstance(row.source, dict) else {},
+                consent_given=bool(row.consent_given),
+                pushed=bool(row.pushed),
+            )
+    return outcomes
+
+
+def _stages_reached(conversation: _Conversation, lead: _LeadOutcome | None) -> int:
+    """How many of STAGES the conversation reached: each requires all before it."""
+    reached = (
+        True,
+        conversation.form_started,
+        lead is not None and lead.status in QUALIFIED_STATUSES,
+        lead is not None and lead.consent_given,
+        lead is not None and lead.pushed,
+    )
+    count = 0
+    while count < len(reached) and reached[count]:
+        count += 1
+    return count
+
+
+def _row(group: str, reached: Iterable[int]) -> FunnelRow:
+    at_least = Counter[int]()
+    for count in reached:
+        for stage in range(count):
+            at_least[stage] += 1
+    started = at_least[0]
+    stages = tuple(
+        StageCount(
+            stage=name,
+            count=at_least[index],
+            from_previous=_ratio(at_least[index], at_least[index - 1]) if index else None,
+            from_started=_ratio(at_least[index], started),
+        )
+        for index, name in enumerate(STAGES)
+    )
+    return FunnelRow(group=group, stages=stages)
+
+
+def _group_of(conversation: _Conversation, lead: _LeadOutcome | None, group_by: GroupBy) -> str:
+    if group_by == "channel":
+        return conversation.channel or NO_VALUE
+    lead_campaign = _campaign_in(lead.source) if lead else None
+    return conversation.campaign or lead_campaign or NO_VALUE
+
+
+def funnel(
+    session: Session,
+    events: ConversationEvents,
+    *,
+    start: datetime,
+    end: datetime,
+    group_by: GroupBy,
+) -> FunnelReport:
+    """The funnel of the conversations whose first user message falls in [start, end)."""
+    _check_period(start, end)
+    conversations = _read_events(events.funnel_events(start=start, end=end))
+    leads = _lead_outcomes(session, sorted(conversations))
+    reached: dict[str, list[int]] = {}
+    for conversation_id, conversation in conversations.items():
+        lead = leads.get(conversation_id)
+        group = _group_of(conversation, lead, group_by)
+        reached.setdefault(group, []).append(_stages_reached(conversation, lead))
+    rows = [_row(group, stages) for group, stages in reached.items()]
+    rows.sort(key=lambda row: (-row.stages[0].count, row.group))
+    everyone = [stages for group in reached.values() for stages in group]
+    return FunnelReport(
+        start=start, end=end, group_by=group_by, total=_row("total", everyone), groups=tuple(rows)
+    )
+
+
+def form_drop_off(
+    session: Session, events: ConversationEvents, *, start: datetime, end: datetime
+) -> list[QuestionDropOff]:
+    """Per question, in the form's order: form starts without a lead that stopped there.
+
+    Every question is listed, those nobody stopped at with a zero; a question the form
+    asked that is no longer in QUESTIONS (an older form) follows them, by name.
+    """
+    _check_period(start, end)
+    conversations = _read_events(events.funnel_events(start=start, end=end))
+    started_form = sorted(key for key, value in conversations.items() if value.form_started)
+    leads = _lead_outcomes(session, started_form)
+    stopped_at = Counter[str]()
+    for conversation_id in started_form:
+        last_asked = conversations[conversation_id].last_asked
+        if conversation_id not in leads and last_asked is not None:
+            stopped_at[last_asked] += 1
+    older = sorted(question for question in stopped_at if question not in QUESTIONS)
+    return [
+        QuestionDropOff(
+            question=question,
+            count=stopped_at[question],
+            share=_ratio(stopped_at[question], len(started_form)),
+        )
+        for question in (*QUESTIONS, *older)
+    ]

@@ -1,0 +1,33 @@
+"""Where marketers' files live, relative to a project root (the real one or a copy)."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from bot.model_archive import CONFIG, DATA, DOMAIN, SCORING_DATA
+from bot.settings import PROJECT_ROOT
+
+CONFIG_FILE = CONFIG.relative_to(PROJECT_ROOT)
+DOMAIN_DIR = DOMAIN.relative_to(PROJECT_ROOT)
+DATA_DIR = DATA.relative_to(PROJECT_ROOT)
+SCORING_DIR = SCORING_DATA.relative_to(PROJECT_ROOT)
+ACTIONS_DIR = Path("actions")
+
+
+def relative(root: Path, path: Path) -> str:
+    """`path` as the editor names files: relative to the root, with forward slashes."""
+    return PurePosixPath(path.relative_to(root).as_posix()).as_posix()
+
+
+def domain_files(root: Path) -> list[Path]:
+    return sorted((root / DOMAIN_DIR).rglob("*.yml"))
+
+
+def training_files(root: Path) -> list[Path]:
+    """NLU, story and rule files: everything under data/ except the scoring rules."""
+    scoring = root / SCORING_DIR
+    return sorted(p for p in (root / DATA_DIR).rglob("*.yml") if scoring not in p.parents)
+
+
+def scoring_files(root: Path) -> list[Path]:
+    return sorted((root / SCORING_DIR).glob("*.yml"))

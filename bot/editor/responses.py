@@ -1,0 +1,180 @@
+"""Responses and their variations (`bot/domain/*.yml`): list, add and reword variations,
+keeping each text's style (plain, quoted or folded) and its {placeholders}.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+
+from bot.editor import paths
+from bot.editor.edits import Edit, EditError, save
+from bot.editor.yaml_files import YamlDocument, load
+from bot.settings import PROJECT_ROOT
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Folded response texts (`text: >-`) are re-folded at about this many characters.
+FOLD_WIDTH = 80
+
+
+@dataclass(frozen=True)
+class Variation:
+    text: str
+    buttons: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Response:
+    name: str
+    file: str
+    line: int
+    variations: list[Variation] = field(default_factory=list)
+
+
+def _response_entries(root: Path) -> Iterator[tuple[YamlDocument, str, CommentedSeq]]:
+    for path in paths.domain_files(root):
+        document = load(path)
+        responses_map = document.data.get("responses") if isinstance(document.data, dict) else None
+        if isinstance(responses_map, CommentedMap):
+            for name, variations in responses_map.items():
+                yield document, str(name), variations
+
+
+def responses(root: Path = PROJECT_ROOT) -> list[Response]:
+    """Every response in the domain files, with its variations, in file order."""
+    found = []
+    for document, name, variations in _response_entries(root):
+        parent = document.data["responses"]
+        found.append(
+            Response(
+                name=name,
+                file=paths.relative(root, document.path),
+                line=parent.lc.key(name)[0] + 1,
+                variations=[
+                    Variation(
+                        text=str(v.get("text", "")),
+                        buttons=[dict(b) for b in v.get("buttons") or []],
+                    )
+                    for v in variations or []
+                    if isinstance(v, dict)
+                ],
+            )
+        )
+    return found
+
+
+def _find_response(root: Path, response: str) -> tuple[YamlDocument, CommentedSeq]:
+    for document, name, variations in _response_entries(root):
+        if name == response:
+            if not isinstance(variations, CommentedSeq):
+                raise EditError(f"Response '{response}' has no list of variations.")
+            return document, variations
+    raise EditError(f"There is no response '{response}'.")
+
+
+def _clean_text(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise EditError("A response text cannot be empty.")
+    return cleaned
+
+
+def _folded(text: str) -> FoldedScalarString:
+    """A folded scalar that ruamel writes over lines of about FOLD_WIDTH characters."""
+    folded = FoldedScalarString(text)
+    positions, line_start, last_space = [], 0, None
+    for index, char in enumerate(text):
+        if char == " ":
+            if index - line_start > FOLD_WIDTH and last_space is not None:
+                positions.append(last_space)
+                line_start = last_space + 1
+            last_space = index
+    if last_space is not None and len(text) - line_start > FOLD_WIDTH and last_space > line_start:
+        positions.append(last_space)
+    folded.fold_pos = positions  # type: ignore[attr-defined]
+    return folded
+
+
+def _styled_like(previous: Any, text: str) -> Any:
+    """`text` written in the style of `previous` (plain, quoted, folded or literal)."""
+    if "\n" in text or isinstance(previous, LiteralScalarString):
+        return LiteralScalarString(text if "\n" in text else text + "\n")
+    if isinstance(previous, FoldedScalarString) and len(text) > FOLD_WIDTH:
+        return _folded(text)
+    for style in (DoubleQuotedScalarString, SingleQuotedScalarString):
+        if isinstance(previous, style):
+            return style(text)
+    return text
+
+
+def add_variation(
+    root: Path = PROJECT_ROOT, *, response: str, text: str, dry_run: bool = False
+) -> Edit:
+    """Add a variation to `response`, written in the style of its last variation."""
+    document, variations = _find_response(root, response)
+    before = document.path.read_text(encoding="utf-8")
+    previous = (
+        variations[-1].get("text") if variations and isinstance(variations[-1], dict) else None
+    )
+    variation = CommentedMap(text=_styled_like(previous, _clean_text(text)))
+    _move_trailing_comment(variations, variation)
+    variations.append(variation)
+    return save(root, document, before, dry_run=dry_run)
+
+
+def _move_trailing_comment(sequence: CommentedSeq, new_last: CommentedMap) -> None:
+    """Blank lines and comments after a list belong after its new last item.
+
+    ruamel stores them on the last item's last key; left there, they would end up
+    between the old last item and the new one.
+    """
+    if not sequence or not isinstance(sequence[-1], CommentedMap):
+        return
+    last_map: CommentedMap = sequence[-1]
+    while True:
+        last_key = list(last_map.keys())[-1]
+        value = last_map[last_key]
+        if isinstance(value, CommentedMap) and value:
+            last_map = value
+            continue
+        if isinstance(value, CommentedSeq) and value and isinstance(value[-1], CommentedMap):
+            last_map = value[-1]
+            continue
+        break
+    tokens = last_map.ca.items.pop(last_key, None)
+    if tokens is not None:
+        new_last.ca.items[list(new_last.keys())[-1]] = tokens
+
+
+def update_variation(
+    root: Path = PROJECT_ROOT, *, response: str, index: int, text: str, dry_run: bool = False
+) -> Edit:
+    """Replace the text of variation `index` (0-based), keeping its placeholders and style."""
+    document, variations = _find_response(root, response)
+    file = paths.relative(root, document.path)
+    if not 0 <= index < len(variations):
+        raise EditError(
+            f"Response '{response}' has {len(variations)} variation(s); there is no #{index + 1}.",
+            file=file,
+        )
+    variation = variations[index]
+    new_text = _clean_text(text)
+    old_placeholders = set(PLACEHOLDER.findall(str(variation.get("text", ""))))
+    missing = sorted(old_placeholders - set(PLACEHOLDER.findall(new_text)))
+    if missing:
+        names = ", ".join(f"{{{name}}}" for name in missing)
+        raise EditError(f"The new text must keep the placeholder(s) {names}.", file=file)
+    before = document.path.read_text(encoding="utf-8")
+    variation["text"] = _styled_like(variation.get("text"), new_text)
+    return save(root, document, before, dry_run=dry_run)

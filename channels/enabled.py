@@ -1,0 +1,53 @@
+"""Which channels this deployment opens: each needs its secrets, or it stays closed.
+
+A channel whose secrets are missing is left out of the credentials file Rasa starts with
+(`var/credentials.yml`, written from `bot/credentials.yml`), with one log line saying
+which variable to set: never open without a way to verify or answer its webhooks.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot.settings import PROJECT_ROOT, Settings
+
+ALL_CHANNELS = PROJECT_ROOT / "bot" / "credentials.yml"
+
+# The settings each channel cannot work without, by the variable an operator sets.
+REQUIRED: dict[str, dict[str, str]] = {
+    "channels.sms.channel.SmsInput": {
+        "twilio_account_sid": "TWILIO_ACCOUNT_SID",
+        "twilio_auth_token": "TWILIO_AUTH_TOKEN",
+        "twilio_from_number": "TWILIO_FROM_NUMBER",
+    },
+    "channels.telegram.channel.TelegramInput": {
+        "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
+        "telegram_webhook_secret": "TELEGRAM_WEBHOOK_SECRET",
+    },
+}
+
+
+def missing_settings(settings: Settings, channel: str) -> list[str]:
+    """The variables `channel` still needs; empty when it can open."""
+    required = REQUIRED.get(channel, {})
+    return [variable for field, variable in required.items() if not getattr(settings, field)]
+
+
+def write_credentials(settings: Settings) -> Path:
+    """Writes the credentials file of the channels that can open, and returns its path."""
+    channels = yaml.safe_load(ALL_CHANNELS.read_text()) or {}
+    enabled = {}
+    for channel, config in channels.items():
+        missing = missing_settings(settings, channel)
+        if missing:
+            name = channel.rsplit(".", 1)[-1]
+            print(f"parley: channel {name} is disabled: set {', '.join(missing)}", file=sys.stderr)
+        else:
+            enabled[channel] = config
+    path = settings.var_dir / "credentials.yml"
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(enabled, sort_keys=False))
+    return path

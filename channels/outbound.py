@@ -1,0 +1,71 @@
+"""The one outbound interface: every bot message passes the suppression list first.
+
+A channel subclasses `GatedOutput` and implements `deliver`. Before each message the
+gate looks the recipient up on the suppression list (for channels whose address can be
+suppressed: SMS numbers). A suppressed recipient gets compliance messages only: the
+confirmation of their opt-out or erasure request, and HELP/START answers. Messages that
+went out are kept in `sent` (the web chat returns them to the browser).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel
+
+from bot import bootstrap
+from bot.crm import is_suppressed, read_scope
+
+logger = logging.getLogger(__name__)
+
+# Responses a person who opted out must still get: they confirm what they asked for.
+COMPLIANCE_RESPONSES = frozenset({"utter_consent_withdrawn", "utter_erasure_requested"})
+COMPLIANCE = "compliance"  # key a channel sets on messages it composes itself (STOP, HELP)
+
+
+def is_compliance_message(message: dict[str, Any]) -> bool:
+    return bool(message.get(COMPLIANCE)) or message.get("utter_action") in COMPLIANCE_RESPONSES
+
+
+def _suppressed(kind: str, address: str) -> bool:
+    with read_scope(bootstrap.crm_engine()) as session:
+        try:
+            return is_suppressed(
+                session, kind=kind, value=address, pepper=bootstrap.suppression_pepper()
+            )
+        except ValueError:
+            return False  # not a number the list can hold (a short code): never suppressed
+
+
+class GatedOutput(OutputChannel):
+    """An output channel for one recipient (`address`) that checks before it sends."""
+
+    suppression_kind: str | None = None  # the suppression list's kind for `address`
+
+    def __init__(self, address: str | None) -> None:
+        self.address = address
+        self.sent: list[dict[str, Any]] = []
+        self.withheld = 0
+
+    async def permits(self, message: dict[str, Any]) -> bool:
+        if self.suppression_kind is None or self.address is None:
+            return True
+        if is_compliance_message(message):
+            return True
+        return not await asyncio.to_thread(_suppressed, self.suppression_kind, self.address)
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        if not await self.permits(message):
+            self.withheld += 1
+            logger.info("Not sent to %s: the recipient is on the suppression list", recipient_id)
+            return
+        await self.deliver(recipient_id, message)
+        self.sent.append(message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, **kwargs})
+
+    async def deliver(self, recipient_id: str, message: dict[str, Any]) -> None:
+        raise NotImplementedError

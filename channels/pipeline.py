@@ -1,0 +1,258 @@
+"""The path every channel message takes after its webhook verified and parsed it.
+
+    accept:  dedupe + persist in the inbox (bot.crm.inbox) ─▶ the webhook acknowledges
+    drain:   per conversation, in arrival order, under a lock (channels.locks):
+             claim ─▶ channel's pre-core step (SMS keywords) ─▶ Rasa ─▶ gated replies ─▶ finish
+
+A webhook never waits for a turn, so a slow turn never makes Twilio or Telegram retry;
+turns run on their own thread's loop (`channels.turns`), so they don't hold up the
+webhooks' acknowledgements either.
+A process that dies mid-turn leaves its message claimed under a lease; the sweep (at start
+and every few seconds) hands it out again, and a message the tracker already holds is not
+run twice. A turn that raises is retried with back-off, then left failed for an operator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Sanic
+
+from bot import bootstrap
+from bot.crm import read_scope, session_scope
+from bot.crm.inbox import Claim, claim_next, due_conversations, finish, give_up_or_retry
+from bot.crm.inbox import record_inbound as record
+from channels.inbound import Adapter, Inbound
+from channels.inbox_thread import in_inbox_thread
+from channels.locks import ConversationLocks
+from channels.outbound import GatedOutput
+from channels.turns import TurnLoop, turns
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+@dataclass
+class PipelineSettings:
+    lease: timedelta = timedelta(seconds=120)
+    max_attempts: int = 3
+    retry_backoff: timedelta = timedelta(seconds=5)
+    sweep_s: float = 2.0
+
+
+class Pipeline:
+    def __init__(
+        self,
+        adapter: Adapter,
+        locks: ConversationLocks,
+        settings: PipelineSettings,
+        loop: TurnLoop = turns,
+    ) -> None:
+        self.adapter = adapter
+        self.locks = locks
+        self.settings = settings
+        self.turns = loop
+        self._on_new_message: OnNewMessage | None = None
+        self._app: Sanic | None = None
+        # Read and written on the turn loop only (dict reads elsewhere are for tests).
+        self._draining: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+        self._sweeper: concurrent.futures.Future[None] | None = None
+        # The webhook's loop and the future it waits on, per inbox row.
+        self._waiters: dict[int, tuple[asyncio.AbstractEventLoop, Waiter]] = {}
+
+    # Wiring: called from the channel's blueprint
+
+    def attach(self, blueprint: Any, on_new_message: OnNewMessage) -> None:
+        """Runs the sweep while the Rasa server runs (it also recovers after a crash)."""
+        self._on_new_message = on_new_message
+
+        @blueprint.listener("after_server_start")
+        async def _start(app: Sanic, _: Any) -> None:
+            self._app = app
+            self.start()
+
+        @blueprint.listener("before_server_stop")
+        async def _stop(app: Sanic, _: Any) -> None:
+            await self.stop()
+
+    def start(self) -> None:
+        """Starts the sweep on the turn loop: due messages, then every `sweep_s` seconds."""
+        self._sweeper = self.turns.submit(self._sweep_forever())
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        await asyncio.wrap_future(self.turns.submit(self.locks.close()))
+
+    # Accepting (on the webhook's loop)
+
+    async def accept(self, inbound: Inbound, *, wait: bool = False) -> Accepted:
+        """Records the message and starts its processing; `duplicate` when it was seen."""
+        with self.turns.acknowledging():
+            row_id = await in_inbox_thread(self._record, inbound)
+        if row_id is None:
+            return Accepted(duplicate=True)
+        waiter = None
+        if wait:
+            loop = asyncio.get_running_loop()
+            waiter = loop.create_future()
+            self._waiters[row_id] = (loop, waiter)
+        self.turns.call(self.schedule, inbound.conversation_id)
+        return Accepted(duplicate=False, row_id=row_id, replies=waiter)
+
+    def _record(self, inbound: Inbound) -> int | None:
+        with session_scope(bootstrap.crm_engine()) as session:
+            return record(
+                session,
+                channel=inbound.channel,
+                external_id=inbound.external_id,
+                conversation_id=inbound.conversation_id,
+                payload=inbound.payload(),
+            )
+
+    # Draining (on the turn loop)
+
+    def schedule(self, conversation_id: str) -> None:
+        if conversation_id in self._draining:
+            self._again.add(conversation_id)  # the running drain may be past its last claim
+            return
+        self._draining[conversation_id] = asyncio.create_task(self.drain(conversation_id))
+
+    async def drain(self, conversation_id: str) -> None:
+        """Processes the conversation's due messages in order until none is left."""
+        try:
+            while await self._process_next(conversation_id):
+                pass
+        except Exception:
+            logger.exception("Inbox processing of %s stopped; the sweep retries", conversation_id)
+        finally:
+            del self._draining[conversation_id]
+            if conversation_id in self._again:
+                self._again.discard(conversation_id)
+                self.schedule(conversation_id)
+
+    async def _process_next(self, conversation_id: str) -> bool:
+        await self.turns.after_acknowledgements()
+        async with self.locks.hold(conversation_id) as held:
+            if not held:
+                return False  # another process is on it
+            claim = await in_inbox_thread(self._claim, conversation_id)
+            if claim is None:
+                return False
+            output = self.adapter.output_for(claim)
+            try:
+                await self._run(claim, output)
+            except Exception as error:
+                logger.exception("Message %s of %s failed", claim.external_id, conversation_id)
+                status = await in_inbox_thread(self._retry_later, claim, repr(error))
+                self._resolve(claim.id, output.sent)
+                return status == "failed"  # a failed one is out of the way; go on
+            await in_inbox_thread(self._finish, claim)
+            self._resolve(claim.id, output.sent)
+            return True
+
+    async def _run(self, claim: Claim, output: GatedOutput) -> None:
+        if claim.retried and await self._already_processed(claim):
+            logger.info("Message %s had been processed before a restart", claim.external_id)
+            return
+        text = await self.adapter.before_core(claim, output)
+        if text is None:
+            return
+        if self._on_new_message is None:
+            raise RuntimeError("the pipeline is not attached to a Rasa server")
+        await self._on_new_message(
+            UserMessage(
+                text=text,
+                output_channel=output,
+                sender_id=claim.conversation_id,
+                input_channel=self.adapter.name(),
+                message_id=claim.external_id,
+                metadata=claim.payload.get("metadata") or None,
+            )
+        )
+
+    async def tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        """The conversation's tracker as the Rasa server stores it."""
+        if self._app is None:
+            return None
+        return await self._app.ctx.agent.tracker_store.retrieve(conversation_id)
+
+    async def _already_processed(self, claim: Claim) -> bool:
+        """Whether the tracker holds the message: a crash came after the turn was saved."""
+        tracker = await self.tracker(claim.conversation_id)
+        if tracker is None:
+            return False
+        return any(
+            isinstance(event, UserUttered) and event.message_id == claim.external_id
+            for event in reversed(tracker.events)
+        )
+
+    def _claim(self, conversation_id: str) -> Claim | None:
+        with session_scope(bootstrap.crm_engine()) as session:
+            return claim_next(session, conversation_id=conversation_id, lease=self.settings.lease)
+
+    def _finish(self, claim: Claim) -> None:
+        with session_scope(bootstrap.crm_engine()) as session:
+            finish(session, message_id=claim.id)
+
+    def _retry_later(self, claim: Claim, error: str) -> str:
+        with session_scope(bootstrap.crm_engine()) as session:
+            return give_up_or_retry(
+                session,
+                message_id=claim.id,
+                error=error,
+                max_attempts=self.settings.max_attempts,
+                backoff=self.settings.retry_backoff,
+            )
+
+    def _resolve(self, row_id: int, sent: list[dict[str, Any]]) -> None:
+        found = self._waiters.pop(row_id, None)
+        if found is not None:
+            loop, waiter = found
+            loop.call_soon_threadsafe(_set_result, waiter, list(sent))
+
+    def forget(self, row_id: int) -> None:
+        """The waiter for `row_id` gave up (the web chat answers 202 and polls)."""
+        self._waiters.pop(row_id, None)
+
+    # Recovering
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                for conversation_id in await in_inbox_thread(self._due):
+                    if conversation_id not in self._draining:
+                        self.schedule(conversation_id)
+            except Exception:
+                logger.exception("The %s inbox sweep failed; trying again", self.adapter.name())
+            await asyncio.sleep(self.settings.sweep_s)
+
+    def _due(self) -> list[str]:
+        with read_scope(bootstrap.crm_engine()) as session:
+            return due_conversations(session, channel=self.adapter.name())
+
+
+Waiter = asyncio.Future[list[dict[str, Any]]]
+
+
+def _set_result(waiter: Waiter, sent: list[dict[str, Any]]) -> None:
+    if not waiter.done():  # the webhook may have given up waiting
+        waiter.set_result(sent)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    duplicate: bool
+    row_id: int | None = None
+    replies: Waiter | None = None

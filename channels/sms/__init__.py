@@ -1,0 +1,1 @@
+"""The Twilio SMS channel: webhook signatures, reply segmentation, numbered options, sending."""

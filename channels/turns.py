@@ -1,0 +1,76 @@
+"""The thread on which a Rasa server process runs its channels' turns.
+
+A turn holds the event loop for tens of milliseconds at a time (featurization and policy
+prediction are synchronous). Run on the server's own loop, a burst of turns would delay
+every webhook's acknowledgement behind them, and Twilio gives up after 15 seconds. So the
+webhooks stay on the server's loop, which only records and acknowledges, and the turns run
+on a second loop on this thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import sys
+import threading
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+SWITCH_INTERVAL_S = 0.0005
+ACK_PRIORITY_PAUSE_S = 0.002
+ACK_PRIORITY_MAX_WAITS = 250
+
+
+class TurnLoop:
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._guard = threading.Lock()
+        # Webhooks between arrival and acknowledgement, on every channel of the process.
+        self._acknowledging = 0
+
+    @contextmanager
+    def acknowledging(self) -> Iterator[None]:
+        """Marks a webhook being acknowledged (entered on the webhooks' loop only)."""
+        self._acknowledging += 1
+        try:
+            yield
+        finally:
+            self._acknowledging -= 1
+
+    async def after_acknowledgements(self) -> None:
+        """Lets webhooks in flight be acknowledged before a turn takes the CPU: a turn can
+        wait a few milliseconds, Twilio and Telegram should not (at most half a second,
+        so that turns still run in a storm)."""
+        for _ in range(ACK_PRIORITY_MAX_WAITS):
+            if not self._acknowledging:
+                return
+            await asyncio.sleep(ACK_PRIORITY_PAUSE_S)
+
+    def _running_loop(self) -> asyncio.AbstractEventLoop:
+        with self._guard:
+            if self._loop is None:
+                # A webhook waiting for the GIL behind a busy turn waits up to one switch
+                # interval per step (socket read, database, reply): 5 ms by default.
+                sys.setswitchinterval(SWITCH_INTERVAL_S)
+                loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(
+                    target=loop.run_forever, name="parley-turns", daemon=True
+                )
+                self._thread.start()
+                self._loop = loop
+            return self._loop
+
+    def call(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Runs `callback(*args)` on the turn loop, soon."""
+        self._running_loop().call_soon_threadsafe(callback, *args)
+
+    def submit(self, work: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Runs `work` on the turn loop; the future can be awaited with `asyncio.wrap_future`."""
+        return asyncio.run_coroutine_threadsafe(work, self._running_loop())
+
+
+# One per process: every channel's turns share it (and its order, per conversation).
+turns = TurnLoop()

@@ -1,0 +1,160 @@
+"""The web chat channel under /webhooks/webchat/: the widget's server side.
+
+    GET  config         title, greeting and the proactive greeting's delay
+    POST conversations  a new server-issued conversation id (201)
+    POST messages       one visitor message (X-Parley-Conversation header): the turn's
+                        replies (200), or 202 when the turn outlasts the wait
+    GET  history        the conversation so far, for a reloaded page
+
+The message goes through the shared pipeline (inbox, ordered processing); the request
+waits for its own turn only as long as a visitor would look at a typing indicator.
+CORS is Rasa's own (`rasa run --cors`, fed from PARLEY_WEBCHAT_ORIGINS by the stack).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import bootstrap
+from bot.crm.inbox import Claim
+from bot.settings import get_settings
+from channels.inbound import Inbound
+from channels.outbound import GatedOutput
+from channels.pipeline import Pipeline
+from channels.runtime import make_pipeline
+from channels.webchat import conversation_ids
+from channels.webchat.history import chat_history, reply
+from channels.webchat.rate_limits import RateLimits
+from channels.webchat.requests import BadRequest, parse_message
+
+NAME = "webchat"
+HEADER = "X-Parley-Conversation"
+REPLY_WAIT_S = 20.0
+RETRY_AFTER_S = 10
+
+
+class WebChatOutput(GatedOutput):
+    """Replies are kept for the waiting request (and the tracker keeps them for history)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return NAME
+
+    async def deliver(self, recipient_id: str, message: dict[str, Any]) -> None:
+        return None  # `sent` holds it; nothing to push
+
+
+class WebChatInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return NAME
+
+    def __init__(self) -> None:
+        self.pipeline: Pipeline = make_pipeline(self)
+        per_minute = get_settings().webchat_rate_per_minute
+        self.new_conversations = RateLimits(per_minute)  # per client address
+        self.messages = RateLimits(per_minute)  # per conversation
+
+    def output_for(self, claim: Claim) -> GatedOutput:
+        return WebChatOutput(address=None)
+
+    async def before_core(self, claim: Claim, output: GatedOutput) -> str | None:
+        return str(claim.payload["text"])
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = Blueprint("webchat_webhook", __name__)
+        self.pipeline.attach(blueprint, on_new_message)
+
+        @blueprint.route("/config", methods=["GET"])
+        async def config(_: Request) -> HTTPResponse:
+            settings = get_settings()
+            return response.json(
+                {
+                    "title": f"{settings.brand_name} assistant",
+                    "greeting": f"Hi! I'm the {settings.brand_name} assistant. "
+                    "Looking for the right plan? I can help.",
+                    "greeting_delay_s": settings.webchat_greeting_delay_s,
+                }
+            )
+
+        @blueprint.route("/conversations", methods=["POST"])
+        async def new_conversation(request: Request) -> HTTPResponse:
+            if not await self.new_conversations.allow(request.remote_addr or request.ip):
+                return _too_many()
+            issued = conversation_ids.issue(bootstrap.suppression_pepper())
+            return response.json({"conversation_id": issued}, status=201)
+
+        @blueprint.route("/messages", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            sender = _sender(request)
+            if sender is None:
+                return _error(403, "unknown conversation: start a new one")
+            if not await self.messages.allow(sender):
+                return _too_many()
+            try:
+                chat = parse_message(_json(request))
+            except BadRequest as reason:
+                return _error(400, str(reason))
+            inbound = Inbound(
+                channel=NAME,
+                external_id=f"{sender}:{chat.message_id}",
+                conversation_id=sender,
+                text=chat.text,
+                metadata={"source": {"channel": NAME, **chat.source}},
+            )
+            accepted = await self.pipeline.accept(inbound, wait=True)
+            if accepted.duplicate or accepted.replies is None:
+                return response.json({"pending": True}, status=202)
+            try:
+                sent = await _wait(accepted.replies, REPLY_WAIT_S)
+            except TimeoutError:
+                if accepted.row_id is not None:
+                    self.pipeline.forget(accepted.row_id)
+                return response.json({"pending": True}, status=202)
+            return response.json({"replies": [reply(m) for m in sent]})
+
+        @blueprint.route("/history", methods=["GET"])
+        async def history(request: Request) -> HTTPResponse:
+            sender = _sender(request)
+            if sender is None:
+                return _error(403, "unknown conversation: start a new one")
+            tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+            return response.json({"messages": chat_history(tracker)})
+
+        return blueprint
+
+
+async def _wait(future: Any, timeout: float) -> list[dict[str, Any]]:
+    try:
+        return list(await asyncio.wait_for(asyncio.shield(future), timeout))
+    except asyncio.TimeoutError as error:
+        raise TimeoutError from error
+
+
+def _sender(request: Request) -> str | None:
+    return conversation_ids.sender_id(bootstrap.suppression_pepper(), request.headers.get(HEADER))
+
+
+def _json(request: Request) -> Any:
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadRequest("the body is not valid JSON") from error
+
+
+def _error(status: int, reason: str) -> HTTPResponse:
+    return response.json({"error": reason}, status=status)
+
+
+def _too_many() -> HTTPResponse:
+    answer = _error(429, "too many messages: wait a moment and try again")
+    answer.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return answer

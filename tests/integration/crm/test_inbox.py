@@ -1,0 +1,131 @@
+"""The channels' durable inbox: dedupe, arrival order, leases and retries, on both databases."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from bot.crm import InboundMessage, session_scope
+from bot.crm.inbox import claim_next, due_conversations, finish, give_up_or_retry, record_inbound
+from tests.integration.crm.crm_helpers import count
+
+pytestmark = pytest.mark.integration
+
+LEASE = timedelta(seconds=60)
+
+
+def receive(
+    session: Session, external_id: str, conversation: str = "c", **payload: str
+) -> int | None:
+    return record_inbound(
+        session,
+        channel="sms",
+        external_id=external_id,
+        conversation_id=conversation,
+        payload={"text": "hi", **payload},
+    )
+
+
+def test_a_redelivery_is_recognised_per_channel(session: Session) -> None:
+    first = receive(session, "SM1")
+    assert first is not None
+    assert receive(session, "SM1") is None
+    assert (
+        record_inbound(
+            session, channel="telegram", external_id="SM1", conversation_id="t", payload={}
+        )
+        is not None
+    )
+    assert count(session, InboundMessage) == 2
+
+
+def test_messages_are_claimed_in_arrival_order_one_at_a_time(session: Session) -> None:
+    ids = [receive(session, f"SM{n}", text=f"message {n}") for n in range(3)]
+    receive(session, "other", conversation="d")
+    seen = []
+    while claim := claim_next(session, conversation_id="c", lease=LEASE):
+        assert not claim.retried
+        seen.append((claim.id, claim.payload["text"]))
+        finish(session, message_id=claim.id)
+    assert seen == [(ids[n], f"message {n}") for n in range(3)]
+    processed = session.get(InboundMessage, ids[0])
+    assert processed is not None and processed.status == "processed"
+    assert processed.payload == {} and processed.processed_at is not None
+    assert due_conversations(session) == ["d"]
+
+
+def test_a_row_left_processing_is_claimed_again_as_a_retry(session: Session) -> None:
+    receive(session, "SM1")
+    first = claim_next(session, conversation_id="c", lease=LEASE)
+    assert first is not None
+    assert due_conversations(session) == []  # leased: not due while its processor lives
+    again = claim_next(session, conversation_id="c", lease=LEASE)  # under the lock: stale
+    assert again is not None and again.id == first.id and again.retried
+
+
+def test_an_expired_lease_makes_the_conversation_due(session: Session) -> None:
+    receive(session, "SM1")
+    assert claim_next(session, conversation_id="c", lease=timedelta(seconds=-1)) is not None
+    assert due_conversations(session) == ["c"]
+
+
+def test_a_failed_try_waits_and_later_messages_wait_behind_it(session: Session) -> None:
+    first = receive(session, "SM1")
+    receive(session, "SM2")
+    claim = claim_next(session, conversation_id="c", lease=LEASE)
+    assert claim is not None and claim.id == first
+    status = give_up_or_retry(
+        session, message_id=claim.id, error="boom", max_attempts=3, backoff=timedelta(hours=1)
+    )
+    assert status == "received"
+    assert claim_next(session, conversation_id="c", lease=LEASE) is None  # order first
+    assert due_conversations(session) == []
+
+
+def test_the_last_allowed_failure_gives_up(session: Session) -> None:
+    receive(session, "SM1")
+    for attempt in range(1, 3):
+        claim = claim_next(session, conversation_id="c", lease=LEASE)
+        assert claim is not None and claim.retried == (attempt > 1)
+        status = give_up_or_retry(
+            session, message_id=claim.id, error=f"boom {attempt}", max_attempts=2, backoff=-LEASE
+        )
+    assert status == "failed"
+    row = session.query(InboundMessage).one()
+    assert (row.status, row.last_error, row.payload) == ("failed", "boom 2", {"text": "hi"})
+    assert claim_next(session, conversation_id="c", lease=LEASE) is None
+
+
+def test_a_concurrent_redelivery_is_deduplicated(session: Session, crm_engine: Engine) -> None:
+    if crm_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers: a second one waits or fails, never races")
+    assert receive(session, "SM1") is not None
+    results: list[int | None] = []
+
+    def redeliver() -> None:
+        with session_scope(crm_engine) as other:
+            results.append(receive(other, "SM1"))
+
+    worker = threading.Thread(target=redeliver)
+    worker.start()
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        " AND query LIKE 'INSERT INTO inbound_messages%'"
+    )
+    deadline = time.monotonic() + 10
+    with crm_engine.connect() as monitor:
+        # Until the redelivery's insert waits on our uncommitted row: a real race.
+        while not monitor.execute(text(waiting)).scalar_one():
+            assert time.monotonic() < deadline, "the redelivery never reached its insert"
+            monitor.rollback()  # pg_stat_activity is a snapshot per transaction
+            time.sleep(0.05)
+    session.commit()
+    worker.join(10)
+    assert results == [None]
+    assert count(session, InboundMessage) == 1

@@ -1,0 +1,174 @@
+"""The shared channel pipeline with an in-memory channel and dialogue core: dedupe, order,
+retries, recovery after a crash, and the web chat's wait for its replies."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from rasa.core.channels.channel import UserMessage
+from sqlalchemy import select
+
+from bot import bootstrap
+from bot.crm import InboundMessage, session_scope, upgrade_to_head
+from bot.crm.inbox import Claim, claim_next, record_inbound
+from bot.settings import get_settings
+from channels.inbound import Inbound
+from channels.locks import ConversationLocks
+from channels.outbound import GatedOutput
+from channels.pipeline import Pipeline, PipelineSettings
+
+
+class EchoOutput(GatedOutput):
+    async def deliver(self, recipient_id: str, message: dict[str, Any]) -> None:
+        return None
+
+
+class FakeChannel:
+    @classmethod
+    def name(cls) -> str:
+        return "fake"
+
+    def output_for(self, claim: Claim) -> GatedOutput:
+        return EchoOutput(claim.payload.get("address"))
+
+    async def before_core(self, claim: Claim, output: GatedOutput) -> str | None:
+        text = str(claim.payload["text"])
+        if text == "KEYWORD":
+            await output.send_response(claim.conversation_id, {"text": "handled"})
+            return None
+        return text
+
+
+class FakeCore:
+    """Records turns; answers each with one message; can fail or be slow on demand."""
+
+    def __init__(self) -> None:
+        self.turns: list[tuple[str, str, str]] = []
+        self.fail_on: set[str] = set()
+        self.delay_s = 0.0
+
+    async def __call__(self, message: UserMessage) -> None:
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        if message.text in self.fail_on:
+            self.fail_on.discard(message.text)
+            raise RuntimeError("the core fell over")
+        self.turns.append((message.sender_id, message.text or "", message.message_id))
+        await message.output_channel.send_response(
+            message.sender_id, {"text": f"re: {message.text}"}
+        )
+
+
+@pytest.fixture(autouse=True)
+def crm() -> None:
+    upgrade_to_head(get_settings().crm_database_url)
+
+
+def make(core: FakeCore, **overrides: Any) -> Pipeline:
+    settings = PipelineSettings(retry_backoff=timedelta(0), sweep_s=0.05, **overrides)
+    pipeline = Pipeline(FakeChannel(), ConversationLocks(None, timeout_s=60), settings)
+    pipeline._on_new_message = core
+    return pipeline
+
+
+def inbound(external_id: str, text: str, conversation: str = "fake:1") -> Inbound:
+    return Inbound("fake", external_id, conversation, text, address="+15550001")
+
+
+async def settle(seconds: float = 10) -> dict[str, str]:
+    """The inbox once no message waits or is in progress (turns run on another thread)."""
+    for _ in range(int(seconds / 0.02)):
+        current = statuses()
+        if current and not set(current.values()) & {"received", "processing"}:
+            return current
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the inbox never settled: {statuses()}")
+
+
+def statuses() -> dict[str, str]:
+    with session_scope(bootstrap.crm_engine()) as session:
+        rows = session.execute(select(InboundMessage.external_id, InboundMessage.status))
+        return {external_id: status for external_id, status in rows}
+
+
+async def test_messages_run_once_each_in_arrival_order_per_conversation() -> None:
+    core = FakeCore()
+    core.delay_s = 0.01
+    pipeline = make(core)
+    for n in range(5):
+        assert not (await pipeline.accept(inbound(f"a{n}", f"a{n}"))).duplicate
+        assert not (await pipeline.accept(inbound(f"b{n}", f"b{n}", "fake:2"))).duplicate
+    assert (await pipeline.accept(inbound("a0", "a0"))).duplicate
+    await settle()
+    by_conversation = {c: [t for s, t, _ in core.turns if s == c] for c in ("fake:1", "fake:2")}
+    assert by_conversation == {
+        "fake:1": [f"a{n}" for n in range(5)],
+        "fake:2": [f"b{n}" for n in range(5)],
+    }
+    assert [m for _, _, m in core.turns if m.startswith("a")] == [f"a{n}" for n in range(5)]
+    assert set(statuses().values()) == {"processed"}
+
+
+async def test_a_waiting_request_gets_its_turns_replies() -> None:
+    pipeline = make(FakeCore())
+    accepted = await pipeline.accept(inbound("w1", "hello"), wait=True)
+    assert accepted.replies is not None
+    assert await asyncio.wait_for(accepted.replies, 5) == [{"text": "re: hello"}]
+
+
+async def test_the_channel_can_answer_without_the_core() -> None:
+    core = FakeCore()
+    pipeline = make(core)
+    accepted = await pipeline.accept(inbound("k1", "KEYWORD"), wait=True)
+    assert accepted.replies is not None
+    assert await asyncio.wait_for(accepted.replies, 5) == [{"text": "handled"}]
+    assert core.turns == []
+    assert statuses() == {"k1": "processed"}
+
+
+async def test_a_failed_turn_is_retried_and_later_messages_wait_for_it() -> None:
+    core = FakeCore()
+    core.fail_on = {"first"}
+    pipeline = make(core)
+    pipeline.start()
+    try:
+        await pipeline.accept(inbound("f1", "first"))
+        await pipeline.accept(inbound("f2", "second"))
+        assert await settle() == {"f1": "processed", "f2": "processed"}
+    finally:
+        await pipeline.stop()
+    assert [text for _, text, _ in core.turns] == ["first", "second"]
+
+
+async def test_a_message_that_keeps_failing_is_set_aside_and_the_rest_go_on() -> None:
+    core = FakeCore()
+    pipeline = make(core, max_attempts=1)
+    core.fail_on = {"poison"}
+    await pipeline.accept(inbound("p1", "poison"))
+    await pipeline.accept(inbound("p2", "fine"))
+    await settle()
+    assert statuses() == {"p1": "failed", "p2": "processed"}
+    assert [text for _, text, _ in core.turns] == ["fine"]
+
+
+async def test_a_message_left_mid_turn_by_a_crash_is_processed_after_restart() -> None:
+    with session_scope(bootstrap.crm_engine()) as session:  # received, claimed, then a crash
+        record_inbound(
+            session,
+            channel="fake",
+            external_id="c1",
+            conversation_id="fake:1",
+            payload=inbound("c1", "left behind").payload(),
+        )
+        assert claim_next(session, conversation_id="fake:1", lease=timedelta(seconds=-1))
+    core = FakeCore()
+    restarted = make(core)
+    restarted.start()
+    try:
+        assert await settle() == {"c1": "processed"}
+    finally:
+        await restarted.stop()
+    assert [text for _, text, _ in core.turns] == ["left behind"]

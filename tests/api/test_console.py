@@ -262,7 +262,7 @@ def test_a_revoked_tokens_session_stops_working(api: Api, lead_ids: dict[str, st
 
 
 def test_the_stylesheet_is_served(api: Api) -> None:
-    response = api.client.get("/console/console.css")
+    response = api.client.get("/console/static/console.css")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
 
 

@@ -1,0 +1,88 @@
+"""What every console page shares: the templates, the security headers, rendering, and
+the signed-in check.
+
+Pages are server-rendered (Jinja2, autoescaped); the few that update live load a script of
+ours from `/console/static/` (`script-src 'self'`), never anything from elsewhere.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader
+
+from bot.console.auth import ConsoleUser, session_csrf
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+MAX_TEXT = 200
+# Pages hold personal data: never cached, never framed, no third-party anything.
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+
+
+def plain(value: Any) -> str:
+    """A stored answer or source value as text (ranges, nested dicts, lists)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        if {"low", "high", "unit"} <= value.keys():
+            low, high = value["low"], value["high"]
+            return f"{low} {value['unit']}" if low == high else f"{low}–{high} {value['unit']}"
+        return ", ".join(f"{key}: {plain(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(plain(item) for item in value) or "—"
+    return str(value)
+
+
+def when(value: datetime | str | None) -> str:
+    if isinstance(value, str):
+        return value
+    return "—" if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+templates.filters["plain"] = plain
+templates.filters["when"] = when
+
+
+def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = templates.get_template(name).render(**context)
+    return HTMLResponse(html, status_code=status, headers=HEADERS)
+
+
+def to_login() -> RedirectResponse:
+    return RedirectResponse("/console/login", status_code=303)
+
+
+def refused(message: str, status: int = 403) -> HTMLResponse:
+    return render("message.html", status, title="Not allowed", message=message, user=None)
+
+
+def not_found(request: Request, user: ConsoleUser, title: str, message: str) -> HTMLResponse:
+    return render(
+        "message.html", 404, title=title, message=message, user=user, csrf=session_csrf(request)
+    )
+
+
+def page(
+    request: Request, user: ConsoleUser, name: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """Render a signed-in page: the user and the CSRF token for its forms are filled in."""
+    return render(name, status, user=user, csrf=session_csrf(request), **context)
+
+
+def clean_text(value: str | None) -> str:
+    # PostgreSQL cannot store or compare NUL; anything longer is no real filter.
+    return (value or "").replace("\x00", "").strip()[:MAX_TEXT]

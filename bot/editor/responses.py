@@ -1,5 +1,9 @@
 """Responses and their variations (`bot/domain/*.yml`): list, add and reword variations,
 keeping each text's style (plain, quoted or folded) and its {placeholders}.
+
+A variation may name an A/B test variant (`metadata: {variant: friendly}`). A response
+with named variants is an experiment: each conversation sees one variant's variations,
+and the unnamed variations are its control arm (`CONTROL`), see `bot.nlg`.
 """
 
 from __future__ import annotations
@@ -26,12 +30,22 @@ from bot.settings import PROJECT_ROOT
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Folded response texts (`text: >-`) are re-folded at about this many characters.
 FOLD_WIDTH = 80
+CONTROL = "control"  # the variant of a variation that names none
+VARIANT_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 
 
 @dataclass(frozen=True)
 class Variation:
     text: str
     buttons: list[dict[str, Any]] = field(default_factory=list)
+    variant: str = CONTROL
+
+
+def variant_of(variation: Any) -> str:
+    """The A/B variant a domain variation belongs to (`CONTROL` unless it names one)."""
+    metadata = variation.get("metadata") if isinstance(variation, dict) else None
+    name = metadata.get("variant") if isinstance(metadata, dict) else None
+    return str(name) if name else CONTROL
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,7 @@ def responses(root: Path = PROJECT_ROOT) -> list[Response]:
                     Variation(
                         text=str(v.get("text", "")),
                         buttons=[dict(b) for b in v.get("buttons") or []],
+                        variant=variant_of(v),
                     )
                     for v in variations or []
                     if isinstance(v, dict)
@@ -119,15 +134,33 @@ def _styled_like(previous: Any, text: str) -> Any:
 
 
 def add_variation(
-    root: Path = PROJECT_ROOT, *, response: str, text: str, dry_run: bool = False
+    root: Path = PROJECT_ROOT,
+    *,
+    response: str,
+    text: str,
+    variant: str | None = None,
+    dry_run: bool = False,
 ) -> Edit:
-    """Add a variation to `response`, written in the style of its last variation."""
+    """Add a variation to `response`, written in the style of its last variation.
+
+    With `variant`, the variation belongs to that A/B test variant (lowercase letters,
+    digits, `-` and `_`; `control` is the unnamed variations' arm, so it adds none).
+    """
     document, variations = _find_response(root, response)
     before = document.path.read_text(encoding="utf-8")
     previous = (
         variations[-1].get("text") if variations and isinstance(variations[-1], dict) else None
     )
     variation = CommentedMap(text=_styled_like(previous, _clean_text(text)))
+    if variant is not None and variant.strip() and variant.strip() != CONTROL:
+        name = variant.strip()
+        if not VARIANT_NAME.fullmatch(name):
+            raise EditError(
+                f"'{name}' is not a valid variant name: use up to 40 lowercase letters, "
+                "digits, '-' or '_', starting with a letter.",
+                file=paths.relative(root, document.path),
+            )
+        variation["metadata"] = CommentedMap(variant=name)
     _move_trailing_comment(variations, variation)
     variations.append(variation)
     return save(root, document, before, dry_run=dry_run)

@@ -158,6 +158,38 @@ def test_add_variation_goes_after_the_last_one_keeping_the_blank_line(
     assert lines[lines.index("    - text: Shall we check the fit?") + 1] == ""
 
 
+def test_a_named_variant_is_written_as_variation_metadata(project: Path, diff: Diff) -> None:
+    before = text_of(project, "bot/domain/core.yml")
+
+    add_variation(
+        project,
+        response="utter_offer_qualification",
+        text="Want a quick fit check?",
+        variant="short",
+    )
+
+    assert diff(before, text_of(project, "bot/domain/core.yml")) == (
+        [],
+        ["    - text: Want a quick fit check?", "      metadata:", "        variant: short"],
+    )
+    offer = next(r for r in responses(project) if r.name == "utter_offer_qualification")
+    assert [v.variant for v in offer.variations][-2:] == ["control", "short"]
+
+
+@pytest.mark.parametrize("name", ["Short", "two words", "-x", "x" * 41])
+def test_a_bad_variant_name_is_refused(project: Path, name: str) -> None:
+    with pytest.raises(EditError, match="not a valid variant name"):
+        add_variation(project, response="utter_greet", text="Hi there!", variant=name)
+
+
+def test_the_control_variant_adds_no_metadata(project: Path, diff: Diff) -> None:
+    before = text_of(project, "bot/domain/core.yml")
+
+    add_variation(project, response="utter_offer_qualification", text="Check?", variant="control")
+
+    assert diff(before, text_of(project, "bot/domain/core.yml")) == ([], ["    - text: Check?"])
+
+
 def test_a_long_variation_is_folded_like_its_neighbours(project: Path, diff: Diff) -> None:
     before = text_of(project, "bot/domain/core.yml")
     text = "Hello and welcome to {brand_name}! " * 4

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader
 
 from bot.console.auth import ConsoleUser, session_csrf
+from bot.console.charts import percent
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -55,6 +56,7 @@ def when(value: datetime | str | None) -> str:
 
 templates.filters["plain"] = plain
 templates.filters["when"] = when
+templates.filters["percent"] = percent
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:

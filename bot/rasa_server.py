@@ -1,0 +1,60 @@
+"""A client for the running Rasa server's HTTP API, as the API process calls it.
+
+Rasa serves its API (trackers, model) only with `--enable-api`, behind the token in
+`PARLEY_RASA_API_TOKEN`, which it reads from the `token` query parameter. Messages go in
+through the REST channel, like any visitor's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from bot.settings import Settings
+
+TIMEOUT_S = 30.0  # a turn with the lead form's CRM writes takes well under this
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer, refused the token, or its API is switched off."""
+
+
+class RasaServer:
+    def __init__(self, settings: Settings, *, base_url: str | None = None) -> None:
+        self.base_url = (base_url or f"http://{settings.host}:{settings.rasa_port}").rstrip("/")
+        self._token = settings.rasa_api_token
+
+    async def send(self, sender: str, text: str) -> list[dict[str, Any]]:
+        """One visitor message through the REST channel; the bot's replies."""
+        replies = await self._call(
+            "POST", "/webhooks/rest/webhook", json={"sender": sender, "message": text}
+        )
+        return replies if isinstance(replies, list) else []
+
+    async def events(self, sender: str) -> list[dict[str, Any]]:
+        """The conversation's events, with each user message's parse data."""
+        tracker = await self._call("GET", f"/conversations/{quote(sender, safe='')}/tracker")
+        events = tracker.get("events") if isinstance(tracker, dict) else None
+        return events if isinstance(events, list) else []
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        if not self._token:
+            raise RasaUnavailable(
+                "Rasa's HTTP API is switched off: set PARLEY_RASA_API_TOKEN and restart."
+            )
+        try:
+            async with httpx.AsyncClient(base_url=self.base_url, timeout=TIMEOUT_S) as client:
+                response = await client.request(
+                    method, path, params={"token": self._token}, **kwargs
+                )
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(
+                f"Rasa at {self.base_url} did not answer ({type(error).__name__})."
+            ) from error
+        if response.status_code in (401, 403):
+            raise RasaUnavailable("Rasa refused the API token (PARLEY_RASA_API_TOKEN).")
+        if not response.is_success:
+            raise RasaUnavailable(f"Rasa answered {path} with HTTP {response.status_code}.")
+        return response.json()

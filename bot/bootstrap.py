@@ -2,11 +2,20 @@
 
 Nothing here connects or reads files at import time. Tests reset the caches with
 `reset()` after changing settings.
+
+The scoring rules and segments are the exception to "built once": marketers edit them in
+the console while the action server runs, so they are read again whenever their file
+changes (one `stat` per use; an atomic save replaces the file, changing its inode).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from functools import cache
+from pathlib import Path
+from typing import Generic, TypeVar
 
 from sqlalchemy.engine import Engine
 
@@ -17,6 +26,44 @@ from bot.settings import PROJECT_ROOT, get_settings
 
 SCORING_RULES = PROJECT_ROOT / "data" / "scoring" / "rules.yml"
 SEGMENTS = PROJECT_ROOT / "data" / "scoring" / "segments.yml"
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+
+class FileBacked(Generic[T]):
+    """A value loaded from a file, loaded again when the file's stat changes.
+
+    A running process keeps its last good value if the changed file does not load (the
+    console validates before saving, so only a hand edit can do that), and logs why once.
+    """
+
+    def __init__(self, path: Callable[[], Path], load: Callable[[Path], T]) -> None:
+        self._path = path
+        self._load = load
+        self._lock = threading.Lock()
+        self._stamp: tuple[Path, int, int, int] | None = None
+        self._value: T | None = None
+
+    def __call__(self) -> T:
+        path = self._path()
+        stat = path.stat()
+        stamp = (path, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        with self._lock:
+            if stamp != self._stamp or self._value is None:
+                self._stamp = stamp
+                try:
+                    self._value = self._load(path)
+                except ValueError:
+                    if self._value is None:
+                        raise
+                    logger.exception("%s no longer loads; still using its previous content", path)
+            return self._value
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._stamp = None
+            self._value = None
 
 
 @cache
@@ -30,14 +77,9 @@ def tracker_engine() -> Engine:
     return make_engine(get_settings().tracker_store_url)
 
 
-@cache
-def scoring_rules() -> ScoringRules:
-    return load_scoring_rules(SCORING_RULES)
-
-
-@cache
-def segments() -> list[Segment]:
-    return load_segments(SEGMENTS)
+# The paths are looked up on each call, so tests can point them elsewhere.
+scoring_rules: FileBacked[ScoringRules] = FileBacked(lambda: SCORING_RULES, load_scoring_rules)
+segments: FileBacked[list[Segment]] = FileBacked(lambda: SEGMENTS, load_segments)
 
 
 @cache
@@ -56,12 +98,7 @@ def reset() -> None:
     for engine in (crm_engine, tracker_engine):
         if engine.cache_info().currsize:
             engine().dispose()
-    for built in (
-        crm_engine,
-        tracker_engine,
-        scoring_rules,
-        segments,
-        suppression_pepper,
-        sink_names,
-    ):
+    for built in (crm_engine, tracker_engine, suppression_pepper, sink_names):
         built.cache_clear()
+    scoring_rules.cache_clear()
+    segments.cache_clear()

@@ -44,17 +44,13 @@ def current_model_path(models_dir: Path) -> Path:
     return models_dir / f"parley-{fingerprint(model_inputs())}.tar.gz"
 
 
-def ensure_model(models_dir: Path) -> Path:
-    """The current model archive, training it first if the inputs changed."""
-    target = current_model_path(models_dir)
-    if target.exists():
-        print(f"Model is up to date: {target.relative_to(PROJECT_ROOT)}", flush=True)
-        return target
-    print(f"Training changed: building {target.name} ...", flush=True)
-    command = [
-        sys.executable,
-        "-m",
-        "rasa",
+def train_arguments(models_dir: Path, name: str) -> list[str]:
+    """`rasa train`'s arguments (after `rasa`) writing `models_dir/<name>.tar.gz`.
+
+    Shared by the command line and the console's retraining, which runs the same training
+    in its own process (bot/training).
+    """
+    return [
         "train",
         "--config",
         str(CONFIG),
@@ -65,8 +61,19 @@ def ensure_model(models_dir: Path) -> Path:
         "--out",
         str(models_dir),
         "--fixed-model-name",
-        target.name.removesuffix(".tar.gz"),
+        name,
     ]
+
+
+def ensure_model(models_dir: Path) -> Path:
+    """The current model archive, training it first if the inputs changed."""
+    target = current_model_path(models_dir)
+    if target.exists():
+        print(f"Model is up to date: {target.relative_to(PROJECT_ROOT)}", flush=True)
+        return target
+    print(f"Training changed: building {target.name} ...", flush=True)
+    name = target.name.removesuffix(".tar.gz")
+    command = [sys.executable, "-m", "rasa", *train_arguments(models_dir, name)]
     subprocess.run(command, check=True, cwd=PROJECT_ROOT)
     if not target.exists():
         raise RuntimeError(f"rasa train finished but {target} was not written")

@@ -58,7 +58,14 @@ class Settings(BaseSettings):
     rasa_api_token: str | None = Field(
         None,
         env="PARLEY_RASA_API_TOKEN",
-        description="Enables Rasa's HTTP API (trackers, model) behind this token; off if unset.",
+        description="Token of Rasa's HTTP API (trackers, model); derived from the secret key "
+        "if unset.",
+    )
+    rasa_api_urls: str = Field(
+        "",
+        env="PARLEY_RASA_API_URLS",
+        description="Comma-separated base URLs of every Rasa server a retrained model is loaded "
+        "into; the local one if unset.",
     )
     brand_name: str = Field("Parley", env="PARLEY_BRAND_NAME")
     privacy_notice_url: AnyHttpUrl | None = Field(
@@ -277,6 +284,12 @@ class Settings(BaseSettings):
     def rasa_url(self) -> str:
         """Where browsers and webhooks reach the Rasa server's channels."""
         return str(self.public_url or f"http://{self.host}:{self.rasa_port}").rstrip("/")
+
+    @property
+    def rasa_api_url_list(self) -> tuple[str, ...]:
+        """Every Rasa server's HTTP API, as the API process reaches it."""
+        configured = [u.strip().rstrip("/") for u in self.rasa_api_urls.split(",") if u.strip()]
+        return tuple(configured) or (f"http://{self.host}:{self.rasa_port}",)
 
     @property
     def privacy_notice(self) -> str:

@@ -21,6 +21,7 @@ from types import FrameType
 
 from bot.crm import upgrade_to_head
 from bot.settings import PROJECT_ROOT, Settings
+from bot.training.servers import rasa_api_token
 from channels.enabled import write_credentials
 
 READY_TIMEOUT_S = 240
@@ -52,8 +53,8 @@ def rasa_command(settings: Settings, model: Path) -> list[str]:
         "--port",
         str(settings.rasa_port),
     ]
-    if settings.rasa_api_token:
-        command += ["--enable-api", "--auth-token", settings.rasa_api_token]
+    # Always on behind a token: the console loads retrained models through it.
+    command += ["--enable-api", "--auth-token", rasa_api_token(settings)]
     # Pages on these origins may call the web chat channel (Rasa's own sanic-cors).
     return [*command, "--cors", *settings.webchat_allowed_origins]
 
@@ -124,6 +125,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
         else:
             env[name] = value
     env["PARLEY_ACTION_SERVER_URL"] = settings.action_endpoint
+    env["PARLEY_RASA_API_TOKEN"] = rasa_api_token(settings)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return env
 

@@ -201,8 +201,10 @@ class SubjectExport(ApiModel):
     leads: list[dict[str, Any]]
     consent_events: list[dict[str, Any]]
     outbox: list[dict[str, Any]]
+    outcomes: list[dict[str, Any]]
     inbound_messages: list[dict[str, Any]]
     suppressions: list[dict[str, Any]]
+    experiment_exposures: list[dict[str, Any]]
     conversation_events: list[dict[str, Any]]
 
 

@@ -23,7 +23,7 @@ from bot.console.pages import STATIC, refused, render, to_login
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 HOME = "/console/leads"
-MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript"}
+MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
 
 @router.get("")
@@ -33,7 +33,7 @@ def home() -> RedirectResponse:
 
 @router.get("/static/{name}")
 def static_file(name: str) -> Response:
-    """One of the console's own stylesheets or scripts (no directories, no other types)."""
+    """One of the console's own stylesheets, scripts or icons (no directories, no other types)."""
     path = STATIC / name
     media_type = MEDIA_TYPES.get(path.suffix)
     if media_type is None or path.parent != STATIC or not path.is_file():

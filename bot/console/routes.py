@@ -2,8 +2,30 @@
 
 from fastapi import APIRouter
 
-from bot.console import funnel_routes, leads_routes, login_routes, try_routes
+from bot.console import (
+    conversations_routes,
+    data_routes,
+    experiments_routes,
+    funnel_routes,
+    leads_routes,
+    login_routes,
+    responses_routes,
+    scoring_routes,
+    training_routes,
+    try_routes,
+)
 
 router = APIRouter()
-for area in (login_routes, leads_routes, funnel_routes, try_routes):
+for area in (
+    login_routes,
+    leads_routes,
+    funnel_routes,
+    try_routes,
+    experiments_routes,
+    data_routes,
+    responses_routes,
+    conversations_routes,
+    scoring_routes,
+    training_routes,
+):
     router.include_router(area.router)

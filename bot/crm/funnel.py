@@ -181,6 +181,25 @@ def _lead_outcomes(session: Session, conversation_ids: Sequence[str]) -> dict[st
     return outcomes
 
 
+def conversions(session: Session, conversation_ids: Sequence[str]) -> dict[str, set[str]]:
+    """Per conversation that has a lead: which of `qualified` and `consent_given` it reached.
+
+    Each is counted on its own here (a consent without qualification still counts), as
+    an A/B test's conversion metrics are; conversations without a lead are left out.
+    """
+    return {
+        conversation_id: {
+            stage
+            for stage, reached in (
+                ("qualified", lead.status in QUALIFIED_STATUSES),
+                ("consent_given", lead.consent_given),
+            )
+            if reached
+        }
+        for conversation_id, lead in _lead_outcomes(session, conversation_ids).items()
+    }
+
+
 def _stages_reached(conversation: _Conversation, lead: _LeadOutcome | None) -> int:
     """How many of STAGES the conversation reached: each requires all before it."""
     reached = (

@@ -29,6 +29,7 @@ from bot.crm.tables import (
     AuditEntry,
     ConsentEvent,
     Contact,
+    ExperimentExposure,
     Lead,
     OutboxRow,
     Suppression,
@@ -162,6 +163,11 @@ def export_subject(
         "suppressions": _rows(
             session, Suppression, Suppression.__table__.c.identifier_hash.in_(hashes)
         ),
+        "experiment_exposures": _rows(
+            session,
+            ExperimentExposure,
+            ExperimentExposure.__table__.c.conversation_id.in_(subject.conversation_ids),
+        ),
         "conversation_events": list(conversations.events(subject.conversation_ids)),
     }
 
@@ -198,6 +204,10 @@ def erase_subject(
                 ConsentEvent.__table__.c.contact_id.in_(contact_ids),
                 ConsentEvent.__table__.c.conversation_id.in_(ids),
             )
+        ),
+        # A conversation id may be a phone number (`sms:+1…`).
+        "experiment_exposures": delete(ExperimentExposure).where(
+            ExperimentExposure.__table__.c.conversation_id.in_(ids)
         ),
         "leads": delete(Lead).where(Lead.__table__.c.id.in_(lead_ids)),
         "contacts": delete(Contact).where(Contact.__table__.c.id.in_(contact_ids)),

@@ -233,3 +233,16 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
     revoked_at: Mapped[datetime | None] = Column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = Column(UtcDateTime)
+
+
+class ExperimentExposure(Base):
+    """The variant of an A/B test a conversation was first shown (see `bot.nlg`)."""
+
+    __tablename__ = "experiment_exposures"
+    __table_args__ = (UniqueConstraint("experiment", "conversation_id"),)
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    experiment: Mapped[str] = Column(String(255), nullable=False)  # the response's name
+    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    variant: Mapped[str] = Column(String(64), nullable=False)
+    first_seen: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)

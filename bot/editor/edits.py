@@ -1,4 +1,5 @@
-"""What every edit returns or raises, and how it is written (or, on a dry run, not)."""
+"""What every edit returns or raises, how it is written (or, on a dry run, not), and the
+`Problem`s validation reports."""
 
 from __future__ import annotations
 
@@ -9,13 +10,27 @@ from bot.editor import paths
 from bot.editor.yaml_files import YamlDocument, write_atomically
 
 
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake: the file relative to the project root, its 1-based line if known."""
+
+    file: str | None
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ":".join(str(part) for part in (self.file, self.line) if part is not None)
+        return f"{where}: {self.message}" if where else self.message
+
+
 class EditError(ValueError):
     """A change the editor refuses, with a message a marketer can act on."""
 
-    def __init__(self, message: str, *, file: str | None = None) -> None:
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
+        self.line = line
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from ruamel.yaml.scalarstring import (
     LiteralScalarString,
     SingleQuotedScalarString,
 )
+from ruamel.yaml.tokens import CommentToken
 
 from bot.editor import paths
 from bot.editor.edits import Edit, EditError, save
@@ -174,20 +175,49 @@ def _move_trailing_comment(sequence: CommentedSeq, new_last: CommentedMap) -> No
     """
     if not sequence or not isinstance(sequence[-1], CommentedMap):
         return
-    last_map: CommentedMap = sequence[-1]
-    while True:
-        last_key = list(last_map.keys())[-1]
-        value = last_map[last_key]
-        if isinstance(value, CommentedMap) and value:
-            last_map = value
-            continue
-        if isinstance(value, CommentedSeq) and value and isinstance(value[-1], CommentedMap):
-            last_map = value[-1]
-            continue
-        break
+    last_map, last_key = _innermost_last(sequence[-1])
     tokens = last_map.ca.items.pop(last_key, None)
     if tokens is not None:
-        new_last.ca.items[list(new_last.keys())[-1]] = tokens
+        # Also innermost in the new item: after `metadata:`'s nested map, not on its key.
+        target_map, target_key = _innermost_last(new_last)
+        was_block = _is_block(last_map[last_key])
+        if tokens[2] is not None and was_block != _is_block(target_map[target_key]):
+            tokens = [*tokens[:2], _rebased(tokens[2], to_block=not was_block), *tokens[3:]]
+        target_map.ca.items[target_key] = tokens
+
+
+def _is_block(value: Any) -> bool:
+    return isinstance(value, (LiteralScalarString, FoldedScalarString))
+
+
+def _rebased(token: CommentToken, *, to_block: bool) -> CommentToken:
+    """The comment token after a value, for a value of the other kind.
+
+    After a plain value the token starts with the end of its line (`\n  # note\n`); a
+    block scalar ends its own line, so after one it starts at the comment (`# note\n`,
+    its column kept in the token's mark).
+    """
+    value = token.value
+    if to_block:
+        rest = value[1:] if value.startswith("\n") else value
+        stripped = rest.lstrip(" ")
+        return CommentToken(stripped if stripped.startswith("#") else rest, token.start_mark)
+    lead = " " * token.start_mark.column if value.startswith("#") else ""
+    return CommentToken(f"\n{lead}{value}", token.start_mark)
+
+
+def _innermost_last(mapping: CommentedMap) -> tuple[CommentedMap, Any]:
+    """The map and key written last in `mapping`, descending into nested maps and lists."""
+    while True:
+        last_key = list(mapping.keys())[-1]
+        value = mapping[last_key]
+        if isinstance(value, CommentedMap) and value:
+            mapping = value
+            continue
+        if isinstance(value, CommentedSeq) and value and isinstance(value[-1], CommentedMap):
+            mapping = value[-1]
+            continue
+        return mapping, last_key
 
 
 def update_variation(

@@ -21,7 +21,6 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from rasa.shared.exceptions import RasaException
@@ -32,7 +31,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from bot.data_check import RASA_DEFAULT_RESPONSES, ParleyValidator, responses_named_in
 from bot.editor import paths
-from bot.editor.edits import EditError
+from bot.editor.edits import EditError, Problem
 from bot.editor.locations import Locations, index_project
 from bot.editor.yaml_files import make_yaml
 from bot.scoring import validate_rule_files
@@ -41,19 +40,6 @@ from bot.settings import PROJECT_ROOT
 # Rasa's story structure conflicts are logged, not warned.
 RASA_VALIDATOR_LOGGER = "rasa.validator"
 EDITABLE = (paths.CONFIG_FILE, paths.DOMAIN_DIR, paths.DATA_DIR)
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One mistake: the file relative to the project root, its 1-based line if known."""
-
-    file: str | None
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = ":".join(str(part) for part in (self.file, self.line) if part is not None)
-        return f"{where}: {self.message}" if where else self.message
 
 
 def validate_change(

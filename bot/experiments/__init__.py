@@ -5,7 +5,8 @@ on. `assign_variant` gives a conversation its variant from a SHA-256 of the expe
 name and conversation id, so the choice survives restarts and agrees across processes.
 `compare` tests two `Arm` tallies of a conversion metric (pooled two-proportion z-test,
 or Fisher's exact test for small counts) and `sample_size_needed` says how many
-exposures per arm an effect of a given size needs.
+exposures per arm an effect of a given size needs. `bot.experiments.results` turns
+recorded exposures and conversions into per-variant comparisons and verdicts.
 """
 
 from bot.experiments.assignment import assign_variant, assignment_point

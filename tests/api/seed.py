@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from bot import bootstrap
 from bot.consent import ConsentAnswer, ConsentRecord, Purpose, consent_record
 from bot.crm import record_inbound, session_scope
+from bot.crm.exposures import record_exposure
 from bot.crm.tables import Lead
 from bot.lead_capture import capture_lead
 
@@ -139,6 +140,9 @@ def seed_crm(engine: Engine) -> dict[str, str]:
                 external_id=f"SM-{conversation}",
                 conversation_id=conversation,
                 payload={"From": sender, "Body": "yes"},
+            )
+            record_exposure(
+                session, experiment="utter_greet", conversation_id=conversation, variant="control"
             )
     return ids
 

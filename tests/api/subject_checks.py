@@ -43,6 +43,7 @@ def check_export(api: Api, lead_ids: dict[str, str]) -> dict[str, Any]:
     assert len(export["outbox"]) == 2
     assert [m["external_id"] for m in export["inbound_messages"]] == ["SM-conv-priya-1"]
     assert [s["kind"] for s in export["suppressions"]] == ["email"]
+    assert [e["conversation_id"] for e in export["experiment_exposures"]] == ["conv-priya-1"]
     conversations = {event["conversation_id"] for event in export["conversation_events"]}
     assert conversations == set(PRIYA_CONVERSATIONS)
     texts = [
@@ -69,6 +70,7 @@ def check_erasure(api: Api) -> None:
         "outbox": 2,
         "inbound_messages": 1,
         "consent_events": 3,
+        "experiment_exposures": 1,
         "leads": 2,
         "contacts": 1,
     }

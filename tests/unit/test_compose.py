@@ -87,3 +87,11 @@ def test_ports_match_the_documented_defaults() -> None:
     assert service("rasa")["ports"] == ["5005:5005"]
     assert service("api")["ports"] == ["8000:8000"]
     assert Path(PROJECT_ROOT / "bot" / "endpoints.yml").is_file()
+
+
+def test_the_console_and_rasa_share_the_training_data_and_models() -> None:
+    shared = {"models:/app/models", "training-data:/app/data", "domain:/app/bot/domain"}
+    assert shared <= set(service("api")["volumes"])
+    assert shared <= set(service("rasa")["volumes"])
+    assert service("api")["environment"]["PARLEY_RASA_API_URLS"].endswith("http://rasa:5005}")
+    assert service("api")["environment"]["PARLEY_SECRET_KEY"]  # the merged anchor survives

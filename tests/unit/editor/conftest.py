@@ -12,15 +12,20 @@ import pytest
 from bot.settings import PROJECT_ROOT
 
 
+def copy_project(target: Path) -> Path:
+    """Copy the config, domain, training data and actions to `target`; returns it."""
+    (target / "bot").mkdir(parents=True)
+    shutil.copy2(PROJECT_ROOT / "bot" / "config.yml", target / "bot" / "config.yml")
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(PROJECT_ROOT / "bot" / "domain", target / "bot" / "domain", ignore=ignore)
+    shutil.copytree(PROJECT_ROOT / "data", target / "data", ignore=ignore)
+    shutil.copytree(PROJECT_ROOT / "actions", target / "actions", ignore=ignore)
+    return target
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "bot").mkdir()
-    shutil.copy2(PROJECT_ROOT / "bot" / "config.yml", tmp_path / "bot" / "config.yml")
-    ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copytree(PROJECT_ROOT / "bot" / "domain", tmp_path / "bot" / "domain", ignore=ignore)
-    shutil.copytree(PROJECT_ROOT / "data", tmp_path / "data", ignore=ignore)
-    shutil.copytree(PROJECT_ROOT / "actions", tmp_path / "actions", ignore=ignore)
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:

@@ -1,0 +1,129 @@
+"""The scoring rules and segments editor: `data/scoring/rules.yml` and `segments.yml`
+edited as text, checked (YAML, the scoring schema, segments against the grades) before
+they are saved exactly as submitted. The running processes reload them when the file
+changes (`bot.bootstrap.FileBacked`), so no retraining or restart is needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from bot.api.deps import SessionDep
+from bot.console.auth import ConsoleUser, current_user
+from bot.console.editing import (
+    Csrf,
+    Version,
+    YamlText,
+    data_page,
+    form_text,
+    link,
+    project_root,
+    save,
+    signed_in_with,
+    text_editor,
+    version_of,
+)
+from bot.console.pages import to_login
+from bot.editor import Edit, Problem, paths
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+SCORING_DIR = paths.SCORING_DIR.as_posix()
+FILES = {
+    "rules": ("Scoring rules", "How many points each answer is worth, and the grades."),
+    "segments": ("Segments", "Which groups of leads exist, by their answers and grade."),
+}
+HINT = (
+    "The whole file, comments included, saved exactly as written once the scoring checks "
+    "pass. Mistakes are reported with their line number."
+)
+
+
+def _file(name: str) -> str:
+    return f"{SCORING_DIR}/{name}.yml"
+
+
+@router.get("/data/scoring")
+def scoring_files(request: Request, session: SessionDep) -> Response:
+    user = current_user(request, session)
+    if user is None:
+        return to_login()
+    rows = [
+        (link("scoring", name), title, about, _file(name)) for name, (title, about) in FILES.items()
+    ]
+    return data_page(request, user, "data_scoring.html", rows=rows)
+
+
+def _editor(
+    request: Request,
+    user: ConsoleUser,
+    name: str,
+    *,
+    text: str | None = None,
+    version: str | None = None,
+    problems: list[Problem] | None = None,
+    status: int = 200,
+) -> Response:
+    root, file = project_root(), _file(name)
+    return text_editor(
+        request,
+        user,
+        title=FILES[name][0],
+        crumbs=[(link(), "Training data"), (link("scoring"), "Scoring rules and segments")],
+        where=file,
+        label=f"{FILES[name][0]} ({file})",
+        hint=HINT,
+        text=(root / file).read_text(encoding="utf-8") if text is None else text,
+        action=link("scoring", name),
+        version=version or version_of(root, [file]),
+        problems=problems,
+        status=status,
+    )
+
+
+def _lookup(request: Request, session: SessionDep, name: str) -> tuple[ConsoleUser, str] | Response:
+    return signed_in_with(request, session, lambda: name if name in FILES else None, "file")
+
+
+@router.get("/data/scoring/{name}")
+def scoring_page(name: str, request: Request, session: SessionDep) -> Response:
+    looked_up = _lookup(request, session, name)
+    if isinstance(looked_up, Response):
+        return looked_up
+    return _editor(request, looked_up[0], name)
+
+
+@router.post("/data/scoring/{name}")
+def save_scoring(
+    name: str,
+    request: Request,
+    session: SessionDep,
+    csrf: Csrf = "",
+    version: Version = "",
+    yaml: YamlText = "",
+) -> Response:
+    looked_up = _lookup(request, session, name)
+    if isinstance(looked_up, Response):
+        return looked_up
+    user = looked_up[0]
+    file, text = _file(name), form_text(yaml)
+
+    def propose(root: Path) -> list[Edit]:
+        return [Edit(file=file, before=(root / file).read_text(encoding="utf-8"), after=text)]
+
+    return save(
+        request,
+        session,
+        user,
+        csrf=csrf,
+        version=version,
+        based_on=[file],
+        propose=propose,
+        form_again=lambda problems, status: _editor(
+            request, user, name, text=text, version=version, problems=problems, status=status
+        ),
+        kind="scoring.edited",
+        back=link("scoring", name),
+        needs_retraining=False,
+    )

@@ -1,0 +1,163 @@
+"""One retraining run, in its own process: train, test the stories, go live.
+
+The archive is trained under a candidate name, and takes its fingerprint name
+(`models/parley-<fingerprint>.tar.gz`, what `make run` serves) only once the test stories
+pass with it, so a model that failed the gate is never served by a restart either. If
+the archive for the current files already exists (an edit undone), training is skipped.
+
+Rasa is imported and run in this process, once for both training and the gate (its
+import alone takes 10–30 s here); its output goes to the run's log and, line by line, to
+the progress parser.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bot.model_archive import CONFIG, current_model_path, train_arguments
+from bot.settings import Settings
+from bot.training.launch import store_of
+from bot.training.progress import LineSplitter, TrainingProgress, components
+from bot.training.runs import Run, RunFailed, RunStore
+from bot.training.servers import SwapFailed, go_live, rasa_servers
+from bot.training.stories import failed_stories
+
+logger = logging.getLogger(__name__)
+# Each stage's share of the run's progress bar, as measured for a one-example edit
+# (training 88 s, testing 36 s, loading 20 s).
+STAGE_SPAN = {"training": (0.0, 0.6), "testing": (0.6, 0.85), "loading": (0.85, 1.0)}
+CANDIDATES = ".candidate-*.tar.gz"
+UNEXPECTED = "Something unexpected went wrong; the details are in the run's log on the server."
+CHANGED = "The training data changed while the model was training. Press Retrain again."
+STORIES_FAILED = (
+    "The new model does not pass every test story, so the current model stays live. "
+    "Check the examples and conversations you changed against the stories named below."
+)
+
+
+class Recorder:
+    """Writes the run's record as it moves: at each stage, and each whole percent."""
+
+    def __init__(self, store: RunStore, run: Run) -> None:
+        self.store = store
+        self.run = run
+
+    def enter(self, stage: str) -> None:
+        start, _ = STAGE_SPAN[stage]
+        self.run = replace(self.run.entering(stage, time.time()), progress=start)
+        self._save()
+
+    def progress_within(self, fraction: float) -> None:
+        start, end = STAGE_SPAN[self.run.state]
+        before = round(self.run.progress * 100)
+        self.run = replace(self.run, progress=start + fraction * (end - start))
+        if round(self.run.progress * 100) != before:
+            self._save()
+
+    def live(self, model: Path) -> None:
+        self.run = replace(self.run.ended("live", time.time()), model=model.name)
+        self._save()
+
+    def failed(self, reason: str, stories: list[str]) -> None:
+        self.run = self.run.ended("failed", time.time(), reason=reason, stories=stories)
+        self._save()
+
+    def _save(self) -> None:
+        self.store.save(self.run)
+
+
+def train(models_dir: Path, name: str, on_fraction: Callable[[float], None]) -> Path:
+    """Train `models_dir/<name>.tar.gz` with Rasa's own `rasa train`, in this process."""
+    from rasa.__main__ import create_argument_parser
+    from rasa.cli.train import run_training
+
+    progress = TrainingProgress(components(CONFIG))
+    errors: list[str] = []
+
+    def on_line(line: str) -> None:
+        if " ERROR " in line:
+            errors.append(line.split(" - ", 1)[-1].strip())
+        if progress.feed(line):
+            on_fraction(progress.fraction)
+
+    output = LineSplitter(on_line, sys.stderr)
+    handler = logging.StreamHandler(output)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s - %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        with contextlib.redirect_stderr(output):
+            arguments = create_argument_parser().parse_args(train_arguments(models_dir, name))
+            trained = run_training(arguments, can_exit=False)
+    except SystemExit:
+        # Rasa's data validation exits the process when it finds errors.
+        trained = None
+    finally:
+        root.removeHandler(handler)
+    if not trained or not Path(trained).exists():
+        found = f" Rasa said: {errors[0]}" if errors else ""
+        raise RunFailed(f"Rasa could not train a model from the training data.{found}")
+    return Path(trained)
+
+
+def load_everywhere(settings: Settings, model: Path) -> None:
+    go_live(rasa_servers(settings), model)
+
+
+@dataclass(frozen=True)
+class Steps:
+    """What a run does at each stage (fakes in tests)."""
+
+    train: Callable[[Path, str, Callable[[float], None]], Path] = train
+    failed_stories: Callable[[Path, Path], list[str]] = failed_stories
+    go_live: Callable[[Settings, Path], None] = load_everywhere
+
+
+def run_pipeline(settings: Settings, run_id: str, steps: Steps = Steps()) -> Run:
+    store = store_of(settings)
+    run = store.load(run_id)
+    if run is None:
+        raise SystemExit(f"no run {run_id}")
+    recorder = Recorder(store, run)
+    # This process holds the run lock: any other candidate is an interrupted run's.
+    for stale in settings.models_dir.glob(CANDIDATES):
+        stale.unlink(missing_ok=True)
+    name = f".candidate-{run.id}"
+    candidate: Path | None = settings.models_dir / f"{name}.tar.gz"
+    try:
+        recorder.enter("training")
+        target = current_model_path(settings.models_dir)
+        if target.exists():
+            model = target
+        else:
+            model = steps.train(settings.models_dir, name, recorder.progress_within)
+            if current_model_path(settings.models_dir) != target:
+                raise RunFailed(CHANGED)
+        recorder.enter("testing")
+        failed = steps.failed_stories(model, store.directory / f"{run.id}-stories")
+        if failed:
+            raise RunFailed(STORIES_FAILED, failed_stories=failed)
+        if model != target:
+            model.replace(target)
+        candidate = None
+        recorder.enter("loading")
+        steps.go_live(settings, target)
+        recorder.live(target)
+    except RunFailed as failure:
+        recorder.failed(str(failure), failure.failed_stories)
+    except SwapFailed as failure:
+        recorder.failed(str(failure), [])
+    except Exception:
+        logger.exception("retraining run %s failed", run_id)
+        recorder.failed(UNEXPECTED, [])
+    finally:
+        if candidate is not None:
+            candidate.unlink(missing_ok=True)
+    return recorder.run

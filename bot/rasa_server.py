@@ -1,8 +1,8 @@
 """A client for the running Rasa server's HTTP API, as the API process calls it.
 
-Rasa serves its API (trackers, model) only with `--enable-api`, behind the token in
-`PARLEY_RASA_API_TOKEN`, which it reads from the `token` query parameter. Messages go in
-through the REST channel, like any visitor's.
+The stack runs Rasa with its API (trackers, model) on, behind the token of
+`bot.training.servers.rasa_api_token`, which Rasa reads from the `token` query parameter.
+Messages go in through the REST channel, like any visitor's.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from bot.settings import Settings
+from bot.training.servers import rasa_api_token
 
 TIMEOUT_S = 30.0  # a turn with the lead form's CRM writes takes well under this
 
@@ -24,7 +25,7 @@ class RasaUnavailable(Exception):
 class RasaServer:
     def __init__(self, settings: Settings, *, base_url: str | None = None) -> None:
         self.base_url = (base_url or f"http://{settings.host}:{settings.rasa_port}").rstrip("/")
-        self._token = settings.rasa_api_token
+        self._token = rasa_api_token(settings)
 
     async def send(self, sender: str, text: str) -> list[dict[str, Any]]:
         """One visitor message through the REST channel; the bot's replies."""
@@ -40,10 +41,6 @@ class RasaServer:
         return events if isinstance(events, list) else []
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        if not self._token:
-            raise RasaUnavailable(
-                "Rasa's HTTP API is switched off: set PARLEY_RASA_API_TOKEN and restart."
-            )
         try:
             async with httpx.AsyncClient(base_url=self.base_url, timeout=TIMEOUT_S) as client:
                 response = await client.request(
@@ -54,7 +51,10 @@ class RasaServer:
                 f"Rasa at {self.base_url} did not answer ({type(error).__name__})."
             ) from error
         if response.status_code in (401, 403):
-            raise RasaUnavailable("Rasa refused the API token (PARLEY_RASA_API_TOKEN).")
+            raise RasaUnavailable(
+                "Rasa refused the API token: give every process the same PARLEY_SECRET_KEY "
+                "(or PARLEY_RASA_API_TOKEN)."
+            )
         if not response.is_success:
             raise RasaUnavailable(f"Rasa answered {path} with HTTP {response.status_code}.")
         return response.json()

@@ -1,28 +1,43 @@
 """A client for the running Rasa server's HTTP API, as the API process calls it.
 
-The stack runs Rasa with its API (trackers, model) on, behind the token of
-`bot.training.servers.rasa_api_token`, which Rasa reads from the `token` query parameter.
+The stack runs Rasa with its API (trackers, model) always on, behind `rasa_api_token`,
+which Rasa reads from the `token` query parameter. When PARLEY_RASA_API_TOKEN is unset, the
+token is derived from the deployment's secret key (HMAC with a purpose string), so every
+process that shares the secret key (the stack's children; every container of
+docker-compose, which requires PARLEY_SECRET_KEY) agrees on it with no more configuration.
 Messages go in through the REST channel, like any visitor's.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from bot.secret_key import secret_key
 from bot.settings import Settings
-from bot.training.servers import rasa_api_token
 
 TIMEOUT_S = 30.0  # a turn with the lead form's CRM writes takes well under this
+_PURPOSE = b"parley rasa api token v1"
+
+
+def rasa_api_token(settings: Settings) -> str:
+    """The token of Rasa's HTTP API: the configured one, else one derived from the key."""
+    if settings.rasa_api_token:
+        return settings.rasa_api_token
+    return hmac.new(secret_key(settings), _PURPOSE, hashlib.sha256).hexdigest()
 
 
 class RasaUnavailable(Exception):
     """Rasa did not answer, refused the token, or its API is switched off."""
 
 
-class RasaServer:
+class RasaConversations:
+    """Talks to a Rasa server as a visitor does, and reads its conversations back."""
+
     def __init__(self, settings: Settings, *, base_url: str | None = None) -> None:
         self.base_url = (base_url or f"http://{settings.host}:{settings.rasa_port}").rstrip("/")
         self._token = rasa_api_token(settings)

@@ -20,8 +20,8 @@ from pathlib import Path
 from types import FrameType
 
 from bot.crm import upgrade_to_head
+from bot.rasa_server import rasa_api_token
 from bot.settings import PROJECT_ROOT, Settings
-from bot.training.servers import rasa_api_token
 from channels.enabled import write_credentials
 
 READY_TIMEOUT_S = 240

@@ -20,7 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from bot.api.deps import SessionDep
 from bot.console.auth import ConsoleUser, current_user, session_csrf_ok
 from bot.console.pages import page, refused, to_login
-from bot.rasa_server import RasaServer, RasaUnavailable
+from bot.rasa_server import RasaConversations, RasaUnavailable
 from bot.settings import get_settings
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -97,7 +97,7 @@ async def try_panel(request: Request, session: SessionDep, c: str | None = None)
     if c is None or not SENDER.fullmatch(c):
         return _panel(request, user, _new_sender(), [])
     try:
-        turns = turns_of(await RasaServer(get_settings()).events(c))
+        turns = turns_of(await RasaConversations(get_settings()).events(c))
     except RasaUnavailable as error:
         return _panel(request, user, c, [], str(error))
     return _panel(request, user, c, turns)
@@ -121,7 +121,7 @@ async def try_message(
     text = message.replace("\x00", "").strip()
     if text:
         try:
-            await RasaServer(get_settings()).send(sender, text)
+            await RasaConversations(get_settings()).send(sender, text)
         except RasaUnavailable as error:
             return _panel(request, user, sender, [], str(error))
     return RedirectResponse(f"/console/try?c={sender}#latest", status_code=303)

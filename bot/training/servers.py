@@ -5,10 +5,7 @@ A server loads the archive through Parley's model-swap endpoint (bot/model_swap.
 conversations keep being answered while it loads; Rasa's own `PUT /model` would stall
 every channel for the 20–30 s the load takes.
 
-Rasa's HTTP API is behind a token. When PARLEY_RASA_API_TOKEN is unset, the token is
-derived from the deployment's secret key (HMAC with a purpose string), so every process
-that shares the secret key (the stack's children; every container of docker-compose,
-which requires PARLEY_SECRET_KEY) agrees on it without any more configuration.
+Rasa's HTTP API is behind the token of `bot.rasa_server.rasa_api_token`.
 
 Settings list the servers (PARLEY_RASA_API_URLS); a swap goes through them one by one and
 confirms each serves the new archive before the run is live.
@@ -16,18 +13,15 @@ confirms each serves the new archive before the run is live.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from bot.secret_key import secret_key
+from bot.rasa_server import rasa_api_token
 from bot.settings import Settings
 
-_PURPOSE = b"parley rasa api token v1"
 SWAP_PATH = "/webhooks/parley_model/model"
 # The request returns once the model is loaded (20–30 s here; more on a busy machine).
 LOAD_TIMEOUT_S = 300.0
@@ -36,13 +30,6 @@ STATUS_TIMEOUT_S = 10.0
 
 class SwapFailed(Exception):
     """A Rasa server refused the model, could not be reached, or serves another one."""
-
-
-def rasa_api_token(settings: Settings) -> str:
-    """The token of Rasa's HTTP API: the configured one, else one derived from the key."""
-    if settings.rasa_api_token:
-        return settings.rasa_api_token
-    return hmac.new(secret_key(settings), _PURPOSE, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 
-.PHONY: run test train lint validate stories nlu-report lock clean
+.PHONY: run test train lint validate stories nlu-report bench lock clean
 
 run: $(INSTALLED)
 	$(PY) -m bot.cli run
@@ -38,6 +38,10 @@ stories: $(INSTALLED)
 nlu-report: $(INSTALLED)
 	$(PY) -m rasa test nlu --model "$$($(PY) -m bot.cli model)" \
 	  --nlu tests/nlu/holdout.yml --out results/nlu
+
+# Parley against stock Rasa (`rasa init`) on this machine; ends with a RESULT line.
+bench: $(INSTALLED)
+	$(PY) -m bench
 
 # Re-pin requirements.lock after editing pyproject.toml's dependencies.
 lock: $(INSTALLED)

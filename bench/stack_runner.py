@@ -66,7 +66,7 @@ def running_stack(settings: Settings, log_path: Path) -> Iterator[Stack]:
     """The stack, started and answering; its processes write to `log_path`."""
     stack = Stack(settings, ensure_model(settings.models_dir))
     try:
-        with _output_to(log_path):
+        with output_to(log_path):
             stack.start()
         pids = ", ".join(f"{name} {p.pid}" for name, p in stack.processes.items())
         print(f"Stack starting ({pids}); its output goes to {log_path}", flush=True)
@@ -77,7 +77,7 @@ def running_stack(settings: Settings, log_path: Path) -> Iterator[Stack]:
 
 
 @contextmanager
-def _output_to(log_path: Path) -> Iterator[None]:
+def output_to(log_path: Path) -> Iterator[None]:
     """Points this process's stdout and stderr at a file while children are started:
     Stack starts them with inherited descriptors and takes no output argument."""
     sys.stdout.flush()

@@ -24,8 +24,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import Enum
+from statistics import NormalDist
 
-from scipy.stats import fisher_exact, norm
+STANDARD_NORMAL = NormalDist()
 
 # Below this expected count in any cell the z-test's normal approximation is unreliable.
 MIN_EXPECTED_COUNT = 5.0
@@ -129,7 +130,7 @@ def compare(control: Arm, treatment: Arm, *, alpha: float = 0.05) -> Comparison:
         else:
             test = SignificanceTest.Z_TEST
             z_score = _pooled_z(control, treatment)
-            p_value = min(1.0, 2 * float(norm.sf(abs(z_score))))
+            p_value = min(1.0, 2 * STANDARD_NORMAL.cdf(-abs(z_score)))
             reason = f"two-proportion z-test: every expected count is at least {smallest:.2f}"
         interval = _wald_interval(control, treatment, alpha)
         if lift != 0:
@@ -182,8 +183,8 @@ def sample_size_needed(
     if not 0 <= p2 <= 1:
         raise ValueError(f"baseline_rate + minimum_detectable_effect = {p2:g} lies outside [0, 1]")
     mean = (p1 + p2) / 2
-    z_alpha = float(norm.ppf(1 - alpha / 2))
-    z_power = float(norm.ppf(power))
+    z_alpha = STANDARD_NORMAL.inv_cdf(1 - alpha / 2)
+    z_power = STANDARD_NORMAL.inv_cdf(power)
     root = z_alpha * math.sqrt(2 * mean * (1 - mean)) + z_power * math.sqrt(
         p1 * (1 - p1) + p2 * (1 - p2)
     )
@@ -218,6 +219,9 @@ def _pooled_z(control: Arm, treatment: Arm) -> float:
 
 def _fisher_p_value(control: Arm, treatment: Arm) -> float:
     table = [[arm.conversions, arm.exposures - arm.conversions] for arm in (control, treatment)]
+    # scipy is imported here, for small samples only: it weighs ~100 MB in the API process.
+    from scipy.stats import fisher_exact
+
     _, p_value = fisher_exact(table, alternative="two-sided")
     return min(1.0, float(p_value))
 
@@ -229,5 +233,5 @@ def _wald_interval(control: Arm, treatment: Arm, alpha: float) -> tuple[float, f
     error = math.sqrt(p1 * (1 - p1) / control.exposures + p2 * (1 - p2) / treatment.exposures)
     if error == 0:
         return None
-    margin = float(norm.ppf(1 - alpha / 2)) * error
+    margin = STANDARD_NORMAL.inv_cdf(1 - alpha / 2) * error
     return max(-1.0, p2 - p1 - margin), min(1.0, p2 - p1 + margin)

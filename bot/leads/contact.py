@@ -11,7 +11,6 @@ import re
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from phonenumbers import geocoder
 
 from bot.leads.errors import InvalidAnswer
 
@@ -107,6 +106,10 @@ def normalise_email(text: str) -> str:
 
 
 def _country_name(region: str) -> str:
+    # Imported when a number needs explaining: its place-name data weighs ~50 MB in
+    # every process that reads answers.
+    from phonenumbers import geocoder
+
     example = phonenumbers.example_number(region)
     name = geocoder.country_name_for_number(example, "en") if example else ""
     return name or region

@@ -19,11 +19,13 @@ def test_actions_import_no_rasa_tensorflow_or_spacy() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_the_api_process_starts_without_rasa_or_tensorflow() -> None:
-    # The console imports Rasa's validator only when a marketer first saves an edit.
+def test_the_api_process_starts_without_rasa_tensorflow_or_scipy() -> None:
+    # The console imports Rasa's validator only when a marketer first saves an edit, and
+    # scipy only for an A/B test's small samples; phone place names only when needed.
     probe = (
         "import sys, bot.api.app\n"
-        "print(sorted(n for n in ('rasa', 'tensorflow') if n in sys.modules))"
+        "heavy = ('rasa', 'tensorflow', 'scipy', 'phonenumbers.geocoder')\n"
+        "print(sorted(n for n in heavy if n in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True

@@ -1,0 +1,75 @@
+"""The benchmark's table and its RESULT line, with each figure against its target."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+# Issue targets on this 2-core machine (stock Rasa measured in the same run).
+TARGETS = {
+    "throughput_ratio_c20": (">=", 3.0),
+    "p95_ms_c20": ("<=", 250.0),
+    "turn300_over_turn10": ("<=", 1.2),
+    "start_s": ("<=", 15.0),
+    "rss_mb": ("<=", 800.0),
+    "lost": ("<=", 0.0),
+    "duplicated": ("<=", 0.0),
+}
+
+
+def _met(name: str, value: float) -> bool:
+    direction, target = TARGETS[name]
+    return value >= target if direction == ">=" else value <= target
+
+
+def result_figures(figures: dict[str, Any]) -> dict[str, float]:
+    stock, parley, storm = figures["stock"], figures["parley"], figures["storm"]
+    c20 = parley["load"][20]
+    result = {
+        "throughput_ratio_c20": round(
+            c20["messages_per_s"] / stock["load"][20]["messages_per_s"], 2
+        ),
+        "p95_ms_c20": c20["p95_ms"],
+        "turn300_over_turn10": parley["long"]["ratio"],
+        "start_s": parley["start_s"],
+        "rss_mb": parley["rss_mb"]["rasa_after_load"],
+        "lost": float(storm["lost"]),
+        "duplicated": float(storm["duplicated"]),
+    }
+    return result
+
+
+def print_report(figures: dict[str, Any], levels: Sequence[int]) -> int:
+    """Prints the figures and the RESULT line; 0 if every target measured is met."""
+    stock, parley = figures["stock"], figures["parley"]
+    print("\n| measure | stock Rasa | Parley | ratio |\n|---|---|---|---|")
+    for level in levels:
+        s, p = stock["load"][level], parley["load"][level]
+        print(
+            f"| messages/s at {level} concurrent | {s['messages_per_s']} | {p['messages_per_s']} "
+            f"| {p['messages_per_s'] / s['messages_per_s']:.2f}× |"
+        )
+        for key in ("p50_ms", "p95_ms", "p99_ms"):
+            print(f"| {key[:3]} at {level} concurrent (ms) | {s[key]} | {p[key]} | |")
+    turns = (("turn_1_10_ms", "turns 1–10 (ms)"), ("turn_290_300_ms", "turns 290–300 (ms)"))
+    for key, label in turns:
+        print(f"| {label} | {stock['long'][key]} | {parley['long'][key]} | |")
+    print(f"| turn 300 / turn 10 | {stock['long']['ratio']} | {parley['long']['ratio']} | |")
+    print(f"| start to first answer (s) | {stock['start_s']} | {parley['start_s']} | |")
+    for name, rss in parley["rss_mb"].items():
+        stock_rss = stock["rss_mb"].get(name, "")
+        print(f"| resident memory, {name} (MB) | {stock_rss} | {rss} | |")
+    storm = figures["storm"]
+    print(
+        f"\nSMS storm: {storm['sms_calls']} calls, {storm['acked']} acknowledged, "
+        f"ack p99 {storm['ack_p99_ms']} ms, lost {storm['lost']}, duplicated {storm['duplicated']}"
+    )
+    result = result_figures(figures)
+    missed = [name for name, value in result.items() if not _met(name, value)]
+    print("Targets missed: " + (", ".join(missed) if missed else "none"))
+    print("RESULT " + " ".join(f"{name}={_plain(value)}" for name, value in result.items()))
+    return 1 if missed else 0
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -40,7 +40,7 @@ def rasa_command(settings: Settings, model: Path) -> list[str]:
     command = [
         sys.executable,
         "-m",
-        "rasa",
+        "bot.rasa_process",  # Rasa's command line, its hot path fixed (see there)
         "run",
         "--model",
         str(model),

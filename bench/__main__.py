@@ -5,7 +5,9 @@
 1. Stock Rasa (`rasa init`'s moodbot, bench/stock_rasa.py) and then Parley's whole stack
    are started in turn: time to the first answer and resident memory are read, then
    closed-loop REST load runs from a separate process at each concurrency level
-   (bench/rest_load.py), then one 300-turn conversation (bench/long_conversation.py).
+   (bench/rest_load.py), then one 300-turn conversation (bench/long_conversation.py);
+   then, on Parley's stack still running, a one-example edit is retrained and put live as
+   the console does it (bench/retrain.py).
 2. An SMS storm of signed Twilio webhooks (bench/sms_storm.py) runs against a fresh stack.
 3. A table of every figure, then one RESULT line (bench/README.md explains both).
 """
@@ -25,6 +27,7 @@ from typing import Any
 
 from bench.processes import rss_mb, wait_for_first_answer
 from bench.report import print_report
+from bench.retrain import measure_retrain, retraining_scratch
 from bench.stack_runner import output_to, sms_settings
 from bench.stock_rasa import stock_server
 from bot.model_archive import ensure_model
@@ -66,21 +69,24 @@ def measure_parley(
     levels: Sequence[int], seconds: float, log: Path, scratch: Path
 ) -> dict[str, Any]:
     print("Parley (the whole stack):", flush=True)
-    settings = sms_settings(scratch / "parley-var", "http://127.0.0.1:9/unused")
-    stack = Stack(settings, ensure_model(settings.models_dir))
-    url = f"http://{settings.host}:{settings.rasa_port}"
-    started = time.monotonic()
-    try:
-        with output_to(log):
-            stack.start()
-        wait_for_first_answer(url, "hi")
-        figures: dict[str, Any] = {"start_s": round(time.monotonic() - started, 1)}
-        stack.wait_until_ready()
-        figures["rss_mb"] = {name: rss_mb(p.pid) for name, p in stack.processes.items()}
-        figures |= _loads(url, "parley", levels, seconds)
-        figures["rss_mb"]["rasa_after_load"] = rss_mb(stack.processes["rasa"].pid)
-    finally:
-        stack.stop()
+    base = sms_settings(scratch / "parley-var", "http://127.0.0.1:9/unused")
+    with retraining_scratch(base, scratch / "retrain") as settings:
+        stack = Stack(settings, ensure_model(settings.models_dir))
+        url = f"http://{settings.host}:{settings.rasa_port}"
+        started = time.monotonic()
+        try:
+            with output_to(log):
+                stack.start()
+            wait_for_first_answer(url, "hi")
+            figures: dict[str, Any] = {"start_s": round(time.monotonic() - started, 1)}
+            stack.wait_until_ready()
+            figures["rss_mb"] = {name: rss_mb(p.pid) for name, p in stack.processes.items()}
+            figures |= _loads(url, "parley", levels, seconds)
+            figures["rss_mb"]["rasa_after_load"] = rss_mb(stack.processes["rasa"].pid)
+            print("  a one-example edit, retrained and put live", flush=True)
+            figures["retrain"] = measure_retrain(settings, scratch / "retrain")
+        finally:
+            stack.stop()
     return figures
 
 

@@ -23,29 +23,39 @@ CUSTOM_COMPONENTS = PROJECT_ROOT / "bot" / "nlu"
 SCORING_DATA = DATA / "scoring"
 
 
-def model_inputs() -> list[Path]:
+def under(root: Path, path: Path) -> Path:
+    """`path` (one of the constants above) in the project copy at `root`."""
+    return root / path.relative_to(PROJECT_ROOT)
+
+
+def model_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
     """Every file whose content changes the trained model, in a stable order."""
-    training_data = [p for p in DATA.rglob("*.yml") if SCORING_DATA not in p.parents]
-    files = [CONFIG, *DOMAIN.rglob("*.yml"), *training_data, *CUSTOM_COMPONENTS.rglob("*.py")]
-    return sorted(files)
+    data, scoring = under(root, DATA), under(root, SCORING_DATA)
+    training_data = [p for p in data.rglob("*.yml") if scoring not in p.parents]
+    domain = under(root, DOMAIN).rglob("*.yml")
+    custom = under(root, CUSTOM_COMPONENTS).rglob("*.py")
+    return sorted([under(root, CONFIG), *domain, *training_data, *custom])
 
 
-def fingerprint(files: Iterable[Path]) -> str:
+def fingerprint(files: Iterable[Path], root: Path = PROJECT_ROOT) -> str:
     digest = hashlib.sha256()
     for path in files:
-        digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+        digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()[:12]
 
 
-def current_model_path(models_dir: Path) -> Path:
-    return models_dir / f"parley-{fingerprint(model_inputs())}.tar.gz"
+def current_model_path(models_dir: Path, root: Path = PROJECT_ROOT) -> Path:
+    """The archive for the project files at `root` (this checkout unless a copy is named):
+    the same name for the same contents wherever the copy is."""
+    return models_dir / f"parley-{fingerprint(model_inputs(root), root)}.tar.gz"
 
 
-def train_arguments(models_dir: Path, name: str) -> list[str]:
-    """`rasa train`'s arguments (after `rasa`) writing `models_dir/<name>.tar.gz`.
+def train_arguments(models_dir: Path, name: str, root: Path = PROJECT_ROOT) -> list[str]:
+    """`rasa train`'s arguments (after `rasa`) writing `models_dir/<name>.tar.gz` from the
+    project files at `root`.
 
     Shared by the command line and the console's retraining, which runs the same training
     in its own process (bot/training).
@@ -53,11 +63,11 @@ def train_arguments(models_dir: Path, name: str) -> list[str]:
     return [
         "train",
         "--config",
-        str(CONFIG),
+        str(under(root, CONFIG)),
         "--domain",
-        str(DOMAIN),
+        str(under(root, DOMAIN)),
         "--data",
-        str(DATA),
+        str(under(root, DATA)),
         "--out",
         str(models_dir),
         "--fixed-model-name",
@@ -69,7 +79,8 @@ def ensure_model(models_dir: Path) -> Path:
     """The current model archive, training it first if the inputs changed."""
     target = current_model_path(models_dir)
     if target.exists():
-        print(f"Model is up to date: {target.relative_to(PROJECT_ROOT)}", flush=True)
+        shown = target.relative_to(PROJECT_ROOT) if PROJECT_ROOT in target.parents else target
+        print(f"Model is up to date: {shown}", flush=True)
         return target
     print(f"Training changed: building {target.name} ...", flush=True)
     name = target.name.removesuffix(".tar.gz")

@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     )
     var_dir: Path = Field(PROJECT_ROOT / "var", env="PARLEY_VAR_DIR")
     models_dir: Path = Field(PROJECT_ROOT / "models", env="PARLEY_MODELS_DIR")
+    training_root: Path = Field(
+        PROJECT_ROOT,
+        env="PARLEY_TRAINING_ROOT",
+        description="Project directory whose bot/config.yml, bot/domain, data/ and "
+        "tests/stories a retraining run trains and tests from; this checkout if unset. The "
+        "console edits this checkout's files either way (a benchmark points it at a copy).",
+    )
     host: str = Field("127.0.0.1", env="PARLEY_HOST")
     rasa_port: int = Field(5005, env="PARLEY_RASA_PORT")
     actions_port: int = Field(5055, env="PARLEY_ACTIONS_PORT")

@@ -75,7 +75,7 @@ def _training_page(
         running=next((run for run in runs if run.active), None),
         serving=serving,
         unreachable=unreachable,
-        current=current_model_path(settings.models_dir).name,
+        current=current_model_path(settings.models_dir, settings.training_root).name,
         stages=STAGES,
         labels=STATE_LABELS,
         status_of=status_of,

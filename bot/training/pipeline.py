@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.model_archive import CONFIG, current_model_path, train_arguments
-from bot.settings import Settings
+from bot.model_archive import CONFIG, current_model_path, train_arguments, under
+from bot.settings import PROJECT_ROOT, Settings
 from bot.training.launch import store_of
 from bot.training.progress import LineSplitter, TrainingProgress, components
 from bot.training.runs import Run, RunFailed, RunStore
@@ -72,12 +72,18 @@ class Recorder:
         self.store.save(self.run)
 
 
-def train(models_dir: Path, name: str, on_fraction: Callable[[float], None]) -> Path:
-    """Train `models_dir/<name>.tar.gz` with Rasa's own `rasa train`, in this process."""
+def train(
+    models_dir: Path,
+    name: str,
+    on_fraction: Callable[[float], None],
+    project: Path = PROJECT_ROOT,
+) -> Path:
+    """Train `models_dir/<name>.tar.gz` from the project files at `project` with Rasa's own
+    `rasa train`, in this process."""
     from rasa.__main__ import create_argument_parser
     from rasa.cli.train import run_training
 
-    progress = TrainingProgress(components(CONFIG))
+    progress = TrainingProgress(components(under(project, CONFIG)))
     errors: list[str] = []
 
     def on_line(line: str) -> None:
@@ -94,7 +100,9 @@ def train(models_dir: Path, name: str, on_fraction: Callable[[float], None]) -> 
     root.setLevel(logging.INFO)
     try:
         with contextlib.redirect_stderr(output):
-            arguments = create_argument_parser().parse_args(train_arguments(models_dir, name))
+            arguments = create_argument_parser().parse_args(
+                train_arguments(models_dir, name, project)
+            )
             trained = run_training(arguments, can_exit=False)
     except SystemExit:
         # Rasa's data validation exits the process when it finds errors.
@@ -113,10 +121,11 @@ def load_everywhere(settings: Settings, model: Path) -> None:
 
 @dataclass(frozen=True)
 class Steps:
-    """What a run does at each stage (fakes in tests)."""
+    """What a run does at each stage (fakes in tests). Training and the story gate read the
+    project files at `settings.training_root` (the last argument)."""
 
-    train: Callable[[Path, str, Callable[[float], None]], Path] = train
-    failed_stories: Callable[[Path, Path], list[str]] = failed_stories
+    train: Callable[[Path, str, Callable[[float], None], Path], Path] = train
+    failed_stories: Callable[[Path, Path, Path], list[str]] = failed_stories
     go_live: Callable[[Settings, Path], None] = load_everywhere
 
 
@@ -131,17 +140,18 @@ def run_pipeline(settings: Settings, run_id: str, steps: Steps = Steps()) -> Run
         stale.unlink(missing_ok=True)
     name = f".candidate-{run.id}"
     candidate: Path | None = settings.models_dir / f"{name}.tar.gz"
+    root = settings.training_root
     try:
         recorder.enter("training")
-        target = current_model_path(settings.models_dir)
+        target = current_model_path(settings.models_dir, root)
         if target.exists():
             model = target
         else:
-            model = steps.train(settings.models_dir, name, recorder.progress_within)
-            if current_model_path(settings.models_dir) != target:
+            model = steps.train(settings.models_dir, name, recorder.progress_within, root)
+            if current_model_path(settings.models_dir, root) != target:
                 raise RunFailed(CHANGED)
         recorder.enter("testing")
-        failed = steps.failed_stories(model, store.directory / f"{run.id}-stories")
+        failed = steps.failed_stories(model, store.directory / f"{run.id}-stories", root)
         if failed:
             raise RunFailed(STORIES_FAILED, failed_stories=failed)
         if model != target:

@@ -17,38 +17,40 @@ import yaml
 
 from bot.settings import PROJECT_ROOT
 
-TEST_STORIES = PROJECT_ROOT / "tests" / "stories"
+TEST_STORIES_DIR = Path("tests", "stories")
 FAILED_STORIES_FILE = "failed_test_stories.yml"
 NAMED_WITH_SOURCE = re.compile(r"^(?P<name>.*) \((?P<source>[^()]*)\)$")
 
 
-def story_label(rasa_name: str) -> str:
+def story_label(rasa_name: str, root: Path = PROJECT_ROOT) -> str:
     """`pricing (/…/tests/stories/test_x.yml)` → `pricing (tests/stories/test_x.yml)`."""
     found = NAMED_WITH_SOURCE.match(rasa_name)
     if not found:
         return rasa_name
     source = Path(found["source"])
-    if source.is_absolute() and PROJECT_ROOT in source.parents:
-        source = source.relative_to(PROJECT_ROOT)
+    if source.is_absolute() and root in source.parents:
+        source = source.relative_to(root)
     return f"{found['name']} ({source.as_posix()})"
 
 
-def failed_story_names(results: Path) -> list[str]:
-    """The stories Rasa wrote to `failed_test_stories.yml` in `results` (none: [])."""
+def failed_story_names(results: Path, root: Path = PROJECT_ROOT) -> list[str]:
+    """The stories Rasa wrote to `failed_test_stories.yml` in `results` (none: []), their
+    files named relative to the project at `root`."""
     path = results / FAILED_STORIES_FILE
     if not path.exists():
         raise FileNotFoundError(f"Rasa wrote no {FAILED_STORIES_FILE} in {results}")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     steps = data.get("stories") or [] if isinstance(data, dict) else []
     names = (str(step.get("story", "")) for step in steps if isinstance(step, dict))
-    return list(dict.fromkeys(story_label(name) for name in names if name))
+    return list(dict.fromkeys(story_label(name, root) for name in names if name))
 
 
-def failed_stories(model: Path, results: Path, stories: Path = TEST_STORIES) -> list[str]:
-    """Evaluate `stories` with `model`; the names of those that failed."""
+def failed_stories(model: Path, results: Path, root: Path = PROJECT_ROOT) -> list[str]:
+    """Evaluate the test stories of the project at `root` with `model`; the names of those
+    that failed."""
     results.mkdir(parents=True, exist_ok=True)
-    asyncio.run(_evaluate(model, results, stories))
-    return failed_story_names(results)
+    asyncio.run(_evaluate(model, results, root / TEST_STORIES_DIR))
+    return failed_story_names(results, root)
 
 
 async def _evaluate(model: Path, results: Path, stories: Path) -> None:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from bot.model_archive import current_model_path, fingerprint, model_inputs
+from bot.model_archive import current_model_path, fingerprint, model_inputs, train_arguments
 from bot.settings import PROJECT_ROOT
 
 
@@ -24,3 +25,23 @@ def test_fingerprint_changes_with_content_only(tmp_path: Path) -> None:
 def test_model_name_is_stable(tmp_path: Path) -> None:
     assert current_model_path(tmp_path) == current_model_path(tmp_path)
     assert current_model_path(tmp_path).name.startswith("parley-")
+
+
+def test_a_copy_of_the_project_files_names_the_same_archive_and_trains_from_the_copy(
+    tmp_path: Path,
+) -> None:
+    copy = tmp_path / "project"
+    for path in model_inputs():
+        target = copy / path.relative_to(PROJECT_ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    models = tmp_path / "models"
+    assert current_model_path(models, copy) == current_model_path(models)
+    assert [p.relative_to(copy) for p in model_inputs(copy)] == [
+        p.relative_to(PROJECT_ROOT) for p in model_inputs()
+    ]
+    arguments = train_arguments(models, "m", copy)
+    assert arguments[arguments.index("--data") + 1] == str(copy / "data")
+    nlu = copy / "data" / "nlu" / "chitchat.yml"
+    nlu.write_text(nlu.read_text() + "    - ahoy\n")
+    assert current_model_path(models, copy) != current_model_path(models)

@@ -32,13 +32,17 @@ class Fakes:
     ) -> None:
         self.training = training
         self.trained: list[str] = []
+        self.roots: list[Path] = []
         self.tested: list[Path] = []
         self.loaded: list[Path] = []
         self.failed = failed or []
         self.swap = swap
 
-    def train(self, models_dir: Path, name: str, on_fraction: Callable[[float], None]) -> Path:
+    def train(
+        self, models_dir: Path, name: str, on_fraction: Callable[[float], None], root: Path
+    ) -> Path:
         self.trained.append(name)
+        self.roots.append(root)
         on_fraction(0.5)
         archive = models_dir / f"{name}.tar.gz"
         archive.write_bytes(b"model")
@@ -46,8 +50,9 @@ class Fakes:
             raise self.training
         return archive
 
-    def failed_stories(self, model: Path, results: Path) -> list[str]:
+    def failed_stories(self, model: Path, results: Path, root: Path) -> list[str]:
         self.tested.append(model)
+        self.roots.append(root)
         return self.failed
 
     def go_live(self, settings: Settings, model: Path) -> None:
@@ -137,12 +142,30 @@ def test_progress_is_recorded_within_the_training_share(settings: Settings) -> N
     store = RunStore(settings.var_dir / "training")
     run = store.create(user="ann")
 
-    def train(models_dir: Path, name: str, on_fraction: Callable[[float], None]) -> Path:
+    def train(
+        models_dir: Path, name: str, on_fraction: Callable[[float], None], root: Path
+    ) -> Path:
         on_fraction(0.5)
         saved = store.load(run.id)
         assert saved is not None
         seen.append(saved.progress)
-        return fakes.train(models_dir, name, lambda _: None)
+        return fakes.train(models_dir, name, lambda _: None, root)
 
     run_pipeline(settings, run.id, Steps(train, fakes.failed_stories, fakes.go_live))
     assert seen == [pytest.approx(0.3)]  # half of training's 60 % of the bar
+
+
+def test_a_run_trains_and_tests_from_the_training_root(settings: Settings, tmp_path: Path) -> None:
+    copy = tmp_path / "project"
+    (copy / "bot").mkdir(parents=True)
+    (copy / "data" / "nlu").mkdir(parents=True)
+    (copy / "bot" / "config.yml").write_text("recipe: default.v1\n")
+    (copy / "data" / "nlu" / "chitchat.yml").write_text('version: "3.1"\nnlu:\n')
+    settings = settings.copy(update={"training_root": copy})
+    fakes = Fakes()
+    store, run_id = start(settings, fakes)
+    target = current_model_path(settings.models_dir, copy)
+    assert target != current_model_path(settings.models_dir)
+    assert fakes.roots == [copy, copy] and fakes.loaded == [target]
+    run = store.load(run_id)
+    assert run is not None and run.state == "live" and run.model == target.name

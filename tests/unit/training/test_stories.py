@@ -45,3 +45,8 @@ def test_no_results_at_all_is_an_error_not_a_pass(tmp_path: Path) -> None:
 def test_names_without_a_file_are_kept_as_they_are() -> None:
     assert story_label("greeting (sort of)") == "greeting (sort of)"
     assert story_label("plain") == "plain"
+
+
+def test_stories_of_a_project_copy_are_named_relative_to_the_copy(tmp_path: Path) -> None:
+    name = f"greeting ({tmp_path}/tests/stories/test_small_talk.yml)"
+    assert story_label(name, tmp_path) == "greeting (tests/stories/test_small_talk.yml)"

@@ -8,12 +8,14 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 CHROMIUM := /usr/bin/chromium
+# `make bench-scale` puts Debian's nginx in front of two Rasa servers.
+NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 
-.PHONY: run test train lint validate stories nlu-report bench lock clean
+.PHONY: run test train lint validate stories nlu-report bench bench-scale lock clean
 
 run: $(INSTALLED)
 	$(PY) -m bot.cli run
@@ -42,6 +44,10 @@ nlu-report: $(INSTALLED)
 # Parley against stock Rasa (`rasa init`) on this machine; ends with a RESULT line.
 bench: $(INSTALLED)
 	$(PY) -m bench
+
+# Two Rasa servers behind nginx against one, on PostgreSQL and Redis; ends with a RESULT line.
+bench-scale: $(INSTALLED) $(NGINX)
+	$(PY) -m bench.scale_out
 
 # Re-pin requirements.lock after editing pyproject.toml's dependencies.
 lock: $(INSTALLED)
@@ -73,6 +79,11 @@ $(CHROMIUM):
 	@echo "Installing Debian's chromium for the browser tests ..."
 	$(SUDO) apt-get install -y --no-install-recommends chromium \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+$(NGINX):
+	@echo "Installing Debian's nginx for make bench-scale ..."
+	$(SUDO) apt-get install -y --no-install-recommends nginx \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends nginx; }
 
 clean:
 	rm -rf results .mypy_cache .ruff_cache

@@ -6,7 +6,9 @@
 `concurrency` visitors each hold one conversation at a time: a visitor sends a message,
 waits for the bot's answer, sends the next, and starts a new conversation when its script
 ends. Latency is measured per message from send to answer; the first `warmup` seconds are
-not counted. Prints one JSON object (messages/s, p50/p95/p99 ms, errors).
+not counted. Prints one JSON object (messages/s, p50/p95/p99 ms, errors); with
+`--record-conversations`, also each conversation's sender id and how many of its script's
+messages were sent and answered (warmup included), for a check of the tracker store.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import httpx
 
@@ -52,6 +55,15 @@ def stock_script(conversation: str) -> list[str]:
 SCRIPTS: dict[str, Callable[[str], list[str]]] = {"parley": parley_script, "stock": stock_script}
 
 
+@dataclass
+class Sent:
+    """One conversation: the first `sent` messages of its script went out, `answered`
+    of them were answered 200 (a conversation stops at its first failed message)."""
+
+    sent: int = 0
+    answered: int = 0
+
+
 @dataclass(frozen=True)
 class LoadResult:
     concurrency: int
@@ -78,12 +90,15 @@ async def _visitor(
     count_from: float,
     latencies: list[float],
     errors: list[str],
+    conversations: dict[str, Sent],
 ) -> None:
     while time.monotonic() < stop_at:
         sender = f"bench-{uuid.uuid4().hex}"
+        record = conversations[sender] = Sent()
         for text in script(sender):
             if time.monotonic() >= stop_at:
                 return
+            record.sent += 1
             sent = time.monotonic()
             try:
                 response = await client.post(
@@ -93,6 +108,8 @@ async def _visitor(
             except httpx.HTTPError as error:
                 ok = False
                 errors.append(type(error).__name__)
+            if ok:
+                record.answered += 1
             if sent >= count_from:
                 if ok:
                     latencies.append((time.monotonic() - sent) * 1000)
@@ -103,17 +120,26 @@ async def _visitor(
 
 
 async def run_load(
-    url: str, script: str, concurrency: int, seconds: float, warmup: float
+    url: str,
+    script: str,
+    concurrency: int,
+    seconds: float,
+    warmup: float,
+    conversations: dict[str, Sent] | None = None,
 ) -> LoadResult:
+    """The load's figures; `conversations`, when given, receives every conversation."""
     latencies: list[float] = []
     errors: list[str] = []
+    conversations = {} if conversations is None else conversations
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT_S, limits=limits) as client:
         start = time.monotonic()
         count_from, stop_at = start + warmup, start + warmup + seconds
         await asyncio.gather(
             *(
-                _visitor(client, SCRIPTS[script], stop_at, count_from, latencies, errors)
+                _visitor(
+                    client, SCRIPTS[script], stop_at, count_from, latencies, errors, conversations
+                )
                 for _ in range(concurrency)
             )
         )
@@ -137,11 +163,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=3.0)
-    args = parser.parse_args(argv)
-    result = asyncio.run(
-        run_load(args.url, args.script, args.concurrency, args.seconds, args.warmup)
+    parser.add_argument(
+        "--record-conversations",
+        action="store_true",
+        help="add each conversation's sender id with its messages sent and answered",
     )
-    print(json.dumps(asdict(result)))
+    args = parser.parse_args(argv)
+    conversations: dict[str, Sent] = {}
+    result = asyncio.run(
+        run_load(args.url, args.script, args.concurrency, args.seconds, args.warmup, conversations)
+    )
+    figures: dict[str, Any] = asdict(result)
+    if args.record_conversations:
+        figures["conversations"] = {
+            sender: asdict(record) for sender, record in conversations.items()
+        }
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ def service(name: str) -> dict[str, Any]:
 
 
 def test_stack_has_every_process_and_store() -> None:
-    assert set(COMPOSE["services"]) == PARLEY_SERVICES | {"migrate", "postgres", "redis"}
+    expected = PARLEY_SERVICES | {"migrate", "postgres", "redis", "nginx"}
+    assert set(COMPOSE["services"]) == expected
 
 
 def test_schema_is_migrated_once_before_the_services_that_use_it() -> None:
@@ -84,14 +85,31 @@ def test_the_worker_and_the_actions_agree_on_the_sinks() -> None:
 
 
 def test_ports_match_the_documented_defaults() -> None:
-    assert service("rasa")["ports"] == ["5005:5005"]
+    assert service("nginx")["ports"] == ["5005:5005"]
     assert service("api")["ports"] == ["8000:8000"]
     assert Path(PROJECT_ROOT / "bot" / "endpoints.yml").is_file()
+
+
+def test_rasa_scales_behind_nginx() -> None:
+    # A fixed host port on rasa would stop `--scale rasa=N` at the second container.
+    assert "ports" not in service("rasa")
+    assert service("rasa")["expose"] == ["5005"]
+    assert service("rasa")["environment"]["SANIC_PROXIES_COUNT"] == "1"
+    assert service("rasa")["environment"]["REDIS_URL"].startswith("redis://")  # anchor merged
+    nginx = service("nginx")
+    source, target, mode = nginx["volumes"][0].split(":")
+    assert (PROJECT_ROOT / source).is_file() and mode == "ro"
+    assert nginx["command"] == ["nginx", "-c", target]
+    config = (PROJECT_ROOT / source).read_text()
+    assert re.findall(r"^\s*server (\S+) ", config, re.M) == ["rasa:5005"]
+    assert re.findall(r"^\s*listen (\S+);", config, re.M) == ["5005"]
 
 
 def test_the_console_and_rasa_share_the_training_data_and_models() -> None:
     shared = {"models:/app/models", "training-data:/app/data", "domain:/app/bot/domain"}
     assert shared <= set(service("api")["volumes"])
     assert shared <= set(service("rasa")["volumes"])
+    # The action server scores leads with the rules the console saves under data/scoring/.
+    assert "training-data:/app/data" in service("actions")["volumes"]
     assert service("api")["environment"]["PARLEY_RASA_API_URLS"].endswith("http://rasa:5005}")
     assert service("api")["environment"]["PARLEY_SECRET_KEY"]  # the merged anchor survives

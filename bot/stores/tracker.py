@@ -2,18 +2,36 @@
 
 Rasa builds it from `bot/endpoints.yml` (`type: bot.stores.tracker.ParleyTrackerStore`);
 the database comes from the settings, so one variable switches every process.
+
+Rasa's SQL store rebuilds a tracker from every stored event of the session on every turn:
+one JSON parse, one event object and one replay per event, so a turn late in a long
+conversation cost several times a turn early in it. This store keeps the tracker each
+turn saved in memory ("resident"), and the next turn takes it back after one indexed
+query shows that nobody has stored an event for the conversation since: another
+process's turn, an API edit or an erasure each change the newest event id, and the
+tracker is then read from the database as before. A turn takes its tracker out of memory
+while it runs, so a turn that fails before saving leaves nothing half-applied behind.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.settings import get_settings
+
+# Conversations kept in memory per process, least recently used dropped first.
+RESIDENT_TRACKERS = 2000
 
 
 def sql_store_arguments(url: str) -> dict[str, Any]:
@@ -32,8 +50,15 @@ def sql_store_arguments(url: str) -> dict[str, Any]:
     }
 
 
+@dataclass
+class Resident:
+    tracker: DialogueStateTracker
+    last_event_id: int | None  # the newest stored event when it was saved
+
+
 class ParleyTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store, configured from Parley's settings."""
+    """Rasa's SQL tracker store, configured from Parley's settings, with saved trackers
+    kept in memory between turns."""
 
     def __init__(
         self,
@@ -50,3 +75,45 @@ class ParleyTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             **sql_store_arguments(settings.tracker_store_url),
         )
+        self._resident: OrderedDict[str, Resident] = OrderedDict()
+        # How many events each tracker handed out held then, by conversation.
+        self._handed_out: dict[str, int] = {}
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session's tracker: the one in memory if it is still current."""
+        resident = self._resident.pop(sender_id, None)
+        if resident is not None and resident.last_event_id == self._last_event_id(sender_id):
+            tracker: DialogueStateTracker | None = resident.tracker
+        else:
+            tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            self._handed_out[sender_id] = len(tracker.events)
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        sender_id = tracker.sender_id
+        handed_out = self._handed_out.pop(sender_id, None)
+        if handed_out is not None and self._matches_database(tracker, handed_out):
+            self._resident[sender_id] = Resident(tracker, self._last_event_id(sender_id))
+            while len(self._resident) > RESIDENT_TRACKERS:
+                self._resident.popitem(last=False)
+
+    @staticmethod
+    def _matches_database(tracker: DialogueStateTracker, handed_out: int) -> bool:
+        """Whether the saved tracker holds exactly what reading it back would give.
+
+        It was read back whole when handed out, and the turn added events after those.
+        Not so when a session started during the turn (the tracker still holds the
+        previous session before it), nor with a bounded event history. A tracker this
+        store did not hand out (a new conversation, a tracker the API rebuilt) is read
+        back from the database the next time instead."""
+        if tracker._max_event_history is not None:
+            return False
+        added = islice(tracker.events, handed_out, None)
+        return not any(isinstance(event, SessionStarted) for event in added)
+
+    def _last_event_id(self, sender_id: str) -> int | None:
+        query = sa.select(sa.func.max(self.SQLEvent.id)).where(self.SQLEvent.sender_id == sender_id)
+        with self.session_scope() as session:
+            return session.execute(query).scalar()

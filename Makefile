@@ -33,7 +33,7 @@ train: $(INSTALLED)
 
 # Every test story under tests/stories must pass, NLU included (end-to-end).
 stories: $(INSTALLED)
-	$(PY) -m rasa test core --model "$$($(PY) -m bot.cli model)" \
+	$(PY) -m bot.rasa_process test core --model "$$($(PY) -m bot.cli model)" \
 	  --stories tests/stories --out results/stories --fail-on-prediction-errors
 
 # Intent and entity F1 on the held-out examples in tests/nlu (never trained on).

@@ -57,6 +57,10 @@ async def _evaluate(model: Path, results: Path, stories: Path) -> None:
     from rasa.core.agent import Agent
     from rasa.core.test import test
 
+    from bot.rasa_speedups import install
+
+    install()  # as in the server, so the gate tests what will serve
+
     agent = Agent.load(model_path=str(model))
     await test(
         str(stories),

@@ -8,7 +8,7 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_process import install, validate_action_result
+from bot.rasa_speedups.action_validation import install, validate_action_result
 
 VALID: list[dict[str, Any]] = [
     {"events": [], "responses": []},

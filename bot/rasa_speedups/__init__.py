@@ -16,9 +16,16 @@ import sys
 
 sys.modules.setdefault("jax", None)  # type: ignore[arg-type]
 
-from bot.rasa_speedups import action_validation, model_loading  # noqa: E402
+from bot.rasa_speedups import (  # noqa: E402
+    action_validation,
+    debug_log,
+    dialogue_history,
+    model_loading,
+)
 
 
 def install() -> None:
     action_validation.install()
+    dialogue_history.install()
+    debug_log.install()
     model_loading.install()

@@ -15,6 +15,7 @@ while it runs, so a turn that fails before saving leaves nothing half-applied be
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import islice
@@ -24,10 +25,12 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.engine import make_url
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.engine import Engine, make_url
 
+from bot.crm import make_engine
 from bot.settings import get_settings
 
 # Conversations kept in memory per process, least recently used dropped first.
@@ -75,6 +78,13 @@ class ParleyTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             **sql_store_arguments(settings.tracker_store_url),
         )
+        rasas_engine: Engine = self.engine  # type: ignore[has-type]
+        if rasas_engine.dialect.name == "sqlite":
+            # The CRM's SQLite engine: pooled connections in WAL mode, no disk sync per
+            # commit (Rasa's opens a connection per read or write and syncs every commit).
+            rasas_engine.dispose()
+            self.engine = make_engine(settings.tracker_store_url)
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self._resident: OrderedDict[str, Resident] = OrderedDict()
         # How many events each tracker handed out held then, by conversation.
         self._handed_out: dict[str, int] = {}
@@ -91,25 +101,49 @@ class ParleyTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
+        """Stores the events the turn added: those after the ones it was handed out with,
+        which were all stored. Rasa's own save counts the stored events to find them."""
         sender_id = tracker.sender_id
         handed_out = self._handed_out.pop(sender_id, None)
-        if handed_out is not None and self._matches_database(tracker, handed_out):
-            self._resident[sender_id] = Resident(tracker, self._last_event_id(sender_id))
+        if handed_out is None or tracker._max_event_history is not None:
+            await super().save(tracker)
+            return
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [
+                self._row(sender_id, event) for event in islice(tracker.events, handed_out, None)
+            ]
+            session.add_all(rows)
+            session.flush()
+            last_event_id = rows[-1].id if rows else None
+            session.commit()
+        if last_event_id is None:
+            last_event_id = self._last_event_id(sender_id)
+        if self._matches_database(tracker, handed_out):
+            self._resident[sender_id] = Resident(tracker, last_event_id)
             while len(self._resident) > RESIDENT_TRACKERS:
                 self._resident.popitem(last=False)
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        """The table row Rasa's `SQLTrackerStore.save` writes for an event."""
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
 
     @staticmethod
     def _matches_database(tracker: DialogueStateTracker, handed_out: int) -> bool:
         """Whether the saved tracker holds exactly what reading it back would give.
 
         It was read back whole when handed out, and the turn added events after those.
-        Not so when a session started during the turn (the tracker still holds the
-        previous session before it), nor with a bounded event history. A tracker this
-        store did not hand out (a new conversation, a tracker the API rebuilt) is read
-        back from the database the next time instead."""
-        if tracker._max_event_history is not None:
-            return False
+        Not so when a session started during the turn: the tracker still holds the
+        previous session before it. A tracker this store did not hand out (a new
+        conversation, a tracker the API rebuilt) is read back the next time instead."""
         added = islice(tracker.events, handed_out, None)
         return not any(isinstance(event, SessionStarted) for event in added)
 

@@ -1,4 +1,5 @@
-"""The Rasa server's action-response check: one compiled validator, Rasa's verdicts."""
+"""The Rasa server's action-response check: compiled validators (Rust first, Python for
+what it refuses), Rasa's verdicts and errors."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_speedups.action_validation import install, validate_action_result
+from bot.rasa_speedups.action_validation import (
+    action_response_validator,
+    fast_validator,
+    install,
+    validate_action_result,
+)
 
 VALID: list[dict[str, Any]] = [
     {"events": [], "responses": []},
@@ -16,11 +22,32 @@ VALID: list[dict[str, Any]] = [
         "events": [{"event": "slot", "name": "email", "value": "a@b.io", "timestamp": None}],
         "responses": [{"response": "utter_ask_email"}, {"text": "Thanks!", "buttons": []}],
     },
+    {
+        "events": [
+            {"event": "active_loop", "name": "lead_form", "timestamp": 1.5},
+            {"event": "slot", "name": "requested_slot", "value": None},
+            {"event": "followup", "name": "action_listen"},
+            {"event": "action_execution_rejected", "name": "lead_form"},
+            {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}},
+            {"event": "bot", "text": "Hello", "metadata": None},
+            {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0},
+            {"event": "reset_slots"},
+            {"event": "restart"},
+            {"event": "session_started", "metadata": {"source": "sms"}},
+        ],
+        "responses": [
+            {"response": "utter_ask_phone", "buttons": [{"title": "1", "payload": "/x"}]}
+        ],
+    },
 ]
 INVALID: list[dict[str, Any]] = [
     {"events": [{"event": "no_such_event"}], "responses": []},
     {"events": "not a list"},
     {"events": [{"event": "slot"}]},  # a slot event without its name
+    {"events": [{"event": "user", "text": 5}]},  # text of the wrong type
+    {"events": [{"event": "slot", "name": "x", "timestamp": "yesterday"}]},
+    {"events": [{"timestamp": 1.0}]},  # no event type
+    ["not", "an", "object"],
 ]
 
 
@@ -38,6 +65,15 @@ def test_an_invalid_response_is_refused_as_with_rasa(response: dict[str, Any]) -
 
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         validate_action_result(RemoteAction("action_x", None), response)
+
+
+def test_both_validators_use_the_same_draft() -> None:
+    assert type(action_response_validator()).__name__ == "Draft202012Validator"
+
+
+@pytest.mark.parametrize("response", VALID + INVALID)
+def test_rust_and_python_agree(response: Any) -> None:
+    assert fast_validator().is_valid(response) == action_response_validator().is_valid(response)
 
 
 def test_install_puts_the_compiled_check_in_rasa(monkeypatch: pytest.MonkeyPatch) -> None:

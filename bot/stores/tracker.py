@@ -33,8 +33,10 @@ from sqlalchemy.engine import Engine, make_url
 from bot.crm import make_engine
 from bot.settings import get_settings
 
-# Conversations kept in memory per process, least recently used dropped first.
-RESIDENT_TRACKERS = 2000
+# Conversations kept in memory per process, least recently used dropped first. With its
+# dialogue states (bot/rasa_speedups/dialogue_history.py) a typical conversation takes
+# about 0.1 MB; one dropped is read back from the database at its next turn.
+RESIDENT_TRACKERS = 500
 
 
 def sql_store_arguments(url: str) -> dict[str, Any]:

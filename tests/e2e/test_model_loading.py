@@ -6,6 +6,7 @@ actions with the same confidences from the policies (TED included)."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -49,7 +50,9 @@ def predictions(agent: Agent) -> tuple[list[str], list[float]]:
             labels.append(prediction.policy_name or "")
             confidences.extend(prediction.probabilities)
 
-    asyncio.run(run())
+    # A thread of its own: an earlier test may have left an event loop running here.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, run()).result()
     return labels, confidences
 
 

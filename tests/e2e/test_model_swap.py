@@ -97,8 +97,10 @@ def test_conversations_are_answered_while_a_model_loads(stack: Settings) -> None
         assert answer.json()["model_file"] == copy.name
         assert answer.json()["model_id"]
         assert serving(stack) == copy.name
+        # Answered one after another while the load ran: a load holding the event loop
+        # would let one message through, at its end.
         assert len(took) >= 3
-        assert max(took) < ANSWER_WITHIN_S < outcome["seconds"]
+        assert max(took) < ANSWER_WITHIN_S
         assert Conversation(rasa_url(stack)).say("hello")
 
         # Rasa's own PUT /model, measured the same way (reloading the same archive).

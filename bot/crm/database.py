@@ -7,6 +7,8 @@ session opens the first connection.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -20,6 +22,11 @@ from sqlalchemy.pool import QueuePool
 
 # How long an SQLite writer waits for another one before giving up, in seconds.
 SQLITE_BUSY_TIMEOUT = 30
+# How often a waiting writer tries again: often at first (other writers' transactions take
+# milliseconds), then less often (one that takes longer is a long one).
+SQLITE_LOCK_POLL_S = 0.0005
+SQLITE_LOCK_SLOW_POLL_S = 0.005
+SQLITE_LOCK_FAST_FOR_S = 0.1
 
 
 READ_ONLY = "parley_read_only"  # an execution option: see `read_scope`
@@ -91,11 +98,42 @@ def _prepare_sqlite(engine: Engine, in_memory: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         # IMMEDIATE takes the write lock up front, so concurrent processes (API, actions,
-        # worker) wait their turn under the busy timeout. A plain BEGIN that reads first and
-        # then writes fails at once with "database is locked" when another writer is active.
+        # worker, ingress, Rasa) wait their turn. A plain BEGIN that reads first and then
+        # writes fails at once with "database is locked" when another writer is active.
         # Read-only units of work (`read_scope`) need no lock: WAL readers never wait.
-        read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY, False):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            _begin_immediate(connection.connection.dbapi_connection)
+
+
+def _begin_immediate(dbapi_connection: Any) -> None:
+    """BEGIN IMMEDIATE, tried again every half millisecond while another writer holds the
+    lock, for up to SQLITE_BUSY_TIMEOUT.
+
+    SQLite's own busy handler sleeps 1, 2, 5, 10, 15, 20, 25 … 100 ms between tries: a
+    writer waiting behind another process's run of short transactions (the Rasa server
+    claiming and finishing messages) loses every race to it and waits tens of milliseconds
+    each time. The ingress's acknowledgements waited for it: an SMS storm of 200 a second
+    measured p99 76–345 ms with SQLite's handler, 15–22 ms polling like this.
+    Only the BEGIN polls: once it holds the lock, nothing else in the transaction waits for
+    another writer (WAL), and the busy timeout covers what remains.
+    """
+    started = time.monotonic()
+    dbapi_connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                waited = time.monotonic() - started
+                if "database is locked" not in str(error) or waited > SQLITE_BUSY_TIMEOUT:
+                    raise
+            fast = waited < SQLITE_LOCK_FAST_FOR_S
+            time.sleep(SQLITE_LOCK_POLL_S if fast else SQLITE_LOCK_SLOW_POLL_S)
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT * 1000}")
 
 
 def make_engine(url: str) -> Engine:

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.crm import InboundMessage, session_scope
-from bot.crm.inbox import claim_next, due_conversations, finish, give_up_or_retry, record_inbound
+from bot.crm.inbox import (
+    claim_next,
+    due_conversations,
+    finish,
+    give_up_or_retry,
+    last_inbound_id,
+    record_inbound,
+    recorded_after,
+)
 from tests.integration.crm.crm_helpers import count
 
 pytestmark = pytest.mark.integration
@@ -129,3 +139,76 @@ def test_a_concurrent_redelivery_is_deduplicated(session: Session, crm_engine: E
     worker.join(10)
     assert results == [None]
     assert count(session, InboundMessage) == 1
+
+
+def test_rows_recorded_after_an_id_are_the_unfinished_ones_of_that_channel(
+    session: Session,
+) -> None:
+    assert last_inbound_id(session) == 0
+    before = receive(session, "SM0", conversation="a")
+    assert before is not None and last_inbound_id(session) == before
+    ids = [receive(session, f"SM{n}", conversation=c) for n, c in ((1, "a"), (2, "b"), (3, "a"))]
+    record_inbound(session, channel="telegram", external_id="9", conversation_id="t", payload={})
+    claim = claim_next(session, conversation_id="b", lease=LEASE)
+    assert claim is not None
+    finish(session, message_id=claim.id)
+    assert recorded_after(session, channel="sms", after_id=before) == [(ids[0], "a"), (ids[2], "a")]
+
+
+BULK = (
+    "INSERT INTO inbound_messages (channel, external_id, conversation_id, payload, status,"
+    " attempts, received_at) SELECT 'sms', '{name}' || n, '{name}' || (n % {conversations}),"
+    " '{{}}', '{status}', 0, now() FROM generate_series(0, {rows} - 1) AS n"
+)
+
+
+def test_due_conversations_reads_only_unfinished_rows(session: Session, crm_engine: Engine) -> None:
+    """The processed rows the dedupe ledger keeps for ever do not slow the sweep down: on
+    PostgreSQL no plan walks the whole primary key (25 ms at 100,000 rows, 77 ms at
+    400,000, before the query said `unfinished` twice)."""
+    postgres = crm_engine.dialect.name == "postgresql"
+    if postgres:  # the ledger first (the lower ids), then a storm's backlog
+        ledger = BULK.format(rows=100_000, name="old", conversations=5000, status="processed")
+        session.execute(text(ledger))
+        backlog = BULK.format(rows=6_000, name="due", conversations=50, status="received")
+        session.execute(text(backlog))
+        session.execute(text("ANALYZE inbound_messages"))
+        plan = session.execute(text("EXPLAIN (FORMAT JSON) " + _due_sql(session))).scalar_one()
+        walks = [node for node in _nodes(plan[0]["Plan"]) if _walks_the_primary_key(node)]
+        assert walks == [], plan
+    else:
+        for n in range(500):
+            receive(session, f"due{n}", conversation=f"due{n % 50}")
+    assert due_conversations(session, channel="sms") == [f"due{n}" for n in range(50)]
+
+
+def _nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from _nodes(child)
+
+
+def _walks_the_primary_key(node: dict[str, Any]) -> bool:
+    scans = ("Index Scan", "Index Only Scan")
+    return (
+        node["Node Type"] in scans
+        and node.get("Index Name") == "pk_inbound_messages"
+        and ("Index Cond" not in node)
+    )
+
+
+def _due_sql(session: Session) -> str:
+    """due_conversations' statement with its parameters inlined, for EXPLAIN."""
+    captured: list[str] = []
+    engine = session.get_bind()
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "GROUP BY" in statement:
+            captured.append(cursor.mogrify(statement, parameters).decode())
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        due_conversations(session, channel="sms")  # as a channel's sweep asks
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    return captured[-1]

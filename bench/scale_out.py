@@ -74,6 +74,7 @@ def render_nginx_config(
     prefix: Path | str,
     listen: str,
     servers: Sequence[str],
+    ingress_servers: Sequence[str],
     access_log: Path | str | None = None,
     error_log: Path | str | None = None,
     worker_processes: int | str = 1,
@@ -91,6 +92,7 @@ def render_nginx_config(
         prefix=str(prefix),
         listen=listen,
         servers=list(servers),
+        ingress_servers=list(ingress_servers),
         access_log=str(access_log or f"{prefix}/access.log"),
         error_log=str(error_log or f"{prefix}/error.log"),
         worker_processes=worker_processes,
@@ -100,9 +102,10 @@ def render_nginx_config(
 COMPOSE_NGINX = PROJECT_ROOT / "deploy" / "nginx" / "compose.conf"
 COMPOSE_HEADER = """\
 # deploy/nginx/parley.conf rendered for docker-compose.yml's nginx service (the official
-# nginx image), in front of every container of the `rasa` service: the name `rasa`
-# resolves to all of them when nginx starts. Edit the template, not this file, then write
-# it anew with bench.scale_out.compose_nginx_config() (tests/unit/bench checks they agree).
+# nginx image), in front of every container of the `rasa` and `ingress` services: each
+# name resolves to all of its containers when nginx starts. Edit the template, not this
+# file, then write it anew with bench.scale_out.compose_nginx_config() (tests/unit/bench
+# checks they agree).
 """
 
 
@@ -113,6 +116,7 @@ def compose_nginx_config() -> str:
         prefix="/var/cache/nginx",
         listen="5005",
         servers=["rasa:5005"],
+        ingress_servers=["ingress:5007"],
         access_log="/dev/stdout",
         error_log="stderr",
         worker_processes="auto",
@@ -439,13 +443,22 @@ def nginx_binary() -> str:
 
 
 @contextmanager
-def running_nginx(binary: str, prefix: Path, servers: Sequence[str]) -> Iterator[str]:
-    """nginx in front of `servers`, everything of its own under `prefix`; its base URL."""
+def running_nginx(
+    binary: str, prefix: Path, servers: Sequence[str], ingress_servers: Sequence[str]
+) -> Iterator[str]:
+    """nginx in front of `servers` (and of the ingress, for the SMS and Telegram webhooks),
+    everything of its own under `prefix`; its base URL."""
     prefix.mkdir(parents=True, exist_ok=True)
     listen = f"127.0.0.1:{free_port()}"
     config = prefix / "nginx.conf"
     config.write_text(
-        render_nginx_config(TEMPLATE.read_text(), prefix=prefix, listen=listen, servers=servers)
+        render_nginx_config(
+            TEMPLATE.read_text(),
+            prefix=prefix,
+            listen=listen,
+            servers=servers,
+            ingress_servers=ingress_servers,
+        )
     )
     error_log = prefix / "error.log"
     with (prefix / "stderr.log").open("ab") as output:
@@ -596,7 +609,10 @@ def measure(args: argparse.Namespace, scratch: Path, cleanup: ExitStack) -> int:
     for address in (address_a, address_b):
         wait_for_first_answer(f"http://{address}", "hi")  # the first turn traces TF's graphs
     prefix = scratch / "nginx"
-    nginx_url = cleanup.enter_context(running_nginx(args.nginx, prefix, [address_a, address_b]))
+    ingress = f"{settings.host}:{settings.ingress_port}"
+    nginx_url = cleanup.enter_context(
+        running_nginx(args.nginx, prefix, [address_a, address_b], [ingress])
+    )
 
     pids = {name: process.pid for name, process in stack.processes.items()}
     pids = {"rasa_a": pids.pop("rasa"), "rasa_b": rasa_b.process.pid, **pids}

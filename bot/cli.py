@@ -13,7 +13,7 @@ from bot.settings import get_settings
 from bot.stack import child_environment, run_stack, services
 from channels.telegram import commands as telegram_commands
 
-SERVICE_NAMES = ("rasa", "actions", "api", "worker")
+SERVICE_NAMES = ("rasa", "actions", "api", "worker", "ingress")
 
 
 def main(argv: list[str] | None = None) -> int:

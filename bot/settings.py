@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     rasa_port: int = Field(5005, env="PARLEY_RASA_PORT")
     actions_port: int = Field(5055, env="PARLEY_ACTIONS_PORT")
     api_port: int = Field(8000, env="PARLEY_API_PORT")
+    ingress_port: int = Field(
+        5007,
+        env="PARLEY_INGRESS_PORT",
+        description="The ingress process: the SMS and Telegram webhooks, and /health.",
+    )
     action_server_url: AnyHttpUrl | None = Field(
         None,
         env="PARLEY_ACTION_SERVER_URL",
@@ -137,8 +142,9 @@ class Settings(BaseSettings):
     public_url: AnyHttpUrl | None = Field(
         None,
         env="PARLEY_PUBLIC_URL",
-        description="Public base URL of the Rasa server's webhooks (behind a proxy); the "
-        "URL a request arrived at if unset.",
+        description="Public base URL of the webhooks (behind a proxy that sends SMS and "
+        "Telegram to the ingress, the rest to the Rasa server); the URL a request arrived at "
+        "if unset.",
     )
     webchat_origins: str = Field(
         "",
@@ -291,6 +297,11 @@ class Settings(BaseSettings):
     def rasa_url(self) -> str:
         """Where browsers and webhooks reach the Rasa server's channels."""
         return str(self.public_url or f"http://{self.host}:{self.rasa_port}").rstrip("/")
+
+    @property
+    def ingress_url(self) -> str:
+        """Where Twilio and Telegram reach the SMS and Telegram webhooks (the ingress)."""
+        return str(self.public_url or f"http://{self.host}:{self.ingress_port}").rstrip("/")
 
     @property
     def rasa_api_url_list(self) -> tuple[str, ...]:

@@ -1,9 +1,10 @@
-"""Runs Parley's processes together: the Rasa server, the action server, the API and the
-delivery worker.
+"""Runs Parley's processes together: the Rasa server, the action server, the API, the
+delivery worker and the ingress (the SMS and Telegram webhooks).
 
-Starts each, waits until each answers on its health URL, prints where they listen, and on
-Ctrl-C (or SIGTERM, or one of them dying) stops all of them: SIGTERM first, SIGKILL only
-for a process still running after a grace period.
+Starts each, waits until each answers on its health URL, prints where they listen and
+where Twilio and Telegram must send their webhooks, and on Ctrl-C (or SIGTERM, or one of
+them dying) stops all of them: SIGTERM first, SIGKILL only for a process still running
+after a grace period.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -22,7 +24,7 @@ from types import FrameType
 from bot.crm import upgrade_to_head
 from bot.rasa_server import rasa_api_token
 from bot.settings import PROJECT_ROOT, Settings
-from channels.enabled import write_credentials
+from channels.enabled import INGRESS_PATHS, SMS, TELEGRAM, missing_settings, write_credentials
 
 READY_TIMEOUT_S = 240
 STOP_GRACE_S = 15
@@ -66,6 +68,7 @@ def services(settings: Settings, model: Path) -> list[Service]:
     actions = f"http://{host}:{settings.actions_port}"
     api = f"http://{host}:{settings.api_port}"
     worker = f"http://{host}:{settings.worker_port}"
+    ingress = f"http://{host}:{settings.ingress_port}"
     return [
         Service(
             "actions",
@@ -113,7 +116,29 @@ def services(settings: Settings, model: Path) -> list[Service]:
             f"{worker}/health",
             f"{worker}/health",
         ),
+        Service(
+            "ingress",
+            [python, "-m", "channels.ingress"],
+            f"{ingress}/health",
+            f"{ingress}/health",  # the webhooks' URLs follow, public ones if set
+        ),
     ]
+
+
+def webhook_instructions(settings: Settings) -> list[str]:
+    """Where Twilio and Telegram must send their webhooks, or what each channel still needs."""
+    how = {
+        SMS: ("SMS", "in Twilio: the number's 'A message comes in' webhook, HTTP POST"),
+        TELEGRAM: ("Telegram", "`parley telegram set-webhook` registers it"),
+    }
+    lines = []
+    for channel, (label, hint) in how.items():
+        missing = missing_settings(settings, channel)
+        if missing:
+            lines.append(f"  {label:<8} off: set {', '.join(missing)}")
+        else:
+            lines.append(f"  {label:<8} {settings.ingress_url}{INGRESS_PATHS[channel]}  ({hint})")
+    return lines
 
 
 def child_environment(settings: Settings) -> dict[str, str]:
@@ -144,14 +169,17 @@ class Stack:
         self.services = services(settings, model)
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
-    def start(self) -> None:
+    def start(self, only: Iterable[str] | None = None) -> None:
+        """Starts every service, or those named in `only` (one stopped by `stop`, again)."""
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
         upgrade_to_head(self.settings.crm_database_url)
         env = child_environment(self.settings)
+        names = set(only) if only is not None else None
         for service in self.services:
-            self.processes[service.name] = subprocess.Popen(
-                service.command, cwd=PROJECT_ROOT, env=env
-            )
+            if names is None or service.name in names:
+                self.processes[service.name] = subprocess.Popen(
+                    service.command, cwd=PROJECT_ROOT, env=env
+                )
 
     def wait_until_ready(self) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_S
@@ -170,12 +198,15 @@ class Stack:
             if process.poll() is not None:
                 raise RuntimeError(f"{name} exited with status {process.returncode}")
 
-    def stop(self) -> None:
-        for process in self.processes.values():
+    def stop(self, only: Iterable[str] | None = None) -> None:
+        """Stops every service, or those named in `only`."""
+        names = set(only) if only is not None else set(self.processes)
+        stopping = [process for name, process in self.processes.items() if name in names]
+        for process in stopping:
             if process.poll() is None:
                 process.terminate()
         deadline = time.monotonic() + STOP_GRACE_S
-        for process in self.processes.values():
+        for process in stopping:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -199,6 +230,9 @@ def run_stack(settings: Settings, model: Path) -> int:
         print("\nParley is up:", flush=True)
         for service in stack.services:
             print(f"  {service.name:<8} {service.public_url}", flush=True)
+        print("Webhooks, served by the ingress:", flush=True)
+        for line in webhook_instructions(settings):
+            print(line, flush=True)
         print("Press Ctrl-C to stop.\n", flush=True)
         while True:
             stack.raise_if_any_died()

@@ -1,8 +1,9 @@
 """Which channels this deployment opens: each needs its secrets, or it stays closed.
 
 A channel whose secrets are missing is left out of the credentials file Rasa starts with
-(`var/credentials.yml`, written from `bot/credentials.yml`), with one log line saying
-which variable to set: never open without a way to verify or answer its webhooks.
+(`var/credentials.yml`, written from `bot/credentials.yml`), and the ingress process does
+not serve its webhook, with one log line saying which variable to set: never open without
+a way to verify or answer its webhooks.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ import yaml
 from bot.settings import PROJECT_ROOT, Settings
 
 ALL_CHANNELS = PROJECT_ROOT / "bot" / "credentials.yml"
+SMS = "channels.sms.channel.SmsInput"
+TELEGRAM = "channels.telegram.channel.TelegramInput"
 
 # The settings each channel cannot work without, by the variable an operator sets.
 REQUIRED: dict[str, dict[str, str]] = {
-    "channels.sms.channel.SmsInput": {
+    SMS: {
         "twilio_account_sid": "TWILIO_ACCOUNT_SID",
         "twilio_auth_token": "TWILIO_AUTH_TOKEN",
         "twilio_from_number": "TWILIO_FROM_NUMBER",
     },
-    "channels.telegram.channel.TelegramInput": {
+    TELEGRAM: {
         "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
         "telegram_webhook_secret": "TELEGRAM_WEBHOOK_SECRET",
     },
@@ -34,6 +37,23 @@ def missing_settings(settings: Settings, channel: str) -> list[str]:
     """The variables `channel` still needs; empty when it can open."""
     required = REQUIRED.get(channel, {})
     return [variable for field, variable in required.items() if not getattr(settings, field)]
+
+
+# Where the ingress process (`channels.ingress`) serves each channel's webhook: the paths
+# the Rasa server served them at before, so Twilio and Telegram keep calling the same URLs.
+INGRESS_PATHS: dict[str, str] = {
+    SMS: "/webhooks/sms/webhook",
+    TELEGRAM: "/webhooks/telegram/webhook",
+}
+
+
+def ingress_webhooks(settings: Settings) -> dict[str, str]:
+    """The webhook paths the ingress serves, by channel, for the channels that can open."""
+    return {
+        channel: path
+        for channel, path in INGRESS_PATHS.items()
+        if not missing_settings(settings, channel)
+    }
 
 
 def write_credentials(settings: Settings) -> Path:

@@ -1,12 +1,18 @@
-"""What a channel hands the shared pipeline, and what the pipeline asks of a channel."""
+"""What a channel's webhook decides and hands the shared pipeline, and what the pipeline
+asks of a channel.
+
+Nothing here imports Rasa: the ingress process (`channels.ingress`) verifies, parses and
+records SMS and Telegram messages with these types, and only the Rasa server runs turns.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.crm.inbox import Claim
-from channels.outbound import GatedOutput
+if TYPE_CHECKING:
+    from bot.crm.inbox import Claim
+    from channels.outbound import GatedOutput
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,20 @@ class Inbound:
 
     def payload(self) -> dict[str, Any]:
         return {**self.extra, "text": self.text, "address": self.address, "metadata": self.metadata}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A webhook's answer to one request, and the message to record in the inbox before
+    answering (None: nothing to record, e.g. a refused request or an edited message).
+
+    `body` is text, or a dict answered as JSON.
+    """
+
+    status: int
+    body: str | dict[str, Any]
+    content_type: str = "text/plain; charset=utf-8"
+    inbound: Inbound | None = None
 
 
 class Adapter(Protocol):

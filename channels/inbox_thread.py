@@ -1,11 +1,11 @@
 """Where this process runs its inbox reads and writes: one thread on SQLite, a few on
 PostgreSQL.
 
-SQLite admits one writer at a time, and a writer it turns away sleeps in its busy
-handler (1, 2, 5 … 100 ms) before trying again. Webhooks recording messages and the turn
-loop claiming them would keep turning each other away, and acknowledgements would wait
-for those sleeps. Queued on one thread instead, they take turns in arrival order, each
-in well under a millisecond. PostgreSQL locks rows, so there a small pool runs them.
+SQLite admits one writer at a time, and a writer it turns away waits and tries again
+(`bot.crm.database`). Webhooks recording messages and the turn loop claiming them would
+keep turning each other away, and acknowledgements would wait for those retries. Queued
+on one thread instead, they take turns in arrival order, each in well under a
+millisecond. PostgreSQL locks rows, so there a small pool runs them.
 """
 
 from __future__ import annotations

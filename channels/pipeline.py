@@ -1,12 +1,15 @@
 """The path every channel message takes after its webhook verified and parsed it.
 
     accept:  dedupe + persist in the inbox (bot.crm.inbox) ─▶ the webhook acknowledges
+    pick up: the web chat's own process schedules at once; SMS and Telegram are accepted
+             by the ingress process, and a Rasa server finds them within `pickup_s`
     drain:   per conversation, in arrival order, under a lock (channels.locks):
              claim ─▶ channel's pre-core step (SMS keywords) ─▶ Rasa ─▶ gated replies ─▶ finish
 
 A webhook never waits for a turn, so a slow turn never makes Twilio or Telegram retry;
 turns run on their own thread's loop (`channels.turns`), so they don't hold up the
-webhooks' acknowledgements either.
+web chat's acknowledgements either, and SMS and Telegram are acknowledged by a process
+that runs no turns at all (`channels.ingress`).
 A process that dies mid-turn leaves its message claimed under a lease; the sweep (at start
 and every few seconds) hands it out again, and a message the tracker already holds is not
 run twice. A turn that raises is retried with back-off, then left failed for an operator.
@@ -30,11 +33,12 @@ from sanic import Sanic
 from bot import bootstrap
 from bot.crm import read_scope, session_scope
 from bot.crm.inbox import Claim, claim_next, due_conversations, finish, give_up_or_retry
-from bot.crm.inbox import record_inbound as record
 from channels.inbound import Adapter, Inbound
 from channels.inbox_thread import in_inbox_thread
 from channels.locks import ConversationLocks
 from channels.outbound import GatedOutput
+from channels.pickup import NewRows
+from channels.recorder import record
 from channels.turns import TurnLoop, turns
 
 logger = logging.getLogger(__name__)
@@ -48,6 +52,9 @@ class PipelineSettings:
     max_attempts: int = 3
     retry_backoff: timedelta = timedelta(seconds=5)
     sweep_s: float = 2.0
+    # How often to look for messages another process recorded (the ingress); None when
+    # only this process records the channel's messages and schedules them itself.
+    pickup_s: float | None = None
 
 
 class Pipeline:
@@ -68,6 +75,7 @@ class Pipeline:
         self._draining: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._sweeper: concurrent.futures.Future[None] | None = None
+        self._picker: concurrent.futures.Future[None] | None = None
         # The webhook's loop and the future it waits on, per inbox row.
         self._waiters: dict[int, tuple[asyncio.AbstractEventLoop, Waiter]] = {}
 
@@ -87,12 +95,16 @@ class Pipeline:
             await self.stop()
 
     def start(self) -> None:
-        """Starts the sweep on the turn loop: due messages, then every `sweep_s` seconds."""
+        """Starts the sweep on the turn loop: due messages, then every `sweep_s` seconds;
+        and the pickup of messages other processes record, if they do."""
         self._sweeper = self.turns.submit(self._sweep_forever())
+        if self.settings.pickup_s is not None:
+            self._picker = self.turns.submit(self._pick_up_forever(self.settings.pickup_s))
 
     async def stop(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
+        for task in (self._sweeper, self._picker):
+            if task is not None:
+                task.cancel()
         await asyncio.wrap_future(self.turns.submit(self.locks.close()))
 
     # Accepting (on the webhook's loop)
@@ -100,7 +112,7 @@ class Pipeline:
     async def accept(self, inbound: Inbound, *, wait: bool = False) -> Accepted:
         """Records the message and starts its processing; `duplicate` when it was seen."""
         with self.turns.acknowledging():
-            row_id = await in_inbox_thread(self._record, inbound)
+            row_id = await record(inbound)
         if row_id is None:
             return Accepted(duplicate=True)
         waiter = None
@@ -110,16 +122,6 @@ class Pipeline:
             self._waiters[row_id] = (loop, waiter)
         self.turns.call(self.schedule, inbound.conversation_id)
         return Accepted(duplicate=False, row_id=row_id, replies=waiter)
-
-    def _record(self, inbound: Inbound) -> int | None:
-        with session_scope(bootstrap.crm_engine()) as session:
-            return record(
-                session,
-                channel=inbound.channel,
-                external_id=inbound.external_id,
-                conversation_id=inbound.conversation_id,
-                payload=inbound.payload(),
-            )
 
     # Draining (on the turn loop)
 
@@ -241,6 +243,21 @@ class Pipeline:
     def _due(self) -> list[str]:
         with read_scope(bootstrap.crm_engine()) as session:
             return due_conversations(session, channel=self.adapter.name())
+
+    async def _pick_up_forever(self, pickup_s: float) -> None:
+        new_rows = NewRows(self.adapter.name())
+        while True:
+            try:
+                for conversation_id in await in_inbox_thread(self._look, new_rows):
+                    self.schedule(conversation_id)  # a drain under way takes it too
+            except Exception:
+                logger.exception("The %s inbox pickup failed; trying again", self.adapter.name())
+            await asyncio.sleep(pickup_s)
+
+    @staticmethod
+    def _look(new_rows: NewRows) -> list[str]:
+        with read_scope(bootstrap.crm_engine()) as session:
+            return new_rows.look(session)
 
 
 Waiter = asyncio.Future[list[dict[str, Any]]]

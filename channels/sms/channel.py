@@ -1,10 +1,11 @@
-"""The SMS channel (Twilio) under /webhooks/sms/webhook.
+"""The SMS channel (Twilio) in the Rasa server: the turns of the messages the ingress
+recorded.
 
-Verify `X-Twilio-Signature` (403 otherwise, nothing stored), record the message in the
-inbox by `MessageSid` (a retried delivery is acknowledged and not processed again),
-answer Twilio at once with empty TwiML, and process in the background: carrier keywords
-first, a numbered reply mapped back to the button offered, then the dialogue core. Replies
-go out through Twilio's REST API, split into single SMS segments, buttons as numbers.
+The ingress process serves the webhook (`channels.sms.webhook`: signature, parsing, the
+inbox, the acknowledgement); this channel serves no route. Its pipeline picks the recorded
+messages up and processes them in the background: carrier keywords first, a numbered
+reply mapped back to the button offered, then the dialogue core. Replies go out through
+Twilio's REST API, split into single SMS segments, buttons as numbers.
 """
 
 from __future__ import annotations
@@ -14,35 +15,28 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered
-from sanic import Blueprint, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic import Blueprint
 
 from bot.consent.keywords import classify_keyword
-from bot.crm.identity import normalise_phone
 from bot.crm.inbox import Claim
 from bot.settings import get_settings
-from channels.enabled import missing_settings
-from channels.inbound import Inbound
+from channels.enabled import SMS, missing_settings
 from channels.outbound import COMPLIANCE, GatedOutput
 from channels.pipeline import Pipeline
 from channels.runtime import make_pipeline
 from channels.sms.compliance import keyword_reply, record_keyword
 from channels.sms.options import choose_option, numbered_options
 from channels.sms.segments import split_for_sms
-from channels.sms.signature import is_valid_signature, signed_url
 from channels.sms.twilio_sender import SmsSendError, TwilioSender
+from channels.sms.webhook import NAME, is_e164
 
 logger = logging.getLogger(__name__)
 # The SDK logs every request with its headers at INFO: far too much for a reply storm.
 logging.getLogger("twilio").setLevel(logging.WARNING)
 
-NAME = "sms"
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 SEND_ATTEMPTS = 3
 _NUMBER = re.compile(r"\W*\d{1,2}\W*")  # what might pick a numbered option
 
@@ -92,7 +86,7 @@ class SmsInput(InputChannel):
 
     def __init__(self) -> None:
         settings = get_settings()
-        missing = missing_settings(settings, f"{__name__}.SmsInput")
+        missing = missing_settings(settings, SMS)
         if missing:
             raise RuntimeError(f"the SMS channel needs {', '.join(missing)}")
         self.auth_token = str(settings.twilio_auth_token)
@@ -102,7 +96,7 @@ class SmsInput(InputChannel):
             str(settings.twilio_from_number),
             str(settings.twilio_api_url) if settings.twilio_api_url else None,
         )
-        self.pipeline: Pipeline = make_pipeline(self)
+        self.pipeline: Pipeline = make_pipeline(self, from_ingress=True)
 
     def output_for(self, claim: Claim) -> GatedOutput:
         return SmsOutput(claim.payload.get("address"), self.sender)
@@ -139,6 +133,7 @@ class SmsInput(InputChannel):
         return []
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """No route: the ingress serves the webhook; this runs the pipeline's pickup."""
         blueprint = Blueprint("sms_webhook", __name__)
         self.pipeline.attach(blueprint, on_new_message)
 
@@ -146,54 +141,4 @@ class SmsInput(InputChannel):
         async def _close(*_: Any) -> None:
             await self.sender.close()
 
-        @blueprint.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            try:
-                # Not request.form: it drops the empty fields Twilio signs (FromCity, …).
-                fields = parse_qsl(request.body.decode("utf-8"), keep_blank_values=True)
-            except UnicodeDecodeError:
-                return response.text("the body is not form-encoded UTF-8", status=400)
-            public = get_settings().public_url
-            query = f"?{request.query_string}" if request.query_string else ""
-            url = signed_url(
-                public_base_url=str(public) if public else None,
-                request_url=request.url,
-                path_and_query=request.path + query,
-            )
-            signature = request.headers.get("X-Twilio-Signature")
-            if not is_valid_signature(
-                auth_token=self.auth_token, url=url, params=fields, signature=signature
-            ):
-                return response.text("invalid or missing X-Twilio-Signature", status=403)
-            params = dict(fields)
-            missing = [name for name in ("MessageSid", "From") if not params.get(name)]
-            if missing:
-                return response.text(f"missing {', '.join(missing)}", status=400)
-            if params.get("Body", "").strip():
-                await self.pipeline.accept(_inbound(params))
-            return response.text(EMPTY_TWIML, content_type="text/xml")
-
         return blueprint
-
-
-def is_e164(number: str) -> bool:
-    """Whether Twilio's `From` is a phone number (not a short code or a WhatsApp address)."""
-    try:
-        return normalise_phone(number) == number
-    except ValueError:
-        return False
-
-
-def _inbound(params: dict[str, str]) -> Inbound:
-    sender = params["From"]
-    metadata: dict[str, Any] = {"source": {"channel": NAME}}
-    if is_e164(sender):
-        metadata["phone"] = sender
-    return Inbound(
-        channel=NAME,
-        external_id=params["MessageSid"],
-        conversation_id=f"{NAME}:{sender}",
-        text=params["Body"],
-        address=sender,
-        metadata=metadata,
-    )

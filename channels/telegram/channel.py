@@ -1,30 +1,26 @@
-"""The Telegram channel (python-telegram-bot) under /webhooks/telegram/webhook.
+"""The Telegram channel (python-telegram-bot) in the Rasa server: the turns of the updates
+the ingress recorded.
 
-Check `X-Telegram-Bot-Api-Secret-Token` in constant time (403 otherwise), parse the update
-with PTB, record it in the inbox by `update_id` (a re-sent update is acknowledged and
-not processed again), answer 200 at once and process in the background. Private and
-group chats are separate conversations (one per chat id). Button presses come back as
-their payloads; a contact shared with "Share my phone number" becomes the phone answer.
-Edited messages and other update types are acknowledged and left alone.
+The ingress process serves the webhook (`channels.telegram.webhook`: secret, parsing, the
+inbox, the acknowledgement); this channel serves no route. Its pipeline picks the recorded
+messages up and processes them in the background. Button presses come back as their
+payloads (their spinner is answered here); a contact shared with "Share my phone number"
+becomes the phone answer; /start and /help become words the dialogue core understands.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import Blueprint, response
-from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic import Blueprint
 
 from bot.crm.inbox import Claim
 from bot.settings import get_settings
-from channels.enabled import missing_settings
-from channels.inbound import Inbound
+from channels.enabled import TELEGRAM, missing_settings
 from channels.outbound import GatedOutput
 from channels.pipeline import Pipeline
 from channels.runtime import make_pipeline
@@ -34,15 +30,12 @@ from channels.telegram.bot_client import (
     make_bot,
     send_message,
 )
-from channels.telegram.commands import SECRET_HEADER
 from channels.telegram.render import render_message
-from channels.telegram.updates import MalformedUpdate, TelegramInbound, parse_update
+from channels.telegram.webhook import NAME
 
 logger = logging.getLogger(__name__)
 
-NAME = "telegram"
 SEND_ATTEMPTS = 3
-PROCESSED_KINDS = frozenset({"text", "button", "contact"})
 # Telegram's own commands, in the words the dialogue core understands.
 COMMANDS = {"/start": "hi", "/help": "what can you do?"}
 
@@ -89,13 +82,12 @@ class TelegramInput(InputChannel):
 
     def __init__(self) -> None:
         settings = get_settings()
-        missing = missing_settings(settings, f"{__name__}.TelegramInput")
+        missing = missing_settings(settings, TELEGRAM)
         if missing:
             raise RuntimeError(f"the Telegram channel needs {', '.join(missing)}")
-        self.secret = str(settings.telegram_webhook_secret)
         api_url = str(settings.telegram_api_url) if settings.telegram_api_url else None
         self.bot = make_bot(str(settings.telegram_bot_token), api_url)
-        self.pipeline: Pipeline = make_pipeline(self)
+        self.pipeline: Pipeline = make_pipeline(self, from_ingress=True)
 
     def output_for(self, claim: Claim) -> GatedOutput:
         return TelegramOutput(claim.payload.get("address"), self.bot)
@@ -111,6 +103,7 @@ class TelegramInput(InputChannel):
         return COMMANDS.get(text.strip().lower(), text)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """No route: the ingress serves the webhook; this runs the pipeline's pickup."""
         blueprint = Blueprint("telegram_webhook", __name__)
         self.pipeline.attach(blueprint, on_new_message)
 
@@ -118,32 +111,4 @@ class TelegramInput(InputChannel):
         async def _close(*_: Any) -> None:
             await self.bot.shutdown()
 
-        @blueprint.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            given = request.headers.get(SECRET_HEADER) or ""
-            if not hmac.compare_digest(given.encode(), self.secret.encode()):
-                return response.json({"error": f"invalid or missing {SECRET_HEADER}"}, 403)
-            try:
-                update = parse_update(request.body, self.bot)
-            except MalformedUpdate as malformed:
-                return response.json({"error": malformed.reason}, 400)
-            if update.kind in PROCESSED_KINDS and update.text:
-                await self.pipeline.accept(_inbound(update))
-            else:
-                logger.debug("Telegram update %s (%s) left alone", update.update_id, update.kind)
-            return response.json({"ok": True})
-
         return blueprint
-
-
-def _inbound(update: TelegramInbound) -> Inbound:
-    source = {"channel": NAME, "chat_type": update.chat_type}
-    return Inbound(
-        channel=NAME,
-        external_id=str(update.update_id),
-        conversation_id=f"{NAME}:{update.chat_id}",
-        text=update.text,
-        address=str(update.chat_id),
-        metadata={"source": source, "telegram_user_id": update.user_id},
-        extra={"callback_query_id": update.callback_query_id},
-    )

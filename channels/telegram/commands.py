@@ -1,11 +1,12 @@
 """`parley telegram set-webhook|delete-webhook|poll`: connect the bot to Telegram.
 
-In production Telegram POSTs updates to the Rasa server's webhook, which `set-webhook`
-registers together with the secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token.
-A developer without a public HTTPS URL runs `poll` instead: it long-polls getUpdates and
-forwards each update to the local webhook exactly as Telegram would, confirming an
-update to Telegram only once the webhook has answered 2xx, so nothing is lost while
-Rasa is down or restarting.
+In production Telegram POSTs updates to the ingress process's webhook, which
+`set-webhook` registers together with the secret Telegram echoes in
+X-Telegram-Bot-Api-Secret-Token. A developer without a public HTTPS URL runs `poll`
+instead: it long-polls getUpdates and forwards each update to the local webhook exactly
+as Telegram would, confirming an update to Telegram only once the webhook has answered
+2xx, so nothing is lost while the ingress is down or restarting (what it acknowledged
+waits in the inbox while the Rasa server is).
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 
 from bot.settings import Settings
+from channels.enabled import INGRESS_PATHS, TELEGRAM
 from channels.telegram.bot_client import TelegramSendError, make_bot, telegram_errors
+from channels.telegram.webhook import SECRET_HEADER
 
 logger = logging.getLogger(__name__)
 
-WEBHOOK_PATH = "/webhooks/telegram/webhook"
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_PATH = INGRESS_PATHS[TELEGRAM]
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 POLL_TIMEOUT_S = 25
 MAX_RETRY_DELAY_S = 30.0
@@ -47,12 +49,14 @@ def register(subparsers: Any) -> None:
     """Add `telegram` to the `parley` subcommands (`subparsers` is argparse's subparsers)."""
     telegram = subparsers.add_parser("telegram", help="connect the bot to Telegram")
     actions = telegram.add_subparsers(dest="telegram_command", required=True)
-    actions.add_parser("set-webhook", help="have Telegram POST updates to the Rasa server")
+    actions.add_parser("set-webhook", help="have Telegram POST updates to the ingress")
     actions.add_parser("delete-webhook", help="stop Telegram's webhook deliveries")
     poll_parser = actions.add_parser(
         "poll", help="development: long-poll Telegram and forward updates to the local webhook"
     )
-    poll_parser.add_argument("--forward-url", help="webhook to forward to (default: local Rasa)")
+    poll_parser.add_argument(
+        "--forward-url", help="webhook to forward to (default: the local ingress)"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -73,8 +77,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def webhook_url(settings: Settings) -> str:
-    """Where Telegram must POST updates: the Rasa server's Telegram webhook."""
-    return f"{settings.rasa_url}{WEBHOOK_PATH}"
+    """Where Telegram must POST updates: the ingress's Telegram webhook."""
+    return f"{settings.ingress_url}{WEBHOOK_PATH}"
 
 
 async def set_webhook(settings: Settings) -> None:
@@ -85,7 +89,7 @@ async def set_webhook(settings: Settings) -> None:
     if split.scheme != "https" and not (split.scheme == "http" and _is_loopback(split.hostname)):
         raise TelegramSetupError(
             f"Telegram only delivers to https URLs, not {url}; set PARLEY_PUBLIC_URL to the "
-            "public https address of the Rasa server (or use `parley telegram poll`)"
+            "public https address of the webhooks (or use `parley telegram poll`)"
         )
     async with _connected(settings) as bot:
         await bot.set_webhook(url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
@@ -109,7 +113,7 @@ async def poll(
 ) -> None:
     """Forward Telegram's updates to the local webhook until `stop` is set."""
     secret = _required(settings.telegram_webhook_secret, "TELEGRAM_WEBHOOK_SECRET")
-    url = forward_url or f"http://{settings.host}:{settings.rasa_port}{WEBHOOK_PATH}"
+    url = forward_url or f"http://{settings.host}:{settings.ingress_port}{WEBHOOK_PATH}"
     stop = stop or asyncio.Event()
     headers = {SECRET_HEADER: secret}
     async with _connected(settings) as bot, httpx.AsyncClient(headers=headers) as client:

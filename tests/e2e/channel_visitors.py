@@ -1,7 +1,8 @@
 """Visitors on each channel, talking to the running stack exactly as the vendor would.
 
 Each `say` sends one message and returns the bot's replies once the inbox shows the
-message processed (the webhooks answer before the turn runs).
+message processed (the webhooks answer before the turn runs). SMS and Telegram call the
+ingress, the web chat the Rasa server.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import select
 
 from bot.crm import InboundMessage, make_engine, session_scope
 from bot.settings import Settings
+from channels.enabled import INGRESS_PATHS, SMS, TELEGRAM
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.telegram_updates import callback_update, contact_update, text_update
 from tests.fakes.twilio_api import FakeTwilioApi
@@ -55,7 +57,7 @@ class SmsVisitor:
 
     @property
     def url(self) -> str:
-        return f"http://{self.stack.host}:{self.stack.rasa_port}/webhooks/sms/webhook"
+        return f"http://{self.stack.host}:{self.stack.ingress_port}{INGRESS_PATHS[SMS]}"
 
     def post(
         self, body: str, *, sid: str | None = None, signature: str | None = None
@@ -163,7 +165,7 @@ class TelegramVisitor:
 
     @property
     def url(self) -> str:
-        return f"http://{self.stack.host}:{self.stack.rasa_port}/webhooks/telegram/webhook"
+        return f"http://{self.stack.host}:{self.stack.ingress_port}{INGRESS_PATHS[TELEGRAM]}"
 
     def post(self, update: dict, secret: str | None = None) -> httpx.Response:
         token = str(self.stack.telegram_webhook_secret) if secret is None else secret

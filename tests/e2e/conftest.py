@@ -1,4 +1,5 @@
-"""Starts the trained model, the action server and the API on free loopback ports."""
+"""Starts the whole stack (the trained model, the action server, the API, the worker and
+the ingress) on free loopback ports."""
 
 from __future__ import annotations
 
@@ -54,20 +55,22 @@ def telegram() -> Iterator[FakeTelegramApi]:
 
 
 @pytest.fixture(scope="session")
-def stack(
+def processes(
     tmp_path_factory: pytest.TempPathFactory,
     webhook: WebhookReceiver,
     twilio: FakeTwilioApi,
     telegram: FakeTelegramApi,
-) -> Iterator[Settings]:
-    """The whole stack on embedded defaults (SQLite, in-process locks), whatever is set here."""
-    ports = {name: free_port() for name in ("rasa", "actions", "api", "worker")}
+) -> Iterator[Stack]:
+    """The whole stack on embedded defaults (SQLite, in-process locks), whatever is set here;
+    a test may stop and start one of its processes (`Stack.stop`/`start` with `only`)."""
+    ports = {name: free_port() for name in ("rasa", "actions", "api", "worker", "ingress")}
     settings = Settings(  # type: ignore[call-arg]
         var_dir=tmp_path_factory.mktemp("var"),
         rasa_port=ports["rasa"],
         actions_port=ports["actions"],
         api_port=ports["api"],
         worker_port=ports["worker"],
+        ingress_port=ports["ingress"],
         action_server_url=f"http://127.0.0.1:{ports['actions']}/webhook",
         rasa_api_token=API_TOKEN,
         default_phone_region="US",
@@ -90,9 +93,15 @@ def stack(
     try:
         running.start()
         running.wait_until_ready()
-        yield settings
+        yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(processes: Stack) -> Settings:
+    """The running stack's settings: its ports, database and secrets."""
+    return processes.settings
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -24,11 +25,18 @@ def children_of(pid: int) -> list[int]:
 
 
 def test_run_serves_every_process_and_ctrl_c_stops_them(tmp_path: Path) -> None:
-    ports = {name: free_port() for name in ("RASA", "ACTIONS", "API", "WORKER")}
+    ports = {name: free_port() for name in ("RASA", "ACTIONS", "API", "WORKER", "INGRESS")}
     environment = {**os.environ, **{f"PARLEY_{n}_PORT": str(p) for n, p in ports.items()}}
     environment["PARLEY_VAR_DIR"] = str(tmp_path)
-    environment.pop("DATABASE_URL", None)
-    environment.pop("REDIS_URL", None)
+    for unset in ("DATABASE_URL", "REDIS_URL", "PARLEY_PUBLIC_URL", "TELEGRAM_BOT_TOKEN"):
+        environment.pop(unset, None)
+    # SMS open, Telegram closed: the webhooks part says where Twilio must call, and what
+    # Telegram still needs.
+    environment.update(
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
+        TWILIO_AUTH_TOKEN="run-command-token",
+        TWILIO_FROM_NUMBER="+15005550006",
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run"],
         cwd=PROJECT_ROOT,
@@ -50,10 +58,16 @@ def test_run_serves_every_process_and_ctrl_c_stops_them(tmp_path: Path) -> None:
         assert "Parley is up" in printed, printed
         for port in ports.values():
             assert f":{port}/" in printed
+        sms_webhook = f"http://127.0.0.1:{ports['INGRESS']}/webhooks/sms/webhook"
+        assert sms_webhook in printed
+        assert "Telegram off: set TELEGRAM_BOT_TOKEN" in printed
         with urllib.request.urlopen(f"http://127.0.0.1:{ports['API']}/api/health") as reply:
             assert reply.status == 200
+        health = f"http://127.0.0.1:{ports['INGRESS']}/health"
+        with urllib.request.urlopen(health) as reply:
+            assert json.load(reply)["webhooks"] == ["/webhooks/sms/webhook"]
         children = children_of(process.pid)
-        assert len(children) == 4
+        assert len(children) == 5
 
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0

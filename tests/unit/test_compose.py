@@ -17,7 +17,7 @@ from bot.settings import PROJECT_ROOT
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 DOCKERFILE = (PROJECT_ROOT / "Dockerfile").read_text()
-PARLEY_SERVICES = {"rasa", "actions", "api", "worker"}
+PARLEY_SERVICES = {"rasa", "actions", "api", "worker", "ingress"}
 
 
 def service(name: str) -> dict[str, Any]:
@@ -31,7 +31,7 @@ def test_stack_has_every_process_and_store() -> None:
 
 def test_schema_is_migrated_once_before_the_services_that_use_it() -> None:
     assert service("migrate")["command"] == ["python", "-m", "bot.cli", "migrate"]
-    for name in ("actions", "api", "worker"):
+    for name in ("actions", "api", "worker", "ingress"):
         condition = service(name)["depends_on"]["migrate"]["condition"]
         assert condition == "service_completed_successfully"
 
@@ -101,8 +101,24 @@ def test_rasa_scales_behind_nginx() -> None:
     assert (PROJECT_ROOT / source).is_file() and mode == "ro"
     assert nginx["command"] == ["nginx", "-c", target]
     config = (PROJECT_ROOT / source).read_text()
-    assert re.findall(r"^\s*server (\S+) ", config, re.M) == ["rasa:5005"]
+    assert re.findall(r"^\s*server (\S+) ", config, re.M) == ["rasa:5005", "ingress:5007"]
     assert re.findall(r"^\s*listen (\S+);", config, re.M) == ["5005"]
+
+
+def test_nginx_sends_the_sms_and_telegram_webhooks_to_the_ingress() -> None:
+    ingress = service("ingress")
+    assert "ports" not in ingress and ingress["expose"] == ["5007"]
+    assert "http://127.0.0.1:5007/health" in " ".join(ingress["healthcheck"]["test"])
+    # Twilio signs the public URL: the ingress must know it, as the Rasa servers did.
+    assert "PARLEY_PUBLIC_URL" in ingress["environment"]
+    assert "TWILIO_AUTH_TOKEN" in ingress["environment"]
+    assert "ingress" in service("nginx")["depends_on"]
+    source = service("nginx")["volumes"][0].split(":")[0]
+    config = (PROJECT_ROOT / source).read_text()
+    routes = re.findall(r"location (\S+) \{\s*proxy_pass http://(\w+);", config)
+    assert ("/webhooks/sms/", "ingress") in routes
+    assert ("/webhooks/telegram/", "ingress") in routes
+    assert ("/webhooks/", "rasa") in routes
 
 
 def test_the_console_and_rasa_share_the_training_data_and_models() -> None:

@@ -21,11 +21,16 @@ from bench.scale_out import (
 )
 
 SERVERS = ["127.0.0.1:5005", "127.0.0.1:5007"]
+INGRESS = ["127.0.0.1:5017"]
 
 
 def render(prefix: Path) -> str:
     return render_nginx_config(
-        TEMPLATE.read_text(), prefix=prefix, listen="127.0.0.1:8080", servers=SERVERS
+        TEMPLATE.read_text(),
+        prefix=prefix,
+        listen="127.0.0.1:8080",
+        servers=SERVERS,
+        ingress_servers=INGRESS,
     )
 
 
@@ -45,6 +50,16 @@ def test_the_upstream_names_every_rasa_server_behind_one_listen_address(tmp_path
     assert 'proxy_set_header Connection "";' in config
 
 
+def test_the_sms_and_telegram_webhooks_go_to_the_ingress(tmp_path: Path) -> None:
+    config = render(tmp_path)
+    upstream = re.search(r"upstream ingress \{(.*?)\n    \}", config, re.S)
+    assert upstream is not None
+    assert re.findall(r"^\s*server (\S+) ", upstream.group(1), re.M) == INGRESS
+    to_ingress = re.findall(r"location (\S+) \{\s*proxy_pass http://ingress;", config)
+    assert to_ingress == ["/webhooks/sms/", "/webhooks/telegram/"]
+    # nginx picks the longest matching prefix: these win over `/webhooks/` (Rasa's).
+
+
 def test_nginx_runs_in_the_foreground_and_writes_only_under_its_prefix(tmp_path: Path) -> None:
     config = render(tmp_path)
     assert re.search(r"^daemon off;", config, re.M)
@@ -59,7 +74,7 @@ def test_every_placeholder_must_be_given(tmp_path: Path) -> None:
     with pytest.raises(jinja2.UndefinedError):
         jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
             TEMPLATE.read_text()
-        ).render(prefix=str(tmp_path), listen="127.0.0.1:1", worker_processes=1)
+        ).render(prefix=str(tmp_path), listen="127.0.0.1:1", servers=SERVERS, worker_processes=1)
 
 
 def access_line(request: str, upstream: str, status: str = "200") -> str:

@@ -1,5 +1,6 @@
 """The shared channel pipeline with an in-memory channel and dialogue core: dedupe, order,
-retries, recovery after a crash, and the web chat's wait for its replies."""
+retries, recovery after a crash, the web chat's wait for its replies, and the pickup of
+messages another process (the ingress) recorded."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def crm() -> None:
 
 
 def make(core: FakeCore, **overrides: Any) -> Pipeline:
-    settings = PipelineSettings(retry_backoff=timedelta(0), sweep_s=0.05, **overrides)
+    settings = PipelineSettings(**{"retry_backoff": timedelta(0), "sweep_s": 0.05, **overrides})
     pipeline = Pipeline(FakeChannel(), ConversationLocks(None, timeout_s=60), settings)
     pipeline._on_new_message = core
     return pipeline
@@ -172,3 +173,36 @@ async def test_a_message_left_mid_turn_by_a_crash_is_processed_after_restart() -
     finally:
         await restarted.stop()
     assert [text for _, text, _ in core.turns] == ["left behind"]
+
+
+def record_elsewhere(external_id: str, text: str, conversation: str = "fake:1") -> None:
+    """What the ingress process does: the message is in the inbox, nobody scheduled it."""
+    with session_scope(bootstrap.crm_engine()) as session:
+        record_inbound(
+            session,
+            channel="fake",
+            external_id=external_id,
+            conversation_id=conversation,
+            payload=inbound(external_id, text, conversation).payload(),
+        )
+
+
+async def test_messages_another_process_recorded_are_picked_up_long_before_the_sweep() -> None:
+    core = FakeCore()
+    pipeline = make(core, sweep_s=60.0, pickup_s=0.05)
+    pipeline.start()
+    try:
+        await asyncio.sleep(0.2)  # the sweep has run once, and won't again in this test
+        for n in range(3):
+            record_elsewhere(f"e{n}", f"e{n}")
+        record_elsewhere("o1", "o1", "fake:2")
+        assert await settle(seconds=3) == {f"e{n}": "processed" for n in range(3)} | {
+            "o1": "processed"
+        }
+    finally:
+        await pipeline.stop()
+    assert [text for conversation, text, _ in core.turns if conversation == "fake:1"] == [
+        "e0",
+        "e1",
+        "e2",
+    ]

@@ -24,7 +24,8 @@ WEBHOOK = "/webhooks/telegram/webhook"
 
 
 class Receiver:
-    """A stand-in for Rasa's Telegram webhook: records each POST, answers `statuses` in turn."""
+    """A stand-in for the ingress's Telegram webhook: records each POST, answers `statuses`
+    in turn."""
 
     def __init__(self, statuses: list[int]) -> None:
         self.statuses = statuses
@@ -124,7 +125,7 @@ async def test_set_webhook_allows_http_on_loopback(
 ) -> None:
     await set_webhook(settings)
 
-    assert api.webhook["url"] == f"http://127.0.0.1:5005{WEBHOOK}"
+    assert api.webhook["url"] == f"http://127.0.0.1:5007{WEBHOOK}"  # the ingress
 
 
 @pytest.mark.parametrize(
@@ -296,12 +297,12 @@ async def test_poll_stops_promptly_during_a_long_poll(
     await asyncio.wait_for(task, 2)  # well inside the 25 s long-poll timeout
 
 
-async def test_poll_defaults_to_the_local_rasa_webhook(
+async def test_poll_defaults_to_the_local_ingress_webhook(
     settings: Settings, api: FakeTelegramApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Receiver([200]) as receiver:
         port = receiver.server.server_address[1]
-        local = _with(settings, host="127.0.0.1", rasa_port=port)
+        local = _with(settings, host="127.0.0.1", ingress_port=port)
         api.queue_update(text_update(951, 42, 42, "hi"))
         stop = asyncio.Event()
         task = asyncio.create_task(poll(local, stop=stop, poll_timeout_s=1))

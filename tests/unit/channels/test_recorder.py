@@ -1,0 +1,57 @@
+"""Webhook messages are recorded in batches while a write is under way, each keeping its
+own answer: its row id, None for a redelivery, or the database's error."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.crm import upgrade_to_head
+from bot.settings import get_settings
+from channels import recorder
+from channels.inbound import Inbound
+
+
+@pytest.fixture(autouse=True)
+def crm() -> None:
+    upgrade_to_head(get_settings().crm_database_url)
+
+
+def message(external_id: str) -> Inbound:
+    return Inbound("sms", external_id, "sms:+14155550100", "hi", address="+14155550100")
+
+
+async def test_messages_arriving_together_are_written_in_one_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    batches: list[int] = []
+    record_all = recorder._record_all
+
+    def counted(batch: list[Inbound]) -> list[int | None]:
+        batches.append(len(batch))
+        return record_all(batch)
+
+    monkeypatch.setattr(recorder, "_record_all", counted)
+    ids = ["m1", "m2", "m3", "m2", "m4"]  # m2 twice: a redelivery in the same batch
+    results = await asyncio.gather(*(recorder.record(message(i)) for i in ids))
+    assert results[3] is None
+    assert all(isinstance(row_id, int) for n, row_id in enumerate(results) if n != 3)
+    assert len(set(results) - {None}) == 4
+    assert batches == [5]  # all arrived before the write began
+    await asyncio.gather(recorder.record(message("m5")), recorder.record(message("m6")))
+    assert batches == [5, 2]
+    assert await recorder.record(message("m1")) is None  # seen before
+
+
+async def test_a_failed_write_fails_every_message_of_its_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(batch: list[Inbound]) -> list[int | None]:
+        raise RuntimeError("the database is down")
+
+    monkeypatch.setattr(recorder, "_record_all", broken)
+    results = await asyncio.gather(
+        *(recorder.record(message(f"f{n}")) for n in range(3)), return_exceptions=True
+    )
+    assert all(isinstance(result, RuntimeError) for result in results)

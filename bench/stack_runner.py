@@ -2,9 +2,9 @@
 
 Started as the end-to-end fixture (`tests/e2e/conftest.py`) starts it: embedded defaults
 (SQLite, in-process locks) in a fresh var dir, the trained model, every process stopped
-on the way out. What differs: no CRM sink, the SMS channel pointed at a fake Twilio API,
-and the processes' output written to a log file so the benchmark's own report stays
-readable.
+on the way out. What differs: no CRM sink, the SMS channel pointed at a fake Twilio API
+(its webhook served by the ingress, on a port of its own), and the processes' output
+written to a log file so the benchmark's own report stays readable.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def sms_settings(
     redis_url: str | None = None,
 ) -> Settings:
     """Settings for a stack whose SMS channel talks to the fake Twilio API at that URL."""
-    ports = {name: free_port() for name in ("rasa", "actions", "api", "worker")}
+    ports = {name: free_port() for name in ("rasa", "actions", "api", "worker", "ingress")}
     # parse_obj: pydantic parses the URL strings; other fields come from the environment.
     return Settings.parse_obj(
         {
@@ -48,6 +48,7 @@ def sms_settings(
             "actions_port": ports["actions"],
             "api_port": ports["api"],
             "worker_port": ports["worker"],
+            "ingress_port": ports["ingress"],
             "action_server_url": f"http://127.0.0.1:{ports['actions']}/webhook",
             "default_phone_region": "US",
             "database_url": database_url,

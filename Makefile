@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 
-.PHONY: run test train lint validate stories nlu-report bench bench-scale lock clean
+.PHONY: run test train lint validate stories nlu-report bench conversations bench-scale lock clean
 
 run: $(INSTALLED)
 	$(PY) -m bot.cli run
@@ -44,6 +44,10 @@ nlu-report: $(INSTALLED)
 # Parley against stock Rasa (`rasa init`) on this machine; ends with a RESULT line.
 bench: $(INSTALLED)
 	$(PY) -m bench
+
+# A crowd of simulated visitors against a fresh stack, checked in the CRM; ends with a RESULT line.
+conversations: $(INSTALLED)
+	$(PY) -m bench.conversations
 
 # Two Rasa servers behind nginx against one, on PostgreSQL and Redis; ends with a RESULT line.
 bench-scale: $(INSTALLED) $(NGINX)

@@ -14,11 +14,13 @@ from actions.tracker_reading import (
     active_form,
     latest_message_id,
     latest_user_text,
+    message_is_new_to,
     wording_shown_before_reply,
 )
 from bot import bootstrap
 from bot.consent import CONSENT_SLOTS, ConsentAnswer, ConsentRecord, Purpose, consent_record
 from bot.consent.purposes import describe, purposes_named_in
+from bot.consent.replies import consent_reply
 from bot.crm import session_scope
 from bot.lead_capture import capture_erasure_request, capture_opt_out
 from bot.leads.form import is_usable_contact
@@ -89,8 +91,15 @@ class ValidateConsentForm(FormValidationAction):
     ) -> list[EventType]:
         records = []
         events: list[EventType] = []
+        answers = dict(tracker.slots_to_validate())
+        asking = tracker.get_slot("requested_slot")
+        if asking in CONSENT_SLOTS.values() and asking not in answers:
+            # The classifier heard something else ("no thx" as thanks): the words decide.
+            reply = consent_reply(latest_user_text(tracker))
+            if reply is not None and message_is_new_to(tracker, "consent_form"):
+                answers[asking] = reply.value
         for purpose, slot in CONSENT_SLOTS.items():
-            answer = tracker.slots_to_validate().get(slot)
+            answer = answers.get(slot)
             if answer is None:
                 continue
             records.append(_record(tracker, purpose, ConsentAnswer(answer)))

@@ -8,7 +8,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.tracker_reading import active_form, engagement_signals
+from actions.tracker_reading import (
+    active_form,
+    engagement_signals,
+    last_response,
+    latest_intent,
+)
 from bot import bootstrap
 from bot.consent import CONSENT_SLOTS, ConsentAnswer
 from bot.consent.purposes import describe
@@ -48,8 +53,18 @@ class ActionExplainWhy(Action):
         return []
 
 
+# The first miss, then every further miss in a row.
+FALLBACK_RESPONSES = {False: "utter_fallback", True: "utter_fallback_again"}
+# What the bot says to a request for a person, and to a demo request (the same handoff).
+HANDOFF_RESPONSES = {
+    "in_form": ("utter_handoff_noted", "utter_demo_noted"),
+    "reachable": ("utter_handoff_recorded", "utter_demo_recorded"),
+    "need_details": ("utter_handoff_need_details", "utter_demo_need_details"),
+}
+
+
 class ActionRequestHandoff(Action):
-    """Records a request to talk to sales and says what happens next."""
+    """Records a request to talk to sales or for a demo, and says what happens next."""
 
     def name(self) -> str:
         return "action_request_handoff"
@@ -58,11 +73,14 @@ class ActionRequestHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if active_form(tracker) is not None:
-            dispatcher.utter_message(response="utter_handoff_noted")
+            situation = "in_form"
         elif tracker.get_slot("contact_known"):
-            dispatcher.utter_message(response="utter_handoff_recorded")
+            situation = "reachable"
         else:
-            dispatcher.utter_message(response="utter_handoff_need_details")
+            situation = "need_details"
+        person, demo = HANDOFF_RESPONSES[situation]
+        demo_asked = latest_intent(tracker) == "request_demo"
+        dispatcher.utter_message(response=demo if demo_asked else person)
         return [SlotSet("handoff_requested", True)]
 
 
@@ -100,4 +118,19 @@ class ActionCompleteLead(Action):
             dispatcher.utter_message(response="utter_next_steps_handoff")
         else:
             dispatcher.utter_message(response="utter_next_steps_review")
+        return []
+
+
+class ActionFallback(Action):
+    """Says the bot did not understand — never the same way twice in a row: after a
+    second miss it offers the main paths and a person."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        missed_before = last_response(tracker) in FALLBACK_RESPONSES.values()
+        dispatcher.utter_message(response=FALLBACK_RESPONSES[missed_before])
         return []

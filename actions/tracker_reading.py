@@ -7,6 +7,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.leads.reading import EntitySpan
 from bot.nlu.intent_syntax import NEUTRALISING_PREFIX
 
 
@@ -41,14 +42,55 @@ def wording_shown_before_reply(tracker: Tracker) -> str | None:
     return None
 
 
-def structured_entities(tracker: Tracker) -> dict[str, str]:
-    """First value of each entity in the latest message, by entity name."""
-    found: dict[str, str] = {}
+def entity_spans(tracker: Tracker) -> list[EntitySpan]:
+    """The structured entities of the latest message, with their places in its text."""
+    spans = []
     for entity in (tracker.latest_message or {}).get("entities") or []:
         name, value = entity.get("entity"), entity.get("value")
         if isinstance(name, str) and isinstance(value, str):
-            found.setdefault(name, value)
-    return found
+            spans.append(EntitySpan(name, value, entity.get("start"), entity.get("end")))
+    return spans
+
+
+def last_response(tracker: Tracker) -> str | None:
+    """The name of the response the bot said last ("utter_fallback"), if any."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    name = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return str(name) if name else None
+
+
+def message_is_new_to(tracker: Tracker, action: str) -> bool:
+    """Whether `action` has not run since the visitor's latest message. Rasa hands a
+    form's validation a tracker that already ends with the form's own run (counted once)."""
+    runs = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return runs <= 1
+        if event.get("event") == "action" and event.get("name") == action:
+            runs += 1
+    return False
+
+
+def last_slot_answered(tracker: Tracker, slots: tuple[str, ...]) -> str | None:
+    """Which of `slots` was filled last, before the latest message."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif (
+            seen_message
+            and event.get("event") == "slot"
+            and event.get("name") in slots
+            and event.get("value") is not None
+        ):
+            return str(event["name"])
+    return None
 
 
 def active_form(tracker: Tracker) -> str | None:

@@ -40,7 +40,8 @@ _ROLE_LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _PLEASANTRIES = re.compile(
-    r"(?:[\s,.!;:-]+(?:thanks|thank you|thx|ty|cheers|please|pls|here)\b|[\s,.!?;:)(-]*"
+    r"(?:[\s,.!;:-]+(?:thanks(?: a lot| so much)?|thank you(?: so much)?|thx|ty|cheers|please"
+    r"|pls|here)\b|[\s,.!?;:)(-]*"
     r"(?::\)|:-\)|:d|😊|🙂|👍))+[\s.!?,;:]*$",
     re.IGNORECASE,
 )

@@ -14,7 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from bot.leads.errors import InvalidAnswer
 
-__all__ = ["normalise_email", "normalise_phone"]
+__all__ = ["find_phone", "normalise_email", "normalise_phone"]
 
 # Characters people wrap addresses in, or that end the sentence around them.
 _EMAIL_WRAPPERS = "<>()[]{}\"'`,;:!?."
@@ -180,3 +180,14 @@ def normalise_phone(text: str, default_region: str) -> str:
     if phonenumbers.is_valid_number(number):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     raise InvalidAnswer(_invalid_number_reason(number, chunk, region))
+
+
+def find_phone(text: str, default_region: str) -> tuple[str, int, int] | None:
+    """The first valid phone number in ``text``: its E.164 form and its place, or None."""
+    matcher = phonenumbers.PhoneNumberMatcher(
+        text, default_region.upper(), leniency=phonenumbers.Leniency.VALID
+    )
+    for match in matcher:
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        return e164, match.start, match.end
+    return None

@@ -7,6 +7,7 @@ reason the bot can say; `after_invalid_answer` decides between asking again and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
@@ -60,9 +61,15 @@ def _role(text: str, _: Mapping[str, str], __: AnswerContext) -> Any:
     return clean_role(text)
 
 
+# Seven digits or more in a row, spaced or not, are a phone number, never a head-count.
+_PHONE_LIKE = re.compile(r"\d(?:[\s().-]*\d){6,}")
+
+
 def _company_size(text: str, entities: Mapping[str, str], _: AnswerContext) -> Any:
     if is_unsure(text):
         return UNKNOWN
+    if _PHONE_LIKE.search(text) and "headcount" not in entities:
+        raise InvalidAnswer('That looks like a phone number — how many people work there?')
     size = parse_headcount(entities.get("headcount", text)) or parse_headcount(text)
     if size is None:
         raise InvalidAnswer('I need a number of people, like "about 50" or "10-50".')

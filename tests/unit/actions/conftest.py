@@ -64,6 +64,9 @@ def tracker_for(domain: dict[str, Any]) -> TrackerFactory:
         if bot_said:
             events.append({"event": "bot", "text": bot_said})
         events.append(_user_event(text, message_id, entities or []))
+        if active_loop:
+            # Rasa hands a form's validation a tracker ending with the form's own run.
+            events.append({"event": "action", "name": active_loop})
         # Slot candidates extracted from the message come last, as Rasa sends them.
         events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
         return Tracker(

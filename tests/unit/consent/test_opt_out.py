@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.consent.opt_out import OPT_OUT_KEYWORDS, is_opt_out, is_opt_out_keyword
+from bot.consent.opt_out import (
+    OPT_OUT_KEYWORDS,
+    is_erasure_request,
+    is_opt_out,
+    is_opt_out_keyword,
+)
 
 
 @pytest.mark.parametrize("keyword", sorted(OPT_OUT_KEYWORDS))
@@ -52,3 +57,39 @@ def test_first_person_requests_are_opt_outs(text: str) -> None:
 )
 def test_answers_that_mention_stopping_are_not(text: str) -> None:
     assert not is_opt_out(text)
+
+
+@pytest.mark.parametrize("text", ["unsubscibe me", "Unsusbcribe", "please unsubcribe me"])
+def test_a_mistyped_unsubscribe_still_counts(text: str) -> None:
+    assert is_opt_out(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Opt Out Outdoors",
+        "Unsubscribe Labs",
+        "don't stop, tell me more",
+        "we want to stop losing leads",
+        "StopGap Software",
+    ],
+)
+def test_names_negations_and_other_topics_are_not_opt_outs(text: str) -> None:
+    assert not is_opt_out(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("delete my data", True),
+        ("please erase everything you hold about me", True),
+        ("I want my personal information removed", True),
+        ("I want my personal data deleted", True),
+        ("right to be forgotten please", True),
+        ("the delete button on our site is broken", False),
+        ("The Erasure Project", False),
+        ("don't delete my data, I was joking", False),
+    ],
+)
+def test_erasure_requests(text: str, expected: bool) -> None:
+    assert is_erasure_request(text) is expected

@@ -1,0 +1,75 @@
+"""Whether a message in the lead form steps aside from the question or answers it.
+
+The classifier reads "Northstar Analytics" as a product question and "no thanks" as a
+refusal; inside the form the pending question decides. A message steps aside only when
+its intent is a digression *and* its words say so: a pricing question names a price, a
+request for a person names one, a question is shaped like a question. Everything else is
+read as an answer (bot.leads.reading).
+"""
+
+from __future__ import annotations
+
+import re
+
+_QUESTION = re.compile(
+    r"\?|^\W*(?:what|how|why|when|where|who|which|can|could|do|does|is|are|will|would|should"
+    r"|may|tell me|explain)\b",
+    re.IGNORECASE,
+)
+# The words each digression cannot be made without.
+_CUES = {
+    "ask_pricing": r"\b(?:price[sd]?|pricing|cost[s]?|how much|plans?|trial|pay|fees?|expensive"
+    r"|cheap|quote|\$|£|€)",
+    "ask_product": r"\b(?:what (?:does|do|is|can)|what's|how (?:does|do|would)|features?"
+    r"|integrat\w*|works? with|support[s]?|does it|can it|do you)\b",
+    "ask_why": r"\bwhy\b|\bwhat (?:is (?:it|that|this) )?for\b|\bwhat's (?:it|that|this) for\b",
+    "bot_challenge": r"\b(?:bot|robot|human|real person|ai|machine|automated)\b",
+    "request_human": r"\b(?:person|human|someone|somebody|sales|agent|rep|representative|real"
+    r"|speak|talk|call me)\b",
+    "request_demo": r"\bdemo\b|\bwalk ?through\b|\bshow (?:me|us)\b",
+    "out_of_scope": r"\w",
+}
+_CUE_PATTERNS = {intent: re.compile(cue, re.IGNORECASE) for intent, cue in _CUES.items()}
+# Asked of the bot whether or not shaped as a question ("a demo please", "why?").
+_ASKED_ANYHOW = frozenset({"request_demo", "ask_why"})
+# "talk to sales please", "connect me with a person": a request without a question mark.
+_HUMAN_REQUEST = re.compile(
+    r"\b(?:talk|speak|chat|connect|put)\w*\s+(?:me\s+)?(?:to|with|through to)\s+"
+    r"(?:a |an |some |your |the )?(?:real |actual )?"
+    r"(?:person|human|someone|somebody|sales|agent|rep)",
+    re.IGNORECASE,
+)
+_DECLINE = re.compile(
+    r"^\W*(?:no(?:pe|ne)?|nah|skip(?: it| that| this)?|pass|n/?a|next|no thanks?|no thank you"
+    r"|(?:i'?d )?rather not(?: say| share| tell)?|(?:i'?d )?prefer not to(?: say| share)?"
+    r"|not telling|none|don'?t have one|i don'?t have one|not (?:now|today))"
+    r"\W*(?:thanks?|thx|sorry)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def digression_of(intent: str | None, text: str) -> str | None:
+    """The digression (an intent name) `text` makes, or None when it may be an answer."""
+    cue = _CUE_PATTERNS.get(intent or "")
+    if cue is None or not cue.search(text):
+        return None
+    if intent in _ASKED_ANYHOW or _QUESTION.search(text):
+        return intent
+    if intent == "request_human" and _HUMAN_REQUEST.search(text):
+        return intent
+    return None
+
+
+# How a longer refusal says so ("I'd prefer not to share our budget yet").
+_DECLINE_CUE = re.compile(
+    r"\b(?:rather not|prefer not|not (?:telling|sharing|comfortable|willing)|skip|pass on"
+    r"|none of your|don'?t want to (?:say|share|tell))\b",
+    re.IGNORECASE,
+)
+
+
+def is_declining(intent: str | None, text: str) -> bool:
+    """Whether the visitor declines to answer ("rather not say", "skip", "no thanks")."""
+    if _DECLINE.match(text):
+        return True
+    return intent == "decline_to_answer" and _DECLINE_CUE.search(text) is not None

@@ -1,0 +1,272 @@
+"""Reading one message of the lead form for every field it carries.
+
+Pure rules, no Rasa. Visitors answer out of order, several answers at once, and correct
+themselves; `read_message` takes one message, the question pending and the answers held,
+and returns every value the message gives:
+
+- typed values found anywhere (e-mail, phone, head-count, money, and a timeline when the
+  message speaks of one) fill their own field, whatever was asked;
+- cued values ("this is Omar", "from Sandline", "I'm the head of marketing", "we need a
+  bot that ...") fill theirs;
+- what is left, when it fits the pending question's type, answers it: "asap" is never a
+  company, a phone number never a head-count, a sentence about a problem never a title;
+- a value for a field already held, or a message that says it corrects one ("sorry,
+  typo — it's Greenleaf"), replaces the held value and is reported as a correction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.leads.contact import find_phone
+from bot.leads.errors import InvalidAnswer
+from bot.leads.form import QUESTIONS, AnswerContext, read_answer
+from bot.leads.quantities import Range
+from bot.leads.timeline import parse_timeline
+from bot.leads.volunteered import (
+    Found,
+    find_company,
+    find_name,
+    find_need,
+    find_role,
+    mentions_timeline,
+)
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    """A structured entity the NLU found: its type, its text and (when known) its place."""
+
+    entity: str
+    value: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Reading:
+    """What one message says: values by field, which of them correct a held answer, and
+    why the pending question's answer could not be used (when it could not)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    corrected: list[str] = field(default_factory=list)
+    problem: InvalidAnswer | None = None
+
+
+_ENTITY_FIELDS = {
+    "email": "email",
+    "phone": "phone",
+    "headcount": "company_size",
+    "amount_of_money": "budget",
+}
+# What the rest of the conversation says about where a number typed without a country
+# code is from: the e-mail domain's country, or the currency of the budget.
+_REGION_BY_TLD = {
+    "uk": "GB", "ie": "IE", "de": "DE", "fr": "FR", "es": "ES", "it": "IT", "nl": "NL",
+    "be": "BE", "au": "AU", "nz": "NZ", "ca": "CA", "in": "IN", "sg": "SG", "za": "ZA",
+    "mx": "MX", "br": "BR", "jp": "JP", "se": "SE", "no": "NO", "dk": "DK", "pl": "PL",
+    "pt": "PT", "ch": "CH", "at": "AT", "ar": "AR", "co": "CO", "ng": "NG", "ke": "KE",
+}  # fmt: skip
+_REGION_BY_CURRENCY = {"GBP": "GB", "AUD": "AU", "CAD": "CA", "INR": "IN", "NZD": "NZ"}
+_CHUNKS = re.compile(r"(?:[^,;\n—–-]|-(?=\S)|(?<=\S)-)+")
+_PADDING = " \t,;:.!-–—"
+# "typo", "I meant", "should be", "not 400": the message corrects an answer given before.
+_CORRECTION = re.compile(
+    r"\btypo\b|\bi meant\b|\bcorrection\b|\bmy bad\b|\bshould (?:be|have been|read)\b",
+    re.IGNORECASE,
+)
+# "sorry, ...", "no, ...": a correction only when the message answers nothing else.
+_MAYBE_CORRECTION = re.compile(r"^\W*(?:sorry|oops|whoops|woops|no\s*,|nope\s*,)", re.IGNORECASE)
+_NOT_THIS = re.compile(r"(?:,|\s)\s*(?:and\s+)?not\s+(?P<old>[^,.!?]+?)\s*[.!?]*$", re.IGNORECASE)
+_CORRECTION_PADDING = re.compile(
+    r"^\W*(?:(?:sorry|oops|whoops|woops|actually|correction|wait|my bad|no|nope|typo|i meant"
+    r"|i mean|(?:that )?should (?:be|have been)|it'?s|it is|that'?s|make (?:that|it))\b\W*)+",
+    re.IGNORECASE,
+)
+# Free-text questions take what is left only when it is shaped like their answer.
+_MAX_WORDS = {"name": 5, "company": 8, "role": 8}
+_NOT_AN_ANSWER = re.compile(
+    r"^(?:yes|yeah|yep|sure|ok|okay|no|nope|nah|hi|hello|hey|thanks|thank you|idk|hmm+)\W*$",
+    re.IGNORECASE,
+)
+_NOT_A_ROLE = re.compile(r"^(?:we|our|us|they|it|i (?:need|want|would)|i'?d)\b", re.IGNORECASE)
+_SHAPE_REASONS = {
+    "name": "I didn't catch your name — what should I call you?",
+    "company": "I didn't catch the company name — what's it called?",
+    "role": "I didn't catch your role — something like “founder” or “marketing lead”?",
+}
+
+
+def phone_context(base: AnswerContext, held: Mapping[str, Any]) -> AnswerContext:
+    """The region to read local phone numbers in, from what the visitor already said."""
+    email = held.get("email")
+    if isinstance(email, str) and "@" in email:
+        region = _REGION_BY_TLD.get(email.rsplit(".", 1)[-1].lower())
+        if region:
+            return replace(base, default_phone_region=region)
+    budget = held.get("budget")
+    if isinstance(budget, dict):
+        region = _REGION_BY_CURRENCY.get(str(budget.get("unit")))
+        if region:
+            return replace(base, default_phone_region=region)
+    return base
+
+
+def _locate(text: str, span: EntitySpan) -> tuple[int, int]:
+    if span.start is not None and span.end is not None:
+        return span.start, span.end
+    at = text.find(span.value)
+    return (at, at + len(span.value)) if at >= 0 else (0, 0)
+
+
+def _typed_values(
+    text: str, entities: Sequence[EntitySpan], held: Mapping[str, Any], context: AnswerContext
+) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    values: dict[str, Any] = {}
+    taken: list[tuple[int, int]] = []
+    # The e-mail first: its domain tells where a local phone number is from.
+    for span in sorted(entities, key=lambda s: s.entity != "email"):
+        question = _ENTITY_FIELDS.get(span.entity)
+        if question is None or question in values:
+            continue
+        in_context = phone_context(context, {**held, **values})
+        try:
+            values[question] = read_answer(
+                question, span.value, {span.entity: span.value}, in_context
+            )
+        except InvalidAnswer:
+            continue
+        taken.append(_locate(text, span))
+    if "phone" not in values:
+        # A local number the NLU's rules did not know as one (they read US formats).
+        found = find_phone(text, phone_context(context, {**held, **values}).default_phone_region)
+        if found is not None:
+            values["phone"], start, end = found
+            taken.append((start, end))
+            if values.get("company_size") and any(s < end and start < e for s, e in taken[:-1]):
+                values.pop("company_size")
+    return values, taken
+
+
+def _cued_values(text: str, pending: str | None) -> list[Found]:
+    finders = (find_name, find_company, find_role, find_need)
+    return [
+        found
+        for found in (finder(text) for finder in finders)
+        if found is not None and found.field != pending
+    ]
+
+
+def _unclaimed(text: str, taken: list[tuple[int, int]]) -> str:
+    """The one comma-separated part of the message nothing else claimed, or ""."""
+    free = [
+        chunk
+        for chunk in _CHUNKS.finditer(text)
+        if chunk.group().strip(_PADDING)
+        and not any(start < chunk.end() and chunk.start() < end for start, end in taken)
+    ]
+    return free[0].group().strip(_PADDING) if len(free) == 1 else ""
+
+
+def fits(question: str, text: str) -> bool:
+    """Whether `text` is shaped like an answer to a free-text question."""
+    if question not in _MAX_WORDS:
+        return True
+    words = text.split()
+    if not words or len(words) > _MAX_WORDS[question] or "?" in text:
+        return False
+    if _NOT_AN_ANSWER.match(text):
+        return False
+    if question == "company" and len(words) <= 3 and mentions_timeline(text):
+        return False
+    if question == "company" and len(words) <= 3 and parse_timeline(text) is not None:
+        return False
+    return not (question == "role" and _NOT_A_ROLE.match(text))
+
+
+def _replaced_answer(text: str, held: Mapping[str, Any]) -> str | None:
+    """The held answer a "..., not <old value>" message replaces."""
+    replaced = _NOT_THIS.search(text)
+    if replaced is None:
+        return None
+    old = replaced["old"].strip(_PADDING).lower()
+    for question, value in held.items():
+        shown = str(Range.from_slot(value)) if isinstance(value, dict) else str(value)
+        if old and question in QUESTIONS and old in shown.lower():
+            return question
+    return None
+
+
+def _corrected_value(
+    text: str, question: str, entities: Sequence[EntitySpan], context: AnswerContext
+) -> Any:
+    body = _CORRECTION_PADDING.sub("", _NOT_THIS.sub("", text)).strip(_PADDING)
+    return _answer(question, body, entities, context)
+
+
+def _answer(
+    question: str, text: str, entities: Sequence[EntitySpan], context: AnswerContext
+) -> Any:
+    value = read_answer(question, text, {s.entity: s.value for s in entities}, context)
+    if not fits(question, str(value)) or (question in _MAX_WORDS and "?" in text):
+        raise InvalidAnswer(_SHAPE_REASONS[question])
+    return value
+
+
+def read_message(
+    text: str,
+    entities: Sequence[EntitySpan],
+    *,
+    pending: str | None,
+    held: Mapping[str, Any],
+    last_answered: str | None,
+    context: AnswerContext,
+) -> Reading:
+    """Every value `text` gives, with `pending` the question being asked (None before the
+    first), `held` the answers given so far (field -> stored value) and `last_answered`
+    the question answered last (what a bare "sorry, typo: ..." corrects)."""
+    reading = Reading()
+    held = {k: v for k, v in held.items() if v is not None}
+    values, taken = _typed_values(text, entities, held, context)
+    if pending != "timeline" and "timeline" not in values and mentions_timeline(text):
+        timeline = parse_timeline(text)
+        if timeline is not None:
+            values["timeline"] = timeline.value
+    correcting = _CORRECTION.search(text) is not None or _NOT_THIS.search(text) is not None
+    for found in [] if correcting else _cued_values(text, pending):
+        if found.field not in values and found.field not in held:
+            values[found.field] = found.value
+            taken.append((found.start, found.end))
+    in_context = phone_context(context, {**held, **values})
+    target = _replaced_answer(text, held)
+    if target is None and _CORRECTION.search(text) and last_answered in held:
+        target = last_answered
+    if target is not None and target not in values:
+        try:
+            values[target] = _corrected_value(text, target, entities, in_context)
+        except InvalidAnswer:
+            target = None
+    if pending is not None and pending not in values and target is None:
+        answer = _unclaimed(text, taken) if taken else text.strip()
+        try:
+            if not answer:
+                raise InvalidAnswer(_SHAPE_REASONS.get(pending, ""))
+            values[pending] = _answer(pending, answer, entities, in_context)
+        except InvalidAnswer as invalid:
+            if not values:
+                reading.problem = invalid
+        if reading.problem and _MAYBE_CORRECTION.search(text) and last_answered in held:
+            try:
+                values[last_answered] = _corrected_value(text, last_answered, entities, in_context)
+                reading.problem = None
+            except InvalidAnswer:
+                pass
+    for question, value in values.items():
+        if question in held and held[question] != value:
+            reading.corrected.append(question)
+        if question not in held or held[question] != value:
+            reading.values[question] = value
+    return reading

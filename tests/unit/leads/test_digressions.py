@@ -1,0 +1,41 @@
+"""digression_of / is_declining: the pending question wins unless the words step aside."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.leads.digressions import digression_of, is_declining
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "expected"),
+    [
+        ("ask_pricing", "how much does it cost?", "ask_pricing"),
+        ("ask_product", "what does it actually do?", "ask_product"),
+        ("ask_why", "why do you need my budget", "ask_why"),
+        ("request_human", "can I talk to a person?", "request_human"),
+        ("request_human", "put me through to sales please", "request_human"),
+        ("request_demo", "a demo would be great", "request_demo"),
+        # Answers the classifier misreads stay answers.
+        ("ask_product", "Northstar Analytics", None),
+        ("request_human", "I'm a sales rep", None),
+        ("out_of_scope", "Quit Nine Studio", None),
+        ("inform", "how much does it cost?", None),
+    ],
+)
+def test_digressions_need_their_words(intent: str, text: str, expected: str | None) -> None:
+    assert digression_of(intent, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "expected"),
+    [
+        ("deny", "no thanks", True),
+        ("inform", "rather not say", True),
+        ("decline_to_answer", "I'd prefer not to share our budget yet", True),
+        ("decline_to_answer", "answer questions about our cooking classes", False),
+        ("inform", "no idea", False),
+    ],
+)
+def test_declining(intent: str, text: str, expected: bool) -> None:
+    assert is_declining(intent, text) is expected

@@ -1,0 +1,112 @@
+"""read_message: every field from every message, typed values in their own slots only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.leads.form import AnswerContext
+from bot.leads.reading import EntitySpan, Reading, read_message
+from bot.nlu.structured_spans import find_structured_spans
+
+US = AnswerContext("US", "USD")
+PEOPLE_400 = {"low": 400, "high": 400, "unit": "people"}
+
+
+def read(
+    text: str, pending: str | None, held: dict[str, Any] | None = None, last: str | None = None
+) -> Reading:
+    spans = [EntitySpan(s.entity, s.text, s.start, s.end) for s in find_structured_spans(text)]
+    return read_message(
+        text, spans, pending=pending, held=held or {}, last_answered=last, context=US
+    )
+
+
+def test_a_name_and_an_email_in_one_answer_are_both_kept() -> None:
+    reading = read("Lee Chen, lee.chen@harbor-goods.com", "name")
+    assert reading.values == {"name": "Lee Chen", "email": "lee.chen@harbor-goods.com"}
+    assert reading.problem is None
+
+
+def test_three_answers_volunteered_at_once() -> None:
+    reading = read("This is Omar Haddad, omar@sandline.io, we're a 30-person agency", "name")
+    assert reading.values == {
+        "name": "Omar Haddad",
+        "email": "omar@sandline.io",
+        "company_size": {"low": 30, "high": 30, "unit": "people"},
+    }
+
+
+def test_an_opener_gives_name_company_and_need() -> None:
+    reading = read("Hi, I'm Omar from Sandline, we need a bot to follow up with form leads", None)
+    assert reading.values == {
+        "name": "Omar",
+        "company": "Sandline",
+        "use_case": "we need a bot to follow up with form leads",
+    }
+
+
+def test_a_product_question_names_no_company() -> None:
+    assert read("does this work for Shopify?", None).values == {}
+
+
+@pytest.mark.parametrize(
+    "company", ["StopGap Software", "Cancel Culture Media", "The Erasure Project", "Stop & Go"]
+)
+def test_company_names_with_compliance_words_are_companies(company: str) -> None:
+    assert read(company, "company").values == {"company": company}
+
+
+def test_asap_is_a_timeline_never_a_company() -> None:
+    reading = read("asap", "company")
+    assert reading.values == {"timeline": "now"}
+
+
+def test_a_sentence_about_a_problem_is_not_a_role() -> None:
+    reading = read("our problem is that leads go cold before anyone calls them back", "role")
+    assert reading.values == {}
+    assert reading.problem is not None
+
+
+def test_a_local_number_is_a_phone_never_a_head_count() -> None:
+    reading = read("07911 123456", "company_size", {"email": "lee@harbor.co.uk"})
+    assert reading.values == {"phone": "+447911123456"}
+
+
+def test_the_email_domain_tells_where_a_local_number_is_from() -> None:
+    reading = read("07911 123456", "phone", {"email": "lee@harbor.co.uk"})
+    assert reading.values == {"phone": "+447911123456"}
+
+
+def test_a_correction_names_the_value_it_replaces() -> None:
+    reading = read("no, we're 40 people, not 400", "use_case", {"company_size": PEOPLE_400})
+    assert reading.values == {"company_size": {"low": 40, "high": 40, "unit": "people"}}
+    assert reading.corrected == ["company_size"]
+
+
+def test_a_typo_fix_corrects_the_last_answer_not_the_pending_one() -> None:
+    reading = read("sorry, typo — it's Greenleaf", "role", {"company": "Greenlaef"}, "company")
+    assert reading.values == {"company": "Greenleaf"}
+    assert reading.corrected == ["company"]
+
+
+def test_an_answer_in_its_own_part_of_a_mixed_message() -> None:
+    reading = read("Fable & Finch — a 30-person agency; I'm the MD", "company")
+    assert reading.values["company"] == "Fable & Finch"
+    assert reading.values["role"] == "MD"
+
+
+def test_a_question_is_never_stored_as_a_role() -> None:
+    assert "role" not in read("what's included in the Growth plan?", "role").values
+
+
+def test_unsure_budget_is_not_a_correction() -> None:
+    reading = read("sorry, I don't know", "budget", {"timeline": "now"}, "timeline")
+    assert reading.values == {"budget": "unknown"}
+    assert reading.corrected == []
+
+
+def test_a_demo_request_is_not_a_need() -> None:
+    reading = read("Hi — I'd like to schedule a demo for our sales and marketing folks.", None)
+    assert "use_case" not in reading.values

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.tracker_reading import (
@@ -19,6 +19,7 @@ from bot.consent import CONSENT_SLOTS, ConsentAnswer
 from bot.consent.purposes import describe
 from bot.crm import session_scope
 from bot.lead_capture import capture_lead
+from bot.leads.form import QUESTIONS
 
 # Named in full so the data check can see which responses the actions use.
 WHY_WE_ASK = {
@@ -55,6 +56,8 @@ class ActionExplainWhy(Action):
 
 # The first miss, then every further miss in a row.
 FALLBACK_RESPONSES = {False: "utter_fallback", True: "utter_fallback_again"}
+# What the FallbackClassifier calls a message it could not read.
+UNREAD_INTENT = "nlu_fallback"
 # What the bot says to a request for a person, and to a demo request (the same handoff).
 HANDOFF_RESPONSES = {
     "in_form": ("utter_handoff_noted", "utter_demo_noted"),
@@ -84,10 +87,21 @@ class ActionRequestHandoff(Action):
         return [SlotSet("handoff_requested", True)]
 
 
+def _ran_before(tracker: Tracker, action: str) -> bool:
+    """Whether `action` ran earlier in this session."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return False
+        if event.get("event") == "action" and event.get("name") == action:
+            return True
+    return False
+
+
 class ActionCompleteLead(Action):
     """Closes the qualification: writes the lead to the CRM, then confirms the consent
     given and what happens next. A failed write raises before anything is said, so the
-    conversation (all in the tracker) can be captured again."""
+    conversation (all in the tracker) can be captured again. Run again after a later
+    correction, it writes the new version of the lead and says nothing more."""
 
     def name(self) -> str:
         return "action_complete_lead"
@@ -107,6 +121,10 @@ class ActionCompleteLead(Action):
                 pepper=bootstrap.suppression_pepper(),
                 sinks=bootstrap.sink_names(),
             )
+        if _ran_before(tracker, self.name()):
+            # A correction after the wrap-up ("actually my email is ..."): the lead is
+            # updated and the correction was confirmed; the wrap-up is not said twice.
+            return []
         dispatcher.utter_message(response="utter_lead_complete")
         answers = {p: tracker.get_slot(slot) for p, slot in CONSENT_SLOTS.items()}
         granted = {p for p, a in answers.items() if a == ConsentAnswer.GRANTED.value}
@@ -123,7 +141,12 @@ class ActionCompleteLead(Action):
 
 class ActionFallback(Action):
     """Says the bot did not understand — never the same way twice in a row: after a
-    second miss it offers the main paths and a person."""
+    second miss it offers the main paths and a person.
+
+    It runs for a message the classifier could not read (the `nlu_fallback` rule) and as
+    the core fallback, when no policy is sure what to do next; then, as Rasa's own default
+    fallback does, it forgets the message so the conversation carries on from where it was
+    (without that the policies would be just as unsure again, and it would run again)."""
 
     def name(self) -> str:
         return "action_fallback"
@@ -133,4 +156,28 @@ class ActionFallback(Action):
     ) -> list[EventType]:
         missed_before = last_response(tracker) in FALLBACK_RESPONSES.values()
         dispatcher.utter_message(response=FALLBACK_RESPONSES[missed_before])
-        return []
+        if latest_intent(tracker) == UNREAD_INTENT:
+            return []
+        return [UserUtteranceReverted()]
+
+
+class ActionCallOff(Action):
+    """Stops the lead form when the visitor calls it off ("forget it", "never mind").
+
+    Nothing was consented to, so nothing they typed into the form is kept: its answers,
+    the handoff they may have asked for in it and the form's own state are cleared."""
+
+    def name(self) -> str:
+        return "action_call_off"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_called_off")
+        cleared = (*QUESTIONS, "authority", "requested_slot", "validation_failures")
+        return [
+            ActiveLoop(None),
+            *(SlotSet(slot, None) for slot in cleared),
+            SlotSet("contact_known", False),
+            SlotSet("handoff_requested", False),
+        ]

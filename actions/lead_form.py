@@ -33,7 +33,7 @@ from actions.tracker_reading import (
     message_is_new_to,
 )
 from bot.leads.answers import authority_of
-from bot.leads.digressions import digression_of, is_declining
+from bot.leads.digressions import digression_of, is_closing, is_declining
 from bot.leads.errors import InvalidAnswer
 from bot.leads.form import (
     DECLINED,
@@ -46,12 +46,13 @@ from bot.leads.form import (
     read_answer,
 )
 from bot.leads.presenting import describe_answer
-from bot.leads.reading import read_message
+from bot.leads.reading import Reading, read_message
 from bot.settings import get_settings
 
 FORM = "lead_form"
-# Certain opt-outs and erasure requests (bot/nlu/compliance_gate.py) end the form.
-LEAVES_THE_FORM = frozenset({"withdraw_consent", "request_erasure"})
+# Certain opt-outs and erasure requests (bot/nlu/compliance_gate.py) and calling it off
+# ("forget it", bot/nlu/request_cues.py) end the form; so does saying goodbye.
+LEAVES_THE_FORM = frozenset({"withdraw_consent", "request_erasure", "call_off"})
 # Said for a digression in the form, before the pending question comes back.
 DIGRESSION_RESPONSES = {
     "ask_pricing": "utter_pricing",
@@ -61,6 +62,8 @@ DIGRESSION_RESPONSES = {
     "request_human": "utter_handoff_noted",
     "request_demo": "utter_demo_noted",
 }
+# Digressions that ask for a person's time: they record a handoff.
+ASKS_FOR_SOMEONE = frozenset({"request_human", "request_demo"})
 # The classifier heard an opt-out or erasure that the rules could not confirm.
 UNCLEAR_COMPLIANCE_RESPONSES = {
     "unclear_opt_out": "utter_check_opt_out_in_form",
@@ -75,8 +78,8 @@ class ValidateLeadForm(FormValidationAction):
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if message_is_new_to(tracker, FORM) and latest_intent(tracker) in LEAVES_THE_FORM:
-            return []  # rejected: the rules act on it (data/rules/consent.yml)
+        if message_is_new_to(tracker, FORM) and self._leaves(tracker):
+            return []  # rejected: the rules act on it (data/rules/consent.yml, lead_form.yml)
         settings = get_settings()
         context = AnswerContext(settings.default_phone_region, settings.default_currency)
         failures: dict[str, int] = dict(tracker.get_slot("validation_failures") or {})
@@ -86,6 +89,13 @@ class ValidateLeadForm(FormValidationAction):
         updates["validation_failures"] = failures
         updates.update(self._derived(updates, tracker))
         return [SlotSet(name, value) for name, value in updates.items()]
+
+    @staticmethod
+    def _leaves(tracker: Tracker) -> bool:
+        intent = latest_intent(tracker)
+        if intent == "goodbye":
+            return is_closing(latest_user_text(tracker))
+        return intent in LEAVES_THE_FORM
 
     @staticmethod
     def _filled_before_asked(tracker: Tracker, context: AnswerContext) -> dict[str, Any]:
@@ -113,28 +123,18 @@ class ValidateLeadForm(FormValidationAction):
         # the rules that started it; only its volunteered answers are left to read.
         digression = digression_of(intent, text) if pending is not None else None
         if digression is not None:
-            return self._step_aside(digression, pending, dispatcher)
+            aside = self._step_aside(digression, pending, dispatcher)
+            if digression not in ASKS_FOR_SOMEONE:
+                return aside
+            # "I'd love a demo — I'm Sam from Acme": the details they gave count too.
+            reading = self._read(dispatcher, tracker, text, None, context, failures)
+            return {**reading.values, **aside}
         if pending is not None and is_declining(intent, text):
             if pending in OPTIONAL_QUESTIONS:
                 failures.pop(pending, None)
                 return {pending: DECLINED}
             return self._after_failure(pending, InvalidAnswer(""), failures, dispatcher)
-        held = {question: tracker.get_slot(question) for question in QUESTIONS}
-        reading = read_message(
-            text,
-            entity_spans(tracker),
-            pending=pending,
-            held=held,
-            last_answered=last_slot_answered(tracker, QUESTIONS),
-            context=context,
-        )
-        for question in reading.corrected:
-            dispatcher.utter_message(
-                response="utter_answer_corrected",
-                **describe_answer(question, reading.values[question]),
-            )
-        for question in reading.values:
-            failures.pop(question, None)
+        reading = self._read(dispatcher, tracker, text, pending, context, failures)
         if pending is None or reading.values:
             return reading.values
         if intent in UNCLEAR_COMPLIANCE_RESPONSES:
@@ -145,6 +145,34 @@ class ValidateLeadForm(FormValidationAction):
         return {}
 
     @staticmethod
+    def _read(
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        text: str,
+        pending: str | None,
+        context: AnswerContext,
+        failures: dict[str, int],
+    ) -> Reading:
+        """The answers in the message (to `pending`, if any, and volunteered ones); says
+        which earlier answers they correct."""
+        reading = read_message(
+            text,
+            entity_spans(tracker),
+            pending=pending,
+            held={question: tracker.get_slot(question) for question in QUESTIONS},
+            last_answered=last_slot_answered(tracker, QUESTIONS),
+            context=context,
+        )
+        for question in reading.corrected:
+            dispatcher.utter_message(
+                response="utter_answer_corrected",
+                **describe_answer(question, reading.values[question]),
+            )
+        for question in reading.values:
+            failures.pop(question, None)
+        return reading
+
+    @staticmethod
     def _step_aside(
         digression: str, pending: str | None, dispatcher: CollectingDispatcher
     ) -> dict[str, Any]:
@@ -152,7 +180,7 @@ class ValidateLeadForm(FormValidationAction):
             dispatcher.utter_message(response=WHY_WE_ASK.get(pending or "", "utter_why_default"))
             return {}
         dispatcher.utter_message(response=DIGRESSION_RESPONSES[digression])
-        if digression in ("request_human", "request_demo"):
+        if digression in ASKS_FOR_SOMEONE:
             return {"handoff_requested": True}
         return {}
 

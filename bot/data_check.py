@@ -21,13 +21,11 @@ from rasa.validator import Validator
 
 from bot.bootstrap import SCORING_RULES, SEGMENTS
 from bot.model_archive import CONFIG, DATA, DOMAIN
-from bot.nlu.compliance_gate import RULE_SET_INTENTS
+from bot.nlu import compliance_gate, request_cues
 from bot.scoring import validate_rule_files
 from bot.settings import PROJECT_ROOT
 
 ACTIONS_PACKAGE = PROJECT_ROOT / "actions"
-# Sent by Rasa's own action_default_fallback (the core fallback in config.yml).
-RASA_DEFAULT_RESPONSES = frozenset({"utter_default"})
 RESPONSE_NAME = re.compile(r"[\"'](utter_[a-z0-9_]+)[\"']")
 # Rasa's key for the response a bot message came from, read by actions; not a response.
 NOT_RESPONSES = frozenset({"utter_action"})
@@ -43,9 +41,13 @@ def responses_named_in(package: Path) -> set[str]:
 
 
 class ParleyValidator(Validator):
+    # Where the custom actions live: responses they send need no story.
+    actions_package: Path = ACTIONS_PACKAGE
+
     def _non_default_intents(self) -> list[str]:
         # Intents the compliance gate sets by rule have no training examples by design.
-        return [i for i in super()._non_default_intents() if i not in RULE_SET_INTENTS]
+        rule_set = compliance_gate.RULE_SET_INTENTS | request_cues.RULE_SET_INTENTS
+        return [i for i in super()._non_default_intents() if i not in rule_set]
 
     def responses_used_outside_stories(self) -> set[str]:
         form_asks = {
@@ -53,7 +55,7 @@ class ParleyValidator(Validator):
             for form in self.domain.forms.values()
             for slot in form.get("required_slots", [])
         }
-        return form_asks | responses_named_in(ACTIONS_PACKAGE) | RASA_DEFAULT_RESPONSES
+        return form_asks | responses_named_in(self.actions_package)
 
     def verify_utterances_in_stories(self, ignore_warnings: bool = True) -> bool:
         defined = self._gather_utterance_actions()

@@ -29,7 +29,7 @@ from rasa.shared.utils.validation import YamlValidationException
 from rasa.utils.common import EXPECTED_WARNINGS
 from ruamel.yaml.error import MarkedYAMLError
 
-from bot.data_check import RASA_DEFAULT_RESPONSES, ParleyValidator, responses_named_in
+from bot.data_check import ParleyValidator
 from bot.editor import paths
 from bot.editor.edits import EditError, Problem
 from bot.editor.locations import Locations, index_project
@@ -112,14 +112,6 @@ class _CopyValidator(ParleyValidator):
     """ParleyValidator reading the actions of the project copy, not of the real project."""
 
     actions_package: Path
-
-    def responses_used_outside_stories(self) -> set[str]:
-        form_asks = {
-            f"utter_ask_{slot}"
-            for form in self.domain.forms.values()
-            for slot in form.get("required_slots", [])
-        }
-        return form_asks | responses_named_in(self.actions_package) | RASA_DEFAULT_RESPONSES
 
 
 class _Collector(logging.Handler):

@@ -32,6 +32,18 @@ _CUES = {
 _CUE_PATTERNS = {intent: re.compile(cue, re.IGNORECASE) for intent, cue in _CUES.items()}
 # Asked of the bot whether or not shaped as a question ("a demo please", "why?").
 _ASKED_ANYHOW = frozenset({"request_demo", "ask_why"})
+# "can I get a demo", "I'd love a quick demo", "book us a demo", "demo please": asked of
+# us, not said of what the visitor's bot should do ("a bot that books demos").
+_DEMO_REQUEST = re.compile(
+    r"(?:^\W*|\b(?:i|we)(?:\s+(?:want|would\s+like|need)|'d\s+like)\s+to\s+|\bplease\s+"
+    r"|\b(?:can|could|may)\s+(?:i|we|you)\s+)(?:book|schedule|set\s+up|arrange|get|have|see"
+    r"|organi[sz]e)\s+(?:me\s+|us\s+)?(?:a|an)\s+(?:\w+\s+)?demo\b"
+    r"|\b(?:i|we)(?:'d|\s+would)\s+(?:love|like)\s+(?:to\s+(?:see|get|book|have)\s+)?"
+    r"(?:a|an)\s+(?:\w+\s+)?demo\b"
+    r"|\b(?:i|we)\s+(?:want|need)\s+(?:a|an)\s+(?:\w+\s+)?demo\b"
+    r"|^\W*(?:a\s+)?demo(?:\s+(?:please|pls))?\W*$",
+    re.IGNORECASE,
+)
 # "talk to sales please", "connect me with a person": a request without a question mark.
 _HUMAN_REQUEST = re.compile(
     r"\b(?:talk|speak|chat|connect|put)\w*\s+(?:me\s+)?(?:to|with|through to)\s+"
@@ -58,6 +70,33 @@ def digression_of(intent: str | None, text: str) -> str | None:
     if intent == "request_human" and _HUMAN_REQUEST.search(text):
         return intent
     return None
+
+
+def asks_for_demo(text: str) -> bool:
+    """Whether the visitor asks us for a demo ("hi, can I get a demo for my team?")."""
+    return _DEMO_REQUEST.search(text) is not None
+
+
+def asks_for_person(text: str) -> bool:
+    """Whether the visitor asks to talk to a person ("connect me with sales")."""
+    return _HUMAN_REQUEST.search(text) is not None
+
+
+_CLOSING = re.compile(
+    r"\b(?:bye|goodbye|good-?bye|bye-?bye|cya|see (?:you|ya)|take care"
+    r"|have a (?:good|nice|great|lovely) (?:day|one|evening|weekend))\b",
+    re.IGNORECASE,
+)
+_MAX_CLOSING_WORDS = 8
+
+
+def is_closing(text: str) -> bool:
+    """Whether the message takes leave ("thanks so much, bye!"), and is no more than that."""
+    return (
+        _CLOSING.search(text) is not None
+        and "?" not in text
+        and len(text.split()) <= _MAX_CLOSING_WORDS
+    )
 
 
 # How a longer refusal says so ("I'd prefer not to share our budget yet").

@@ -69,7 +69,7 @@ def _company_size(text: str, entities: Mapping[str, str], _: AnswerContext) -> A
     if is_unsure(text):
         return UNKNOWN
     if _PHONE_LIKE.search(text) and "headcount" not in entities:
-        raise InvalidAnswer('That looks like a phone number — how many people work there?')
+        raise InvalidAnswer("That looks like a phone number — how many people work there?")
     size = parse_headcount(entities.get("headcount", text)) or parse_headcount(text)
     if size is None:
         raise InvalidAnswer('I need a number of people, like "about 50" or "10-50".')

@@ -104,6 +104,7 @@ _SHORT_MULTIPLIER = {"thousand": "k", "million": "mn", "billion": "bn"}
 _MULT_AHEAD = r"(?=\s+(?:and a half\s+)?(?:k|grand|mn|bn)\b)"
 _REWRITES = (
     (r"\bno one\b", "nobody"),
+    (r"(\d(?:\s*(?:k|mn|m|bn))?)\s*-?ish\b", r"\1"),  # "30ish", "5k-ish": about that many
     # Vague plurals are not counts; alpha2digit would read "hundreds" as 100.
     (r"\b(?:tens|hundreds|thousands|millions|billions|dozens)\b", "lots"),
     (r"\b(?:a\s+)?dozen\b", "12"),

@@ -33,6 +33,7 @@ from bot.leads.volunteered import (
     find_need,
     find_role,
     mentions_timeline,
+    timeline_span,
 )
 
 
@@ -73,6 +74,11 @@ _REGION_BY_TLD = {
 _REGION_BY_CURRENCY = {"GBP": "GB", "AUD": "AU", "CAD": "CA", "INR": "IN", "NZD": "NZ"}
 _CHUNKS = re.compile(r"(?:[^,;\n—–-]|-(?=\S)|(?<=\S)-)+")
 _PADDING = " \t,;:.!-–—"
+# "lol — marketing manager", "um, Greenleaf": what a visitor says before the answer.
+_FILLER = re.compile(
+    r"^\W*(?:lol|lmao|haha+|hehe+|um+|uh+|erm?|hmm+|well|oh|ah|so|ok(?:ay)?)\s*[,.!…—–-]+\s*",
+    re.IGNORECASE,
+)
 # "typo", "I meant", "should be", "not 400": the message corrects an answer given before.
 _CORRECTION = re.compile(
     r"\btypo\b|\bi meant\b|\bcorrection\b|\bmy bad\b|\bshould (?:be|have been|read)\b",
@@ -92,8 +98,15 @@ _NOT_AN_ANSWER = re.compile(
     r"^(?:yes|yeah|yep|sure|ok|okay|no|nope|nah|hi|hello|hey|thanks|thank you|idk|hmm+)\W*$",
     re.IGNORECASE,
 )
+# "don't stop, tell me more": the visitor wants the conversation to go on, not a use case.
+_CARRY_ON = re.compile(
+    r"^\W*(?:(?:please\s+)?(?:don'?t stop|tell me more|keep going|go on|carry on|continue"
+    r"|next)\b\W*)+$",
+    re.IGNORECASE,
+)
 _NOT_A_ROLE = re.compile(r"^(?:we|our|us|they|it|i (?:need|want|would)|i'?d)\b", re.IGNORECASE)
 _SHAPE_REASONS = {
+    "use_case": "Could you tell me in a sentence what you'd like the chatbot to do?",
     "name": "I didn't catch your name — what should I call you?",
     "company": "I didn't catch the company name — what's it called?",
     "role": "I didn't catch your role — something like “founder” or “marketing lead”?",
@@ -173,6 +186,8 @@ def _unclaimed(text: str, taken: list[tuple[int, int]]) -> str:
 
 def fits(question: str, text: str) -> bool:
     """Whether `text` is shaped like an answer to a free-text question."""
+    if question == "use_case":
+        return not (_NOT_AN_ANSWER.match(text) or _CARRY_ON.search(text))
     if question not in _MAX_WORDS:
         return True
     words = text.split()
@@ -231,10 +246,12 @@ def read_message(
     reading = Reading()
     held = {k: v for k, v in held.items() if v is not None}
     values, taken = _typed_values(text, entities, held, context)
-    if pending != "timeline" and "timeline" not in values and mentions_timeline(text):
+    said_when = timeline_span(text) if pending != "timeline" else None
+    if said_when is not None and "timeline" not in values:
         timeline = parse_timeline(text)
         if timeline is not None:
             values["timeline"] = timeline.value
+            taken.append(said_when)
     correcting = _CORRECTION.search(text) is not None or _NOT_THIS.search(text) is not None
     for found in [] if correcting else _cued_values(text, pending):
         if found.field not in values and found.field not in held:
@@ -250,7 +267,7 @@ def read_message(
         except InvalidAnswer:
             target = None
     if pending is not None and pending not in values and target is None:
-        answer = _unclaimed(text, taken) if taken else text.strip()
+        answer = _unclaimed(text, taken) if taken else _FILLER.sub("", text.strip())
         try:
             if not answer:
                 raise InvalidAnswer(_SHAPE_REASONS.get(pending, ""))

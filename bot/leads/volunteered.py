@@ -11,7 +11,10 @@ is asked for later, a field filled wrongly is not.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from bot.leads.digressions import asks_for_demo, asks_for_person
 
 
 @dataclass(frozen=True)
@@ -33,37 +36,52 @@ _NAME_CUE = re.compile(
 )
 # "at Harbor Goods", "from Sandline", "with StopGap Software", "work for Acme".
 _COMPANY_WORD = r"(?:[A-Z0-9][\w&'’.+-]*|&|of|and|the|de)"
+_AFTER_FIRST = rf"[\w&'’.+-]*(?:\s+{_COMPANY_WORD}){{0,4}}"
+_COMPANY_NAME = rf"[A-Z0-9]{_AFTER_FIRST}"
 _COMPANY_CUE = re.compile(
     rf"(?i:\b(?:i|we)\s*(?:work|am working|'m working|are working|'re working)\s+(?:at|for|with)"
-    rf"|\b(?:from|at))\s+(?P<v>[A-Z0-9][\w&'’.+-]*(?:\s+{_COMPANY_WORD}){{0,4}})",
+    rf"|\b(?:from|at))\s+(?P<v>{_COMPANY_NAME})",
 )
-# "from" and "at" name a company only in a visitor's introduction of themselves.
+# "we're Kestrel Pay", "a 40-person fintech called Ledgerline".
+_WE_ARE = re.compile(rf"(?i:\bwe(?:'re|’re|\s+are))\s+(?P<v>[A-Z]{_AFTER_FIRST})")
+_CALLED = re.compile(rf"(?i:\b(?:called|named))\s+(?P<v>{_COMPANY_NAME})")
+# "from", "at" and "called" name a company only in a visitor's introduction of themselves,
+# or after their job title ("Head of Growth at Tidewater Labs").
 _INTRODUCTION = re.compile(r"\b(?:i'?m|i am|this is|my name|we'?re|we are|here)\b", re.IGNORECASE)
 _NOT_COMPANIES = frozenset(
     {"I", "Me", "The", "A", "An", "My", "Our", "We", "It", "This", "That", "Hi", "Hello", "Hey"}
 )
+# "We're Interested", "We're Based in Leeds": how some visitors capitalise, not a name.
+_NOT_AFTER_WE_ARE = frozenset(
+    {"Interested", "Based", "Located", "Keen", "Happy", "Ready", "Just", "Only", "Not", "Also"}
+)
+# A job title: up to four words ending in what the job is, and what it is "of".
+_TITLE = (
+    r"(?:[\w&/-]+\s+){0,4}?(?:head|director|manager|lead|founder|co-?founder|owner|ceo|cto|md"
+    r"|gm|cmo|coo|cfo|vp|president|marketer|consultant|engineer|developer|designer|analyst"
+    r"|specialist|coordinator|executive|officer|partner|assistant|intern|student)"
+    r"(?:\s+(?:of|for)\s+[\w&/-]+(?:\s+[\w&/-]+)?)?"
+)
 _ROLE_CUE = re.compile(
-    r"\b(?:i'?m|i am|i work as|my role is|my title is|as)\s+(?:the|a|an|our)\s+"
-    r"(?P<v>(?:[\w&/-]+\s+){0,4}?(?:head|director|manager|lead|founder|co-?founder|owner|ceo|cto|md|gm"
-    r"|cmo|coo|cfo|vp|president|marketer|consultant|engineer|developer|designer|analyst|"
-    r"specialist|coordinator|executive|officer|partner|assistant|intern|student)"
-    r"(?:\s+of\s+[\w&/-]+(?:\s+[\w&/-]+)?)?)\b",
+    rf"\b(?:i'?m|i am|i work as|my role is|my title is|as)\s+(?:the|a|an|our)\s+(?P<v>{_TITLE})\b",
     re.IGNORECASE,
 )
+# "Head of Growth at Tidewater Labs": the title, and the company after it.
+_TITLE_AT = re.compile(rf"(?i:(?P<v>\b{_TITLE}))\s+(?:at|@)\s+[A-Z0-9]")
+_AFTER_A_TITLE = re.compile(rf"(?i:\b{_TITLE})\s*$")
+# The whole message is a title ("Head of Growth", "marketing manager").
+_ONLY_A_TITLE = re.compile(rf"^\W*(?:(?:the|a|an|i'?m|i am)\s+)*(?P<v>{_TITLE})\W*$", re.IGNORECASE)
 # A stated need: "we need something to ...", "looking for a bot that ...".
 _NEED_CUE = re.compile(
     r"\b(?:we|i)(?:\s+|(?='))(?:really\s+)?(?:need|want|would like|'d like|are looking for"
     r"|'re looking for|am looking for|'m looking for|are trying to|'re trying to|have to)\b"
-    r"|\blooking for (?:a|an|some)\b|\bneed (?:a|an|some)(?:thing)?\b|\bhelp us\b"
+    r"|\blooking for (?:a|an|some)\b|\bneed (?:a|an|some|smth|sth)(?:thing)?\b|\bhelp us\b"
     r"|\bso (?:we|that)\b"
     r"|\b(?:a|the) (?:chat)?bot (?:that|to|for)\b",
     re.IGNORECASE,
 )
-# A request to the bot, not a need: "I'd like to schedule a demo", "we want to talk to sales".
-_NOT_A_NEED = re.compile(
-    r"\b(?:demo|walk ?through|call|talk|speak|person|human|someone|meeting|quote|pric\w*|cost)\b",
-    re.IGNORECASE,
-)
+# A request to us, not a need: "I'd like to schedule a demo", "we want a quote".
+_OTHER_REQUEST = re.compile(r"\b(?:walk ?through|call me|meeting|quote)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _MIN_NEED_WORDS = 5
 # "asap", "next quarter", "by March": said of when to go live, never of anything else.
@@ -84,11 +102,25 @@ def find_name(text: str) -> Found | None:
     return Found("name", value, match.start("v"), match.start("v") + len(value))
 
 
-def find_company(text: str) -> Found | None:
+def _company_matches(text: str) -> Iterator[re.Match[str]]:
     for match in _COMPANY_CUE.finditer(text):
-        introduced = _INTRODUCTION.search(text, 0, match.start())
-        if not introduced and not match.group().lower().startswith(("i", "we")):
-            continue
+        if (
+            match.group().lower().startswith(("i", "we"))
+            or _INTRODUCTION.search(text, 0, match.start())
+            or _AFTER_A_TITLE.search(text, 0, match.start())
+        ):
+            yield match
+    for match in _WE_ARE.finditer(text):
+        first = match["v"].split()[0]
+        if first not in _NOT_AFTER_WE_ARE and not first.endswith("ing"):
+            yield match
+    for match in _CALLED.finditer(text):
+        if _INTRODUCTION.search(text, 0, match.start()):
+            yield match
+
+
+def find_company(text: str) -> Found | None:
+    for match in sorted(_company_matches(text), key=lambda m: m.start("v")):
         value = match["v"].rstrip(".,")
         words = value.split()
         while words and words[-1] in ("of", "and", "the", "de", "&"):
@@ -101,10 +133,14 @@ def find_company(text: str) -> Found | None:
 
 
 def find_role(text: str) -> Found | None:
-    match = _ROLE_CUE.search(text)
+    match = _ROLE_CUE.search(text) or _TITLE_AT.search(text) or _ONLY_A_TITLE.match(text)
     if match is None:
         return None
     return Found("role", match["v"], match.start("v"), match.end("v"))
+
+
+def _is_request(text: str) -> bool:
+    return asks_for_demo(text) or asks_for_person(text) or _OTHER_REQUEST.search(text) is not None
 
 
 def find_need(text: str) -> Found | None:
@@ -119,11 +155,17 @@ def find_need(text: str) -> Found | None:
             (before.rfind(sep) + len(sep) for sep in seps if sep in before), default=0
         )
         value = sentence.group()[clause_start:].strip(" ,;:")
-        if len(value.split()) >= _MIN_NEED_WORDS and not _NOT_A_NEED.search(value):
+        if len(value.split()) >= _MIN_NEED_WORDS and not _is_request(value):
             start = text.index(value, sentence.start())
             return Found("use_case", value, start, start + len(value))
     return None
 
 
+def timeline_span(text: str) -> tuple[int, int] | None:
+    """Where `text` speaks of when to go live ("asap", "by next quarter"), if it does."""
+    match = _TIMELINE_CUE.search(text)
+    return match.span() if match else None
+
+
 def mentions_timeline(text: str) -> bool:
-    return _TIMELINE_CUE.search(text) is not None
+    return timeline_span(text) is not None

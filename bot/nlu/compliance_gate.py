@@ -46,11 +46,12 @@ def _next_intent(message: Message) -> dict[str, Any] | None:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class ComplianceGate(TextRule):
     def apply(self, message: Message, text: str) -> None:
-        if is_opt_out(text):
-            override_intent(message, OPT_OUT_INTENT)
-            return
+        # Erasure first: it opts the visitor out as well ("take me off and delete my data").
         if is_erasure_request(text):
             override_intent(message, ERASURE_INTENT)
+            return
+        if is_opt_out(text):
+            override_intent(message, OPT_OUT_INTENT)
             return
         predicted = (message.get(INTENT) or {}).get("name")
         if predicted not in UNCLEAR:

@@ -76,7 +76,9 @@ def money_between_ok(toks: Tokens, start: int, end: int) -> bool:
 
 
 def _people_after(toks: Tokens, end: int) -> bool:
-    """ "12 employees", "10 full-time people", "50+ staff"."""
+    """ "12 employees", "10 full-time people", "50+ staff", "20 of us"."""
+    if toks.lower[end : end + 2] == ["of", "us"]:
+        return True
     j = end
     while j < len(toks) and j - end < MAX_PEOPLE_FILLERS and toks.lower[j] in _PEOPLE_FILLERS:
         j += 1

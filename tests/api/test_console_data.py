@@ -135,7 +135,7 @@ def test_a_new_intent_goes_to_the_nlu_file_the_domain_and_a_rule(
         "- intent: ask_demo\n  examples: |\n    - could you walk me through a product tour\n"
         in text_of(project, "data/nlu/lead.yml")
     )
-    assert "  - request_human\n  - ask_demo\n" in text_of(project, "bot/domain/lead.yml")
+    assert "  - call_off\n  - ask_demo\n" in text_of(project, "bot/domain/lead.yml")
     assert "- intent: ask_demo" in text_of(project, "data/rules/conversation.yml")
     assert console.client.get("/console/data/intents/ask_demo").status_code == 200
 

@@ -54,6 +54,7 @@ def tracker_for(domain: dict[str, Any]) -> TrackerFactory:
         active_loop: str | None = None,
         asked: str | None = None,
         bot_said: str | None = None,
+        bot_response: str | None = None,
         intent: str = "inform",
         message_id: str = "m-1",
     ) -> Tracker:
@@ -61,8 +62,9 @@ def tracker_for(domain: dict[str, Any]) -> TrackerFactory:
         all_slots.update(slots or {})
         all_slots.update(candidates or {})
         events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
-        if bot_said:
-            events.append({"event": "bot", "text": bot_said})
+        if bot_said or bot_response:
+            metadata = {"utter_action": bot_response} if bot_response else {}
+            events.append({"event": "bot", "text": bot_said or "…", "metadata": metadata})
         events.append(_user_event(text, message_id, entities or []))
         if active_loop:
             # Rasa hands a form's validation a tracker ending with the form's own run.

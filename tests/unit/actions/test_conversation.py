@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rasa_sdk.events import ActiveLoop, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import ActionCompleteLead, ActionExplainWhy, ActionRequestHandoff
+from actions.conversation import (
+    ActionCallOff,
+    ActionCompleteLead,
+    ActionExplainWhy,
+    ActionFallback,
+    ActionRequestHandoff,
+)
 from actions.session import ActionSessionStart
 
 
@@ -71,6 +78,18 @@ async def test_wrap_up_confirms_consent_and_next_steps(tracker_for: Any, domain:
     assert dispatcher.messages[1]["purposes"] == "e-mails"
 
 
+async def test_a_correction_after_the_wrap_up_is_not_wrapped_up_again(
+    tracker_for: Any, domain: dict
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for(
+        "actually my email is dana.wu@acme.io", slots={"email": "dana.wu@acme.io"}
+    )
+    tracker.events.insert(0, {"event": "action", "name": "action_complete_lead"})
+    await ActionCompleteLead().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == []
+
+
 async def test_wrap_up_without_consent(tracker_for: Any, domain: dict) -> None:
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("no", slots={"consent_email": "deferred"})
@@ -99,3 +118,48 @@ async def test_session_start_sets_notice_and_carries_slots(
     assert "requested_slot" not in slots
     assert slots["privacy_notice_version"] == "2027-01"
     assert slots["brand_name"] == "Acme"
+
+
+@pytest.mark.parametrize(
+    ("said_before", "expected"),
+    [
+        (None, "utter_fallback"),
+        ("utter_greet", "utter_fallback"),
+        ("utter_fallback", "utter_fallback_again"),
+    ],
+)
+async def test_the_fallback_is_never_the_same_twice_in_a_row(
+    tracker_for: Any, domain: dict, said_before: str | None, expected: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("qwrtzp", bot_response=said_before, intent="nlu_fallback")
+    await ActionFallback().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == [expected]
+
+
+@pytest.mark.parametrize(("intent", "reverted"), [("nlu_fallback", False), ("ask_pricing", True)])
+async def test_as_the_core_fallback_it_forgets_the_message(
+    tracker_for: Any, domain: dict, intent: str, reverted: bool
+) -> None:
+    events = await ActionFallback().run(
+        CollectingDispatcher(), tracker_for("hmm", intent=intent), domain
+    )
+    assert (events == [UserUtteranceReverted()]) is reverted
+
+
+async def test_calling_the_form_off_keeps_none_of_its_answers(
+    tracker_for: Any, domain: dict
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for(
+        "forget it",
+        slots={"name": "Tom", "email": "tom@stopandgo.com", "requested_slot": "company"},
+        active_loop="lead_form",
+        intent="call_off",
+    )
+    events = await ActionCallOff().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_called_off"]
+    assert ActiveLoop(None) in events
+    cleared = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert cleared["name"] is None and cleared["email"] is None
+    assert cleared["requested_slot"] is None and cleared["contact_known"] is False

@@ -64,6 +64,7 @@ from bot.leads import Range, is_unsure, parse_headcount, parse_money
         ("budget is 25000", 25_000, 25_000, "USD"),
         ("we have 20,000 for this", 20_000, 20_000, "USD"),
         ("50k-ish", 50_000, 50_000, "USD"),
+        ("10kish", 10_000, 10_000, "USD"),
         ("like 5 bucks lol", 5, 5, "USD"),
         ("in 2025 we have about 40k", 40_000, 40_000, "USD"),
         ("5 people and 10k", 10_000, 10_000, "USD"),
@@ -157,6 +158,8 @@ def test_parse_money_returns_none_without_an_amount(text: str) -> None:
         ("small, around 20", 20, 20),
         ("we're 3", 3, 3),
         ("10 years old, 40 employees", 40, 40),
+        ("30ish", 30, 30),
+        ("30-ish people", 30, 30),
     ],
 )
 def test_parse_headcount(text: str, low: int, high: int) -> None:

@@ -110,3 +110,54 @@ def test_unsure_budget_is_not_a_correction() -> None:
 def test_a_demo_request_is_not_a_need() -> None:
     reading = read("Hi — I'd like to schedule a demo for our sales and marketing folks.", None)
     assert "use_case" not in reading.values
+
+
+def test_a_need_that_mentions_pricing_is_still_a_need() -> None:
+    text = "hi, can I get a demo? we want a bot to answer questions on our pricing page"
+    reading = read(text, None)
+    assert reading.values == {"use_case": "we want a bot to answer questions on our pricing page"}
+
+
+def test_asking_to_go_on_is_not_a_use_case() -> None:
+    reading = read("don't stop, tell me more", "use_case")
+    assert reading.values == {}
+    assert reading.problem is not None
+
+
+def test_a_job_title_at_the_company_question_is_a_role() -> None:
+    reading = read("Head of Growth", "company")
+    assert reading.values == {"role": "Head of Growth"}
+
+
+def test_a_timeline_at_another_question_answers_only_the_timeline() -> None:
+    reading = read("next quarter", "role")
+    assert set(reading.values) == {"timeline"}
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("jo@millbrook.io, we're Millbrook Dairy, about 60 of us", "Millbrook Dairy"),
+        ("Hi! We're a 12-person studio called Fennel & Rye.", "Fennel & Rye"),
+        ("Jo Park, Operations Manager at Quarry Hill Homes", "Quarry Hill Homes"),
+    ],
+)
+def test_companies_named_in_an_introduction(text: str, company: str) -> None:
+    assert read(text, "name").values["company"] == company
+
+
+def test_a_title_before_the_company_is_the_role() -> None:
+    reading = read("Jo Park, Operations Manager at Quarry Hill Homes", "name")
+    assert reading.values["role"] == "Operations Manager"
+
+
+@pytest.mark.parametrize("text", ["We're Interested in a demo", "We're looking for a bot"])
+def test_we_are_followed_by_other_words_names_no_company(text: str) -> None:
+    assert "company" not in read(text, None).values
+
+
+@pytest.mark.parametrize(
+    ("text", "role"), [("lol — ops manager", "ops manager"), ("um, founder", "founder")]
+)
+def test_what_is_said_before_the_answer_is_not_part_of_it(text: str, role: str) -> None:
+    assert read(text, "role").values == {"role": role}

@@ -113,6 +113,7 @@ HEADCOUNTS: list[tuple[str, Found]] = [
     ("we are 40 people", [("headcount", "40")]),
     ("a team of twelve", [("headcount", "twelve")]),
     ("roughly 400 employees", [("headcount", "400")]),
+    ("a small shop, about 20 of us", [("headcount", "20")]),
     ("we have 10 full-time employees", [("headcount", "10")]),
     ("a 12-person team", [("headcount", "12")]),
     ("50+ staff", [("headcount", "50")]),

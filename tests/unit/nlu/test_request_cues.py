@@ -1,0 +1,56 @@
+"""Requests that their words make certain overrule readings that ask nothing of us."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.request_cues import cued_intent
+
+
+@pytest.mark.parametrize(
+    ("predicted", "text", "expected"),
+    [
+        (
+            "inform",
+            "Hi, I'd love a demo. We're a 40-person fintech called Ledgerline.",
+            "request_demo",
+        ),
+        ("greet", "hey, can I get a demo for my team", "request_demo"),
+        ("express_interest", "put me through to sales please", "request_human"),
+        ("nlu_fallback", "thanks so much, bye!", "goodbye"),
+        ("thank", "thank you, have a great day", "goodbye"),
+        (
+            "decline_to_answer",
+            "looking for a bot to answer pricing questions on our site",
+            "inform",
+        ),
+        (
+            "nlu_fallback",
+            "we need something that follows up with people who fill in our form",
+            "inform",
+        ),
+    ],
+)
+def test_certain_words_overrule_a_reading_that_asks_nothing(
+    predicted: str, text: str, expected: str
+) -> None:
+    assert cued_intent(predicted, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("predicted", "text"),
+    [
+        # A request of its own stays what the classifier said.
+        ("ask_pricing", "we need a bot for our site, how much is it?"),
+        ("withdraw_consent", "bye, and stop texting me"),
+        # Words that only mention a demo, a person or a goodbye.
+        ("inform", "we need a bot that books demos for our sales team"),
+        ("nlu_fallback", "bye?"),
+        ("inform", "Acme Corp"),
+        ("decline_to_answer", "I'd rather not say what we need right now"),
+        ("inform", "Never Mind The Bollocks Records"),
+        ("request_erasure", "forget it, and delete my data"),
+    ],
+)
+def test_other_readings_stand(predicted: str, text: str) -> None:
+    assert cued_intent(predicted, text) in (None, predicted)

@@ -174,7 +174,11 @@ class ActionCallOff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_called_off")
-        cleared = (*QUESTIONS, "authority", "requested_slot", "validation_failures")
+        cleared = (
+            *QUESTIONS,
+            *("last_name", "phone_unplaced", "company_guess", "authority"),
+            *("requested_slot", "validation_failures"),
+        )
         return [
             ActiveLoop(None),
             *(SlotSet(slot, None) for slot in cleared),

@@ -17,6 +17,7 @@ form runs) leaves the form.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -32,9 +33,13 @@ from actions.tracker_reading import (
     latest_user_text,
     message_is_new_to,
 )
+from bot.consent import ConsentAnswer
+from bot.consent.replies import consent_reply
 from bot.leads.answers import authority_of
+from bot.leads.contact import normalise_phone
+from bot.leads.countries import region_named
 from bot.leads.digressions import digression_of, is_closing, is_declining
-from bot.leads.errors import InvalidAnswer
+from bot.leads.errors import InvalidAnswer, NeedsCountry
 from bot.leads.form import (
     DECLINED,
     OPTIONAL_QUESTIONS,
@@ -42,8 +47,10 @@ from bot.leads.form import (
     AnswerContext,
     MoveOn,
     after_invalid_answer,
+    is_first_name_only,
     is_usable_contact,
     read_answer,
+    with_last_name,
 )
 from bot.leads.presenting import describe_answer
 from bot.leads.reading import Reading, read_message
@@ -62,6 +69,18 @@ DIGRESSION_RESPONSES = {
     "request_human": "utter_handoff_noted",
     "request_demo": "utter_demo_noted",
 }
+# Asked only after a one-word name (bot.leads.form.is_first_name_only).
+LAST_NAME = "last_name"
+# A phone number that is no number of the assumed region but is one elsewhere, held while
+# the bot asks which country it is from (the question PHONE_COUNTRY, never filled itself);
+# ASKED once the question has had its reply.
+PHONE_UNPLACED = "phone_unplaced"
+PHONE_COUNTRY = "phone_country"
+ASKED = ""
+# A company a message probably named, held while the bot asks whether it is (the question
+# COMPANY_CHECK, never filled itself).
+COMPANY_GUESS = "company_guess"
+COMPANY_CHECK = "company_check"
 # Digressions that ask for a person's time: they record a handoff.
 ASKS_FOR_SOMEONE = frozenset({"request_human", "request_demo"})
 # The classifier heard an opt-out or erasure that the rules could not confirm.
@@ -90,6 +109,26 @@ class ValidateLeadForm(FormValidationAction):
         updates.update(self._derived(updates, tracker))
         return [SlotSet(name, value) for name, value in updates.items()]
 
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        """The form's questions, with the follow-ups a message called for: "and your
+        last name?" after a one-word name, "you're with X — is that right?" after a list
+        that probably named the company, "which country is that number from?" after a
+        number that needs one."""
+        slots = list(domain_slots)
+        if is_first_name_only(tracker.get_slot("name")) and tracker.get_slot(LAST_NAME) is None:
+            slots.insert(slots.index("name") + 1, LAST_NAME)
+        if tracker.get_slot(COMPANY_GUESS) and tracker.get_slot("company") is None:
+            slots.insert(slots.index("company"), COMPANY_CHECK)
+        if tracker.get_slot(PHONE_UNPLACED) and tracker.get_slot("phone") is None:
+            slots.insert(slots.index("phone"), PHONE_COUNTRY)
+        return slots
+
     @staticmethod
     def _leaves(tracker: Tracker) -> bool:
         intent = latest_intent(tracker)
@@ -110,98 +149,31 @@ class ValidateLeadForm(FormValidationAction):
                 values[question] = None
         return values
 
+    @staticmethod
     def _read_turn(
-        self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         context: AnswerContext,
         failures: dict[str, int],
     ) -> dict[str, Any]:
-        text, intent = latest_user_text(tracker), latest_intent(tracker)
+        turn = _Turn(dispatcher, tracker, context, failures)
         pending = tracker.get_slot("requested_slot")
         # The message that started the form (a demo request, a question) was answered by
         # the rules that started it; only its volunteered answers are left to read.
-        digression = digression_of(intent, text) if pending is not None else None
+        digression = digression_of(turn.intent, turn.text) if pending is not None else None
         if digression is not None:
-            aside = self._step_aside(digression, pending, dispatcher)
+            aside = turn.step_aside(digression, pending)
             if digression not in ASKS_FOR_SOMEONE:
                 return aside
             # "I'd love a demo — I'm Sam from Acme": the details they gave count too.
-            reading = self._read(dispatcher, tracker, text, None, context, failures)
-            return {**reading.values, **aside}
-        if pending is not None and is_declining(intent, text):
-            if pending in OPTIONAL_QUESTIONS:
-                failures.pop(pending, None)
-                return {pending: DECLINED}
-            return self._after_failure(pending, InvalidAnswer(""), failures, dispatcher)
-        reading = self._read(dispatcher, tracker, text, pending, context, failures)
-        if pending is None or reading.values:
-            return reading.values
-        if intent in UNCLEAR_COMPLIANCE_RESPONSES:
-            dispatcher.utter_message(response=UNCLEAR_COMPLIANCE_RESPONSES[intent])
-            return {}
-        if reading.problem is not None:
-            return self._after_failure(pending, reading.problem, failures, dispatcher)
-        return {}
-
-    @staticmethod
-    def _read(
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        text: str,
-        pending: str | None,
-        context: AnswerContext,
-        failures: dict[str, int],
-    ) -> Reading:
-        """The answers in the message (to `pending`, if any, and volunteered ones); says
-        which earlier answers they correct."""
-        reading = read_message(
-            text,
-            entity_spans(tracker),
-            pending=pending,
-            held={question: tracker.get_slot(question) for question in QUESTIONS},
-            last_answered=last_slot_answered(tracker, QUESTIONS),
-            context=context,
-        )
-        for question in reading.corrected:
-            dispatcher.utter_message(
-                response="utter_answer_corrected",
-                **describe_answer(question, reading.values[question]),
-            )
-        for question in reading.values:
-            failures.pop(question, None)
-        return reading
-
-    @staticmethod
-    def _step_aside(
-        digression: str, pending: str | None, dispatcher: CollectingDispatcher
-    ) -> dict[str, Any]:
-        if digression == "ask_why":
-            dispatcher.utter_message(response=WHY_WE_ASK.get(pending or "", "utter_why_default"))
-            return {}
-        dispatcher.utter_message(response=DIGRESSION_RESPONSES[digression])
-        if digression in ASKS_FOR_SOMEONE:
-            return {"handoff_requested": True}
-        return {}
-
-    @staticmethod
-    def _after_failure(
-        question: str,
-        invalid: InvalidAnswer,
-        failures: dict[str, int],
-        dispatcher: CollectingDispatcher,
-    ) -> dict[str, Any]:
-        outcome = after_invalid_answer(failures.get(question, 0))
-        if isinstance(outcome, MoveOn):
-            failures.pop(question, None)
-            dispatcher.utter_message(response="utter_moving_on")
-            return {question: outcome.value}
-        failures[question] = outcome.count
-        if invalid.reason:
-            dispatcher.utter_message(response="utter_invalid_answer", reason=invalid.reason)
-        else:
-            dispatcher.utter_message(response="utter_required_answer")
-        return {}
+            return {**turn.read(None).values, **aside}
+        if pending == LAST_NAME:
+            return turn.read_last_name()
+        if pending == PHONE_COUNTRY:
+            return turn.read_phone_country()
+        if pending == COMPANY_CHECK:
+            return turn.read_company_check()
+        return turn.read_answers(pending)
 
     @staticmethod
     def _derived(updates: dict[str, Any], tracker: Tracker) -> dict[str, Any]:
@@ -213,3 +185,120 @@ class ValidateLeadForm(FormValidationAction):
         if any(is_usable_contact(value) for value in contact):
             derived["contact_known"] = True
         return derived
+
+
+@dataclass
+class _Turn:
+    """One message in the form: what it says, and where its answers and words go."""
+
+    dispatcher: CollectingDispatcher
+    tracker: Tracker
+    context: AnswerContext
+    failures: dict[str, int]
+
+    @property
+    def text(self) -> str:
+        return latest_user_text(self.tracker)
+
+    @property
+    def intent(self) -> str | None:
+        return latest_intent(self.tracker)
+
+    def read_answers(self, pending: str | None) -> dict[str, Any]:
+        """The answers in a message that neither steps aside nor replies to a follow-up."""
+        if pending is not None and is_declining(self.intent, self.text):
+            if pending in OPTIONAL_QUESTIONS:
+                self.failures.pop(pending, None)
+                return {pending: DECLINED}
+            return self.after_failure(pending, InvalidAnswer(""))
+        reading = self.read(pending)
+        guess = {COMPANY_GUESS: reading.company_guess} if reading.company_guess else {}
+        if pending is None or reading.values:
+            return {**reading.values, **guess}
+        if self.intent in UNCLEAR_COMPLIANCE_RESPONSES:
+            self.dispatcher.utter_message(response=UNCLEAR_COMPLIANCE_RESPONSES[self.intent])
+            return {}
+        unplaced = self.tracker.get_slot(PHONE_UNPLACED)
+        if isinstance(reading.problem, NeedsCountry) and unplaced is None:
+            return {PHONE_UNPLACED: reading.problem.digits}  # asks PHONE_COUNTRY next
+        if reading.problem is not None:
+            return self.after_failure(pending, reading.problem)
+        return {}
+
+    def read_last_name(self) -> dict[str, Any]:
+        """The reply to "and your last name?", asked once: a surname completes the name;
+        anything else leaves the first name as it is (and keeps what else it gave)."""
+        if is_declining(self.intent, self.text):
+            return {LAST_NAME: DECLINED}
+        first = str(self.tracker.get_slot("name"))
+        try:
+            full = with_last_name(first, self.text)
+        except InvalidAnswer:
+            return {**self.read(None).values, LAST_NAME: DECLINED}
+        return {"name": full, LAST_NAME: full[len(first) :].strip() or DECLINED}
+
+    def read_phone_country(self) -> dict[str, Any]:
+        """The reply to "which country is that number from?", asked once: a country places
+        the number; anything else is read as any answer would be."""
+        region = region_named(self.text)
+        if region is not None:
+            try:
+                phone = normalise_phone(str(self.tracker.get_slot(PHONE_UNPLACED)), region)
+                return {"phone": phone, PHONE_UNPLACED: ASKED}
+            except InvalidAnswer:
+                pass
+        return {**self.read_answers("phone"), PHONE_UNPLACED: ASKED}
+
+    def read_company_check(self) -> dict[str, Any]:
+        """The reply to "you're with X — is that right?": yes takes it, no asks the
+        company question, anything else is read as the answer to it."""
+        reply = consent_reply(self.text)
+        if reply is ConsentAnswer.GRANTED or self.intent == "affirm":
+            return {"company": self.tracker.get_slot(COMPANY_GUESS), COMPANY_GUESS: None}
+        if reply is ConsentAnswer.DENIED or self.intent == "deny":
+            return {COMPANY_GUESS: None}
+        return {**self.read_answers("company"), COMPANY_GUESS: None}
+
+    def read(self, pending: str | None) -> Reading:
+        """The answers in the message (to `pending`, if any, and volunteered ones); says
+        which earlier answers they correct."""
+        reading = read_message(
+            self.text,
+            entity_spans(self.tracker),
+            pending=pending,
+            held={question: self.tracker.get_slot(question) for question in QUESTIONS},
+            last_answered=last_slot_answered(self.tracker, QUESTIONS),
+            context=self.context,
+        )
+        for question in reading.corrected:
+            self.dispatcher.utter_message(
+                response="utter_answer_corrected",
+                **describe_answer(question, reading.values[question]),
+            )
+        for question in reading.values:
+            self.failures.pop(question, None)
+        return reading
+
+    def step_aside(self, digression: str, pending: str | None) -> dict[str, Any]:
+        if digression == "ask_why":
+            self.dispatcher.utter_message(
+                response=WHY_WE_ASK.get(pending or "", "utter_why_default")
+            )
+            return {}
+        self.dispatcher.utter_message(response=DIGRESSION_RESPONSES[digression])
+        if digression in ASKS_FOR_SOMEONE:
+            return {"handoff_requested": True}
+        return {}
+
+    def after_failure(self, question: str, invalid: InvalidAnswer) -> dict[str, Any]:
+        outcome = after_invalid_answer(self.failures.get(question, 0))
+        if isinstance(outcome, MoveOn):
+            self.failures.pop(question, None)
+            self.dispatcher.utter_message(response="utter_moving_on")
+            return {question: outcome.value}
+        self.failures[question] = outcome.count
+        if invalid.reason:
+            self.dispatcher.utter_message(response="utter_invalid_answer", reason=invalid.reason)
+        else:
+            self.dispatcher.utter_message(response="utter_required_answer")
+        return {}

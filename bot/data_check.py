@@ -55,6 +55,10 @@ class ParleyValidator(Validator):
             for form in self.domain.forms.values()
             for slot in form.get("required_slots", [])
         }
+        # A validation action may request slots beyond its form's own (follow-up questions,
+        # its required_slots()): their questions are the slots' utter_ask_<slot>.
+        follow_ups = {f"utter_ask_{slot.name}" for slot in self.domain.slots}
+        form_asks |= follow_ups & set(self.domain.responses)
         return form_asks | responses_named_in(self.actions_package)
 
     def verify_utterances_in_stories(self, ignore_warnings: bool = True) -> bool:

@@ -12,7 +12,8 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.leads.errors import InvalidAnswer
+from bot.leads.countries import regions_where_valid
+from bot.leads.errors import InvalidAnswer, NeedsCountry
 
 __all__ = ["find_phone", "normalise_email", "normalise_phone"]
 
@@ -156,6 +157,17 @@ def _invalid_number_reason(number: phonenumbers.PhoneNumber, chunk: str, region:
     return _local_reason(f"That's {problem} {_country_name(region)} number", chunk, region)
 
 
+def _may_be_foreign(number: phonenumbers.PhoneNumber, chunk: str) -> bool:
+    """Whether a number typed without a country code, long enough to be complete, is one
+    of another country ("07911 123456" read as American)."""
+    if chunk.startswith(("+", "00")):
+        return False
+    too_short = phonenumbers.ValidationResult.TOO_SHORT
+    if phonenumbers.is_possible_number_with_reason(number) == too_short:
+        return False
+    return bool(regions_where_valid(chunk))
+
+
 def normalise_phone(text: str, default_region: str) -> str:
     """Return the first valid phone number in ``text`` in E.164 form.
 
@@ -179,7 +191,10 @@ def normalise_phone(text: str, default_region: str) -> str:
         raise InvalidAnswer(_parse_error_reason(error, chunk, region)) from error
     if phonenumbers.is_valid_number(number):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    raise InvalidAnswer(_invalid_number_reason(number, chunk, region))
+    reason = _invalid_number_reason(number, chunk, region)
+    if _may_be_foreign(number, chunk):
+        raise NeedsCountry(reason, chunk)
+    raise InvalidAnswer(reason)
 
 
 def find_phone(text: str, default_region: str) -> tuple[str, int, int] | None:

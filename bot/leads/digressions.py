@@ -46,9 +46,10 @@ _DEMO_REQUEST = re.compile(
 )
 # "talk to sales please", "connect me with a person": a request without a question mark.
 _HUMAN_REQUEST = re.compile(
-    r"\b(?:talk|speak|chat|connect|put)\w*\s+(?:me\s+)?(?:to|with|through to)\s+"
+    r"(?:\b(?:talk|speak|chat|connect|put)\w*\s+(?:me\s+)?(?:to|with|through to)\s+"
+    r"|\b(?:i|we)\s+(?:want|need|would like)\s+|\bi'?d like\s+|\b(?:get|give)\s+me\s+)"
     r"(?:a |an |some |your |the )?(?:real |actual )?"
-    r"(?:person|human|someone|somebody|sales|agent|rep)",
+    r"(?:person|human|someone|somebody|sales|agent|rep)\b",
     re.IGNORECASE,
 )
 _DECLINE = re.compile(

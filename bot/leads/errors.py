@@ -16,3 +16,12 @@ class InvalidAnswer(ValueError):
 
     def __repr__(self) -> str:
         return f"InvalidAnswer({self.reason!r})"
+
+
+class NeedsCountry(InvalidAnswer):
+    """A phone number typed without a country code that is no number of the region we
+    assumed but is one elsewhere: which country it is from decides."""
+
+    def __init__(self, reason: str, digits: str) -> None:
+        super().__init__(reason)
+        self.digits = digits

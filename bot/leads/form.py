@@ -49,6 +49,21 @@ def _name(text: str, _: Mapping[str, str], __: AnswerContext) -> Any:
     return clean_person_name(text)
 
 
+def is_first_name_only(name: Any) -> bool:
+    """Whether the visitor gave their name as one word ("Hannah"): then we ask, once, for
+    their last name."""
+    return isinstance(name, str) and name not in (DECLINED, UNKNOWN) and len(name.split()) == 1
+
+
+def with_last_name(first: str, answer: str) -> str:
+    """The full name from a first name and the reply to "and your last name?": the surname
+    alone ("Lee") or the whole name again ("Hannah Lee")."""
+    said = clean_person_name(answer)
+    if said.lower() == first.lower() or said.lower().startswith(f"{first.lower()} "):
+        return said
+    return f"{first} {said}"
+
+
 def _email(text: str, entities: Mapping[str, str], _: AnswerContext) -> Any:
     return normalise_email(entities.get("email", text))
 

@@ -49,12 +49,14 @@ class EntitySpan:
 
 @dataclass
 class Reading:
-    """What one message says: values by field, which of them correct a held answer, and
-    why the pending question's answer could not be used (when it could not)."""
+    """What one message says: values by field, which of them correct a held answer, why
+    the pending question's answer could not be used (when it could not), and a company it
+    probably names, to be confirmed ("Rachel Green, rachel@…, Central Perk Café")."""
 
     values: dict[str, Any] = field(default_factory=dict)
     corrected: list[str] = field(default_factory=list)
     problem: InvalidAnswer | None = None
+    company_guess: str | None = None
 
 
 _ENTITY_FIELDS = {
@@ -89,13 +91,15 @@ _MAYBE_CORRECTION = re.compile(r"^\W*(?:sorry|oops|whoops|woops|no\s*,|nope\s*,)
 _NOT_THIS = re.compile(r"(?:,|\s)\s*(?:and\s+)?not\s+(?P<old>[^,.!?]+?)\s*[.!?]*$", re.IGNORECASE)
 _CORRECTION_PADDING = re.compile(
     r"^\W*(?:(?:sorry|oops|whoops|woops|actually|correction|wait|my bad|no|nope|typo|i meant"
+    r"|lol|lmao|haha+|ugh|argh"
     r"|i mean|(?:that )?should (?:be|have been)|it'?s|it is|that'?s|make (?:that|it))\b\W*)+",
     re.IGNORECASE,
 )
 # Free-text questions take what is left only when it is shaped like their answer.
 _MAX_WORDS = {"name": 5, "company": 8, "role": 8}
 _NOT_AN_ANSWER = re.compile(
-    r"^(?:yes|yeah|yep|sure|ok|okay|no|nope|nah|hi|hello|hey|thanks|thank you|idk|hmm+)\W*$",
+    r"^(?:yes|yeah|yep|sure|ok|okay|no|nope|nah|hi|hello|hey|thanks|thank you|thx|ty|cheers"
+    r"|regards|idk|hmm+)\W*$",
     re.IGNORECASE,
 )
 # "don't stop, tell me more": the visitor wants the conversation to go on, not a use case.
@@ -105,6 +109,8 @@ _CARRY_ON = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_ROLE = re.compile(r"^(?:we|our|us|they|it|i (?:need|want|would)|i'?d)\b", re.IGNORECASE)
+# "stop asking me questions, I want a person": a wish, not a name, company or title.
+_A_WISH = re.compile(r"\b(?:i|we) (?:want|need|would like)\b|\b(?:i|we)'?d like\b", re.IGNORECASE)
 _SHAPE_REASONS = {
     "use_case": "Could you tell me in a sentence what you'd like the chatbot to do?",
     "name": "I didn't catch your name — what should I call you?",
@@ -173,15 +179,28 @@ def _cued_values(text: str, pending: str | None) -> list[Found]:
     ]
 
 
-def _unclaimed(text: str, taken: list[tuple[int, int]]) -> str:
-    """The one comma-separated part of the message nothing else claimed, or ""."""
+def _unclaimed(text: str, taken: list[tuple[int, int]], pending: str) -> tuple[str, list[str]]:
+    """The comma-separated part of the message nothing else claimed that answers `pending`,
+    or "": the only one, or the first when the message starts with it and it fits the
+    pending question ("Rachel Green, rachel@…, Central Perk Café, I'm the manager" at the
+    name question); and the parts left over."""
+    chunks = [c for c in _CHUNKS.finditer(text) if c.group().strip(_PADDING)]
     free = [
-        chunk
-        for chunk in _CHUNKS.finditer(text)
-        if chunk.group().strip(_PADDING)
-        and not any(start < chunk.end() and chunk.start() < end for start, end in taken)
+        chunk.group().strip(_PADDING)
+        for chunk in chunks
+        if not any(start < chunk.end() and chunk.start() < end for start, end in taken)
     ]
-    return free[0].group().strip(_PADDING) if len(free) == 1 else ""
+    if len(free) == 1:
+        return free[0], []
+    starts = bool(free) and chunks[0].group().strip(_PADDING) == free[0]
+    if starts and fits(pending, free[0]):
+        return free[0], free[1:]
+    return "", free
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """A company as people type its name: capitalised, and shaped like an answer."""
+    return (text[:1].isupper() or text[:1].isdigit()) and fits("company", text)
 
 
 def fits(question: str, text: str) -> bool:
@@ -193,7 +212,7 @@ def fits(question: str, text: str) -> bool:
     words = text.split()
     if not words or len(words) > _MAX_WORDS[question] or "?" in text:
         return False
-    if _NOT_AN_ANSWER.match(text):
+    if _NOT_AN_ANSWER.match(text) or _A_WISH.search(text):
         return False
     if question == "company" and len(words) <= 3 and mentions_timeline(text):
         return False
@@ -267,7 +286,12 @@ def read_message(
         except InvalidAnswer:
             target = None
     if pending is not None and pending not in values and target is None:
-        answer = _unclaimed(text, taken) if taken else _FILLER.sub("", text.strip())
+        answer, left = (
+            _unclaimed(text, taken, pending) if taken else (_FILLER.sub("", text.strip()), [])
+        )
+        company_open = "company" not in {*held, *values, pending}
+        if answer and len(left) == 1 and company_open and _looks_like_a_name(left[0]):
+            reading.company_guess = left[0]
         try:
             if not answer:
                 raise InvalidAnswer(_SHAPE_REASONS.get(pending, ""))

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.lead_form import ValidateLeadForm
-from bot.leads.form import DECLINED, UNKNOWN
+from bot.leads.form import DECLINED, QUESTIONS, UNKNOWN
 
 
 async def validate(
@@ -147,3 +147,83 @@ async def test_a_phone_known_before_the_form_is_kept_whatever_the_visitor_says(
     slots, messages = await validate(tracker, domain)
     assert slots["phone"] == "+14155550132"
     assert messages == []
+
+
+async def test_a_one_word_name_is_followed_by_the_last_name_question(
+    tracker_for: Any, domain: dict
+) -> None:
+    slots, _ = await validate(asking("name", "Hannah", tracker_for), domain)
+    assert slots["name"] == "Hannah"
+    assert slots["requested_slot"] == "last_name"
+
+
+async def test_a_full_name_is_not_asked_for_a_last_name(tracker_for: Any, domain: dict) -> None:
+    slots, _ = await validate(asking("name", "Hannah Lee", tracker_for), domain)
+    assert slots.get("requested_slot") is None  # Rasa asks the form's next question
+
+
+async def test_the_last_name_completes_the_name(tracker_for: Any, domain: dict) -> None:
+    for reply in ("lee", "Hannah Lee"):
+        tracker = asking("last_name", reply, tracker_for, slots={"name": "Hannah"})
+        slots, _ = await validate(tracker, domain)
+        assert slots["name"] == "Hannah Lee"
+        assert slots.get("requested_slot") is None
+
+
+async def test_the_last_name_is_asked_once(tracker_for: Any, domain: dict) -> None:
+    for reply in ("skip", "hannah@lee.studio"):
+        tracker = asking("last_name", reply, tracker_for, slots={"name": "Hannah"})
+        slots, _ = await validate(tracker, domain)
+        assert slots["last_name"] == DECLINED
+        assert "name" not in slots
+        assert slots.get("requested_slot") is None
+    email = {"entity": "email", "value": "hannah@lee.studio", "start": 0, "end": 17}
+    tracker = asking(
+        "last_name", "hannah@lee.studio", tracker_for, slots={"name": "Hannah"}, entities=[email]
+    )
+    slots, _ = await validate(tracker, domain)
+    assert slots["email"] == "hannah@lee.studio"
+
+
+async def test_a_foreign_local_number_asks_its_country_once(tracker_for: Any, domain: dict) -> None:
+    answered = {q: "x y" for q in QUESTIONS if q != "phone"}
+    tracker = asking("phone", "07911 123456", tracker_for, slots=answered)
+    slots, messages = await validate(tracker, domain)
+    assert "phone" not in slots
+    assert slots["phone_unplaced"] == "07911 123456"
+    assert slots["requested_slot"] == "phone_country"
+    assert messages == []
+
+    unplaced = {"phone_unplaced": "07911 123456"}
+    tracker = asking("phone_country", "it's a UK number", tracker_for, slots=unplaced)
+    slots, _ = await validate(tracker, domain)
+    assert slots["phone"] == "+447911123456"
+
+    tracker = asking("phone_country", "hmm not sure", tracker_for, slots=unplaced)
+    slots, messages = await validate(tracker, domain)
+    assert slots["phone_unplaced"] == ""
+    assert [m["response"] for m in messages] == ["utter_invalid_answer"]
+    tracker = asking("phone", "07911 123456", tracker_for, slots={"phone_unplaced": ""})
+    slots, messages = await validate(tracker, domain)
+    assert [m["response"] for m in messages] == ["utter_invalid_answer"]
+
+
+async def test_a_probable_company_is_confirmed_not_asked_again(
+    tracker_for: Any, domain: dict
+) -> None:
+    email = {"entity": "email", "value": "ada@brookbakes.com", "start": 11, "end": 29}
+    text = "Ada Brook, ada@brookbakes.com, Brook Bakes, I'm the owner"
+    slots, _ = await validate(asking("name", text, tracker_for, entities=[email]), domain)
+    assert slots["company_guess"] == "Brook Bakes"
+    assert slots["requested_slot"] == "company_check"
+
+    held = {"name": "Ada Brook", "email": "ada@brookbakes.com", "company_guess": "Brook Bakes"}
+    for reply, company in (
+        ("yes", "Brook Bakes"),
+        ("no", None),
+        ("Brook Bakes Ltd", "Brook Bakes Ltd"),
+    ):
+        tracker = asking("company_check", reply, tracker_for, slots=held)
+        slots, _ = await validate(tracker, domain)
+        assert slots.get("company") == company
+        assert slots["company_guess"] is None

@@ -39,3 +39,10 @@ def test_digressions_need_their_words(intent: str, text: str, expected: str | No
 )
 def test_declining(intent: str, text: str, expected: bool) -> None:
     assert is_declining(intent, text) is expected
+
+
+@pytest.mark.parametrize(
+    "text", ["I want a real person", "just get me someone from sales", "i'd like a human please"]
+)
+def test_wanting_a_person_is_a_request_for_one(text: str) -> None:
+    assert digression_of("request_human", text) == "request_human"

@@ -161,3 +161,28 @@ def test_we_are_followed_by_other_words_names_no_company(text: str) -> None:
 )
 def test_what_is_said_before_the_answer_is_not_part_of_it(text: str, role: str) -> None:
     assert read(text, "role").values == {"role": role}
+
+
+def test_a_wish_is_not_a_role() -> None:
+    reading = read("stop asking me questions, I want a person", "role")
+    assert reading.values == {}
+
+
+def test_in_a_list_the_first_part_answers_the_question() -> None:
+    text = "Ada Brook, ada@brookbakes.com, Brook Bakes, I'm the owner"
+    reading = read(text, "name")
+    assert reading.values["name"] == "Ada Brook"
+    assert reading.values["email"] == "ada@brookbakes.com"
+    assert reading.values["role"] == "owner"
+
+
+def test_a_laughed_off_typo_is_corrected() -> None:
+    reading = read("typo lol — ops manager", "company_size", {"role": "ops managr"}, "role")
+    assert reading.values == {"role": "ops manager"}
+
+
+def test_a_company_left_over_in_a_list_is_a_guess_to_confirm() -> None:
+    reading = read("Ada Brook, ada@brookbakes.com, Brook Bakes, I'm the owner", "name")
+    assert "company" not in reading.values
+    assert reading.company_guess == "Brook Bakes"
+    assert read("Ada Brook, ada@brookbakes.com, Cheers!", "name").company_guess is None

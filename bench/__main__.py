@@ -31,6 +31,7 @@ from bench.retrain import measure_retrain, retraining_scratch
 from bench.stack_runner import output_to, sms_settings
 from bench.stock_rasa import stock_server
 from bot.model_archive import ensure_model
+from bot.rasa_server import rasa_api_token
 from bot.stack import Stack
 
 
@@ -42,17 +43,20 @@ def _json_from(module: str, *args: str) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _loads(url: str, script: str, levels: Sequence[int], seconds: float) -> dict[str, Any]:
+def _loads(
+    url: str, script: str, levels: Sequence[int], seconds: float, token: str | None = None
+) -> dict[str, Any]:
+    auth = ("--token", token) if token else ()
     results = {}
     for level in levels:
         print(f"  {script}: {level} concurrent conversation(s) for {seconds:.0f} s", flush=True)
         results[level] = _json_from(
             "bench.rest_load",
-            *("--url", url, "--script", script),
+            *("--url", url, "--script", script, *auth),
             *("--concurrency", str(level), "--seconds", str(seconds)),
         )
     print(f"  {script}: one 300-turn conversation", flush=True)
-    long = _json_from("bench.long_conversation", "--url", url, "--script", script)
+    long = _json_from("bench.long_conversation", "--url", url, "--script", script, *auth)
     return {"load": results, "long": long}
 
 
@@ -77,11 +81,12 @@ def measure_parley(
         try:
             with output_to(log):
                 stack.start()
-            wait_for_first_answer(url, "hi")
+            token = rasa_api_token(settings)
+            wait_for_first_answer(url, "hi", token=token)
             figures: dict[str, Any] = {"start_s": round(time.monotonic() - started, 1)}
             stack.wait_until_ready()
             figures["rss_mb"] = {name: rss_mb(p.pid) for name, p in stack.processes.items()}
-            figures |= _loads(url, "parley", levels, seconds)
+            figures |= _loads(url, "parley", levels, seconds, token)
             figures["rss_mb"]["rasa_after_load"] = rss_mb(stack.processes["rasa"].pid)
             print("  a one-example edit, retrained and put live", flush=True)
             figures["retrain"] = measure_retrain(settings, scratch / "retrain")

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 import httpx
 
+from bench.processes import rest_params
+
 TURNS = 300
 EARLY = range(0, 10)  # turns 1–10
 LATE = range(289, 300)  # turns 290–300
@@ -27,11 +29,13 @@ CYCLES = {
 }
 
 
-def turn_latencies(url: str, script: str, turns: int = TURNS) -> list[float]:
+def turn_latencies(
+    url: str, script: str, turns: int = TURNS, token: str | None = None
+) -> list[float]:
     sender = f"bench-long-{uuid.uuid4().hex}"
     cycle = CYCLES[script]
     latencies = []
-    with httpx.Client(base_url=url, timeout=120.0) as client:
+    with httpx.Client(base_url=url, params=rest_params(token), timeout=120.0) as client:
         for turn in range(turns):
             started = time.monotonic()
             response = client.post(
@@ -56,9 +60,10 @@ def summary(latencies: Sequence[float]) -> dict[str, float]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
+    parser.add_argument("--token", help="Rasa's API token (Parley's REST channel needs it)")
     parser.add_argument("--script", choices=sorted(CYCLES), required=True)
     args = parser.parse_args(argv)
-    print(json.dumps(summary(turn_latencies(args.url, args.script))))
+    print(json.dumps(summary(turn_latencies(args.url, args.script, token=args.token))))
 
 
 if __name__ == "__main__":

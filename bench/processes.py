@@ -22,7 +22,14 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def wait_for_first_answer(url: str, message: str, timeout_s: float = 300.0) -> float:
+def rest_params(token: str | None) -> dict[str, str]:
+    """The query of a REST channel call: Parley's needs Rasa's API token, stock Rasa's none."""
+    return {"token": token} if token else {}
+
+
+def wait_for_first_answer(
+    url: str, message: str, timeout_s: float = 300.0, token: str | None = None
+) -> float:
     """Seconds until the REST channel at `url` answers `message` with a reply."""
     started = time.monotonic()
     while time.monotonic() - started < timeout_s:
@@ -30,6 +37,7 @@ def wait_for_first_answer(url: str, message: str, timeout_s: float = 300.0) -> f
             response = httpx.post(
                 f"{url}/webhooks/rest/webhook",
                 json={"sender": "bench-first-answer", "message": message},
+                params=rest_params(token),
                 timeout=30.0,
             )
             if response.status_code == 200 and response.json():

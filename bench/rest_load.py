@@ -25,6 +25,8 @@ from typing import Any
 
 import httpx
 
+from bench.processes import rest_params
+
 TIMEOUT_S = 120.0
 
 
@@ -126,13 +128,16 @@ async def run_load(
     seconds: float,
     warmup: float,
     conversations: dict[str, Sent] | None = None,
+    token: str | None = None,
 ) -> LoadResult:
     """The load's figures; `conversations`, when given, receives every conversation."""
     latencies: list[float] = []
     errors: list[str] = []
     conversations = {} if conversations is None else conversations
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT_S, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=url, params=rest_params(token), timeout=TIMEOUT_S, limits=limits
+    ) as client:
         start = time.monotonic()
         count_from, stop_at = start + warmup, start + warmup + seconds
         await asyncio.gather(
@@ -159,6 +164,7 @@ async def run_load(
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
+    parser.add_argument("--token", help="Rasa's API token (Parley's REST channel needs it)")
     parser.add_argument("--script", choices=sorted(SCRIPTS), required=True)
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=20.0)
@@ -171,7 +177,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     conversations: dict[str, Sent] = {}
     result = asyncio.run(
-        run_load(args.url, args.script, args.concurrency, args.seconds, args.warmup, conversations)
+        run_load(
+            args.url,
+            args.script,
+            args.concurrency,
+            args.seconds,
+            args.warmup,
+            conversations,
+            args.token,
+        )
     )
     figures: dict[str, Any] = asdict(result)
     if args.record_conversations:

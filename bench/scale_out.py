@@ -51,6 +51,7 @@ from bench.rest_load import SCRIPTS
 from bench.stack_runner import free_port, output_to, running_stack, sms_settings
 from bench.storm_report import report_log
 from bot.model_archive import current_model_path
+from bot.rasa_server import rasa_api_token
 from bot.settings import PROJECT_ROOT, Settings
 from bot.stack import READY_TIMEOUT_S, STOP_GRACE_S, answers, child_environment, rasa_command
 
@@ -75,12 +76,14 @@ def render_nginx_config(
     listen: str,
     servers: Sequence[str],
     ingress_servers: Sequence[str],
+    rest_channel: bool,
     access_log: Path | str | None = None,
     error_log: Path | str | None = None,
     worker_processes: int | str = 1,
 ) -> str:
     """deploy/nginx/parley.conf with its placeholders filled in (each one must be given);
-    the logs go under `prefix` unless named."""
+    the logs go under `prefix` unless named. `rest_channel` routes Rasa's REST channel (a
+    benchmark's load); a public deployment leaves it out."""
     environment = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -93,6 +96,7 @@ def render_nginx_config(
         listen=listen,
         servers=list(servers),
         ingress_servers=list(ingress_servers),
+        rest_channel=rest_channel,
         access_log=str(access_log or f"{prefix}/access.log"),
         error_log=str(error_log or f"{prefix}/error.log"),
         worker_processes=worker_processes,
@@ -117,6 +121,7 @@ def compose_nginx_config() -> str:
         listen="5005",
         servers=["rasa:5005"],
         ingress_servers=["ingress:5007"],
+        rest_channel=False,
         access_log="/dev/stdout",
         error_log="stderr",
         worker_processes="auto",
@@ -458,6 +463,7 @@ def running_nginx(
             listen=listen,
             servers=servers,
             ingress_servers=ingress_servers,
+            rest_channel=True,
         )
     )
     error_log = prefix / "error.log"
@@ -492,7 +498,12 @@ class Run:
 
 
 def run_load(
-    url: str, concurrency: int, seconds: float, pids: Mapping[str, int], redis_url: str
+    url: str,
+    token: str,
+    concurrency: int,
+    seconds: float,
+    pids: Mapping[str, int],
+    redis_url: str,
 ) -> Run:
     """bench.rest_load in a process of its own, as `make bench` runs it."""
     before = cpu_snapshot()
@@ -502,6 +513,7 @@ def run_load(
         done = subprocess.run(
             [
                 *(sys.executable, "-m", "bench.rest_load", "--url", url, "--script", SCRIPT),
+                *("--token", token),
                 *("--concurrency", str(concurrency), "--seconds", str(seconds)),
                 "--record-conversations",
             ],
@@ -606,8 +618,10 @@ def measure(args: argparse.Namespace, scratch: Path, cleanup: ExitStack) -> int:
     model = current_model_path(settings.models_dir)  # running_stack trained it if needed
     rasa_b = cleanup.enter_context(second_rasa(settings, model, args.log_path))
     address_a, address_b = f"{settings.host}:{settings.rasa_port}", rasa_b.address
+    token = rasa_api_token(settings)
     for address in (address_a, address_b):
-        wait_for_first_answer(f"http://{address}", "hi")  # the first turn traces TF's graphs
+        # The first turn traces TF's graphs.
+        wait_for_first_answer(f"http://{address}", "hi", token=token)
     prefix = scratch / "nginx"
     ingress = f"{settings.host}:{settings.ingress_port}"
     nginx_url = cleanup.enter_context(
@@ -619,12 +633,12 @@ def measure(args: argparse.Namespace, scratch: Path, cleanup: ExitStack) -> int:
     print(
         f"Load 1: {args.concurrency} conversations for {args.seconds:g} s, Rasa A alone", flush=True
     )
-    single = run_load(f"http://{address_a}", args.concurrency, args.seconds, pids, redis_url)
+    single = run_load(f"http://{address_a}", token, args.concurrency, args.seconds, pids, redis_url)
     print(
         f"Load 2: {args.concurrency} conversations for {args.seconds:g} s, through nginx",
         flush=True,
     )
-    scaled = run_load(nginx_url, args.concurrency, args.seconds, pids, redis_url)
+    scaled = run_load(nginx_url, token, args.concurrency, args.seconds, pids, redis_url)
 
     connections = {
         "rasa A": redis_connections(pids["rasa_a"], redis_url),

@@ -9,6 +9,7 @@ import sys
 from bot.api.token_commands import add_token_parser, run_token_command
 from bot.crm import upgrade_to_head
 from bot.model_archive import current_model_path, ensure_model
+from bot.rasa_server import rasa_api_token
 from bot.settings import get_settings
 from bot.stack import child_environment, run_stack, services
 from channels.telegram import commands as telegram_commands
@@ -25,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("service", choices=SERVICE_NAMES)
     commands.add_parser("model", help="print the path of the current model archive")
     commands.add_parser("migrate", help="bring the CRM database schema up to date")
+    commands.add_parser(
+        "rasa-token", help="print Rasa's API token (for its HTTP API and the REST channel)"
+    )
     add_token_parser(commands)
     telegram_commands.register(commands)
     args = parser.parse_args(argv)
@@ -35,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "migrate":
         upgrade_to_head(settings.crm_database_url)
+        return 0
+    if args.command == "rasa-token":
+        print(rasa_api_token(settings))
         return 0
     if args.command == "token":
         return run_token_command(args, settings)

@@ -18,7 +18,6 @@ It is behind Rasa's API token (`?token=` as Rasa reads it, or `Authorization: Be
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -33,6 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.api_token import Refused, check_token, provided_token
 from bot.rasa_server import rasa_api_token
 from bot.settings import get_settings
 
@@ -42,55 +42,29 @@ NAME = "parley_model"
 ARCHIVE_SUFFIX = ".tar.gz"
 
 
-class SwapRefused(Exception):
-    """The request cannot be served; `status` and the message are the answer."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-
-
-def provided_token(request: Request) -> str | None:
-    """The token from `?token=` (as Rasa's API reads it) or `Authorization: Bearer`."""
-    token = request.args.get("token")
-    if token:
-        return str(token)
-    scheme, _, credentials = (request.headers.get("Authorization") or "").partition(" ")
-    if scheme.lower() != "bearer":
-        return None
-    return credentials.strip() or None
-
-
-def check_token(provided: str | None, expected: str) -> None:
-    if not provided:
-        raise SwapRefused(401, "the API token is missing")
-    if not hmac.compare_digest(provided.encode(), expected.encode()):
-        raise SwapRefused(403, "the API token is wrong")
-
-
 def archive_path(body: bytes | None, models_dir: Path) -> Path:
     """The archive the body names, if it is an existing archive inside `models_dir`."""
     try:
         data = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise SwapRefused(400, "the body is not valid JSON") from None
+        raise Refused(400, "the body is not valid JSON") from None
     named = data.get("model_file") if isinstance(data, dict) else None
     if not isinstance(named, str) or not named.strip():
-        raise SwapRefused(400, 'the body needs {"model_file": "<path of the archive>"}')
+        raise Refused(400, 'the body needs {"model_file": "<path of the archive>"}')
     models = models_dir.resolve()
     path = Path(named)
     path = (path if path.is_absolute() else models / path).resolve()
     if path.parent != models:
-        raise SwapRefused(400, f"the model file must be an archive in {models}")
+        raise Refused(400, f"the model file must be an archive in {models}")
     if not path.name.endswith(ARCHIVE_SUFFIX) or not path.is_file():
-        raise SwapRefused(400, f"there is no model archive {path.name} in {models}")
+        raise Refused(400, f"there is no model archive {path.name} in {models}")
     return path
 
 
 def build_processor(agent: Agent, model: Path) -> MessageProcessor:
     """The new model's processor over the running agent's stores, as `Agent.load_model`."""
     if agent.tracker_store is None or agent.lock_store is None or agent.nlg is None:
-        raise SwapRefused(409, "the Rasa server has not started its agent yet")
+        raise Refused(409, "the Rasa server has not started its agent yet")
     return MessageProcessor(
         model_path=model,
         tracker_store=agent.tracker_store,
@@ -136,7 +110,7 @@ class ModelSwapInput(InputChannel):
         check_token(provided_token(request), self.token)
         model = archive_path(request.body, self.models_dir)
         if self.loading is not None and not self.loading.done():
-            raise SwapRefused(409, "another model is being loaded; try again later")
+            raise Refused(409, "another model is being loaded; try again later")
         self.loading = asyncio.create_task(self._load(request.app.ctx, model))
         # A caller that hangs up does not stop the load: it still swaps in when ready.
         return await asyncio.shield(self.loading)
@@ -147,7 +121,7 @@ class ModelSwapInput(InputChannel):
         processor = await asyncio.to_thread(build_processor, agent, model)
         if app.agent is not agent:
             # Rasa's own PUT /model replaced the agent (and its stores) meanwhile.
-            raise SwapRefused(409, "another model was loaded meanwhile; try again")
+            raise Refused(409, "another model was loaded meanwhile; try again")
         swap_in(agent, processor)
         logger.info("now serving model %s", model.name)
         return serving(agent)
@@ -159,7 +133,7 @@ class ModelSwapInput(InputChannel):
         async def load_model(request: Request) -> HTTPResponse:
             try:
                 return response.json(await self.swap(request))
-            except SwapRefused as refused:
+            except Refused as refused:
                 return response.json({"error": str(refused)}, status=refused.status)
             except Exception:
                 logger.exception("loading a model failed; the current model stays")

@@ -88,7 +88,7 @@ def services(settings: Settings, model: Path) -> list[Service]:
             "rasa",
             rasa_command(settings, model),
             f"{rasa}/",
-            f"{rasa}/webhooks/rest/webhook",
+            f"{rasa}/webhooks/webchat/",
         ),
         Service(
             "api",

@@ -22,6 +22,7 @@ from bench.conversations.harness import DEFAULT_CONCURRENCY, run_personas
 from bench.conversations.personas import coverage, load_personas
 from bench.conversations.report import print_report
 from bench.stack_runner import free_port, running_stack
+from bot.rasa_server import rasa_api_token
 from bot.settings import PROJECT_ROOT, Settings
 
 RESULTS = PROJECT_ROOT / "results" / "conversations"
@@ -75,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Talking with {len(personas)} visitors, {args.concurrency} at a time:")
             outcomes = run_personas(
                 rasa,
+                rasa_api_token(settings),
                 api,
                 admin_token(settings.var_dir),
                 personas,

@@ -24,6 +24,7 @@ DEFAULT_CONCURRENCY = 4
 
 def talk_to_all(
     rest_url: str,
+    rest_token: str,
     personas: Sequence[Persona],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
@@ -32,7 +33,7 @@ def talk_to_all(
     """Every persona's conversation, in the personas' order."""
 
     def one(persona: Persona) -> Conversation:
-        conversation = converse(rest_url, persona)
+        conversation = converse(rest_url, rest_token, persona)
         if progress:
             t = conversation.tally
             print(
@@ -62,6 +63,7 @@ def check_all(api_url: str, api_token: str, conversations: Sequence[Conversation
 
 def run_personas(
     rest_url: str,
+    rest_token: str,
     api_url: str,
     api_token: str,
     personas: Sequence[Persona],
@@ -71,7 +73,9 @@ def run_personas(
     progress: bool = False,
 ) -> list[Outcome]:
     """Talks with every persona, then checks each one's lead and opt-outs in the CRM."""
-    conversations = talk_to_all(rest_url, personas, concurrency=concurrency, progress=progress)
+    conversations = talk_to_all(
+        rest_url, rest_token, personas, concurrency=concurrency, progress=progress
+    )
     if transcripts is not None:
         write_transcripts(conversations, transcripts)
     return check_all(api_url, api_token, conversations)

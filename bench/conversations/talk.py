@@ -57,14 +57,17 @@ def new_sender(persona: Persona) -> str:
     return f"crowd-{persona.key}-{uuid.uuid4().hex[:10]}"
 
 
-def converse(rest_url: str, persona: Persona, sender: str | None = None) -> Conversation:
-    """Runs the persona's whole conversation; errors end it and are noted, never raised."""
+def converse(
+    rest_url: str, rest_token: str, persona: Persona, sender: str | None = None
+) -> Conversation:
+    """Runs the persona's whole conversation through the REST channel at `rest_url` (which
+    needs Rasa's API token, `rest_token`); errors end it and are noted, never raised."""
     conversation = Conversation(persona, sender or new_sender(persona))
     visitor = Visitor(persona)
     started = time.monotonic()
     url = f"{rest_url.rstrip('/')}/webhooks/rest/webhook"
     try:
-        with httpx.Client(timeout=TURN_TIMEOUT_S) as client:
+        with httpx.Client(params={"token": rest_token}, timeout=TURN_TIMEOUT_S) as client:
             text: str | None = visitor.first()
             while text is not None:
                 conversation.sent.append(text)

@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 
-# Rasa's HTTP API (tracker reads) is enabled for the test servers behind this token.
+# Rasa's HTTP API (tracker reads) and the REST channel are behind this token on the test
+# servers.
 API_TOKEN = "e2e-" + uuid.uuid4().hex
 
 
@@ -24,6 +25,7 @@ class Conversation:
         response = httpx.post(
             f"{self.base_url}/webhooks/rest/webhook",
             json={"sender": self.sender, "message": text},
+            params={"token": API_TOKEN},
             timeout=60,
         )
         response.raise_for_status()

@@ -8,6 +8,7 @@ import pytest
 
 from bench.conversations import Outcome, admin_token, load_personas, run_personas
 from bot.settings import Settings
+from tests.e2e.rest_client import API_TOKEN
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +31,7 @@ def outcomes(stack: Settings) -> dict[str, Outcome]:
     assert {p.key for p in personas} == set(STABLE)
     results = run_personas(
         f"http://{stack.host}:{stack.rasa_port}",
+        API_TOKEN,
         f"http://{stack.host}:{stack.api_port}",
         admin_token(stack.var_dir),
         personas,

@@ -14,7 +14,8 @@ from rasa.core.agent import Agent
 from rasa.shared.core.domain import Domain
 
 from bot import model_swap
-from bot.model_swap import ModelSwapInput, SwapRefused, archive_path, check_token, swap_in
+from bot.api_token import Refused, check_token
+from bot.model_swap import ModelSwapInput, archive_path, swap_in
 
 TOKEN = "swap-token"
 DOMAIN = Domain.from_dict({"responses": {"utter_hi": [{"text": "Hi!"}]}})
@@ -46,10 +47,10 @@ def models(tmp_path: Path) -> Path:
 
 
 def test_the_token_is_required_and_compared() -> None:
-    with pytest.raises(SwapRefused) as missing:
+    with pytest.raises(Refused) as missing:
         check_token(None, TOKEN)
     assert missing.value.status == 401
-    with pytest.raises(SwapRefused) as wrong:
+    with pytest.raises(Refused) as wrong:
         check_token("other", TOKEN)
     assert wrong.value.status == 403
     check_token(TOKEN, TOKEN)
@@ -60,14 +61,14 @@ def test_the_token_is_required_and_compared() -> None:
     [None, [], {"model_file": ""}, {"model_file": 3}, {"model_server": "http://x"}],
 )
 def test_a_body_without_a_model_file_is_refused(models: Path, body: Any) -> None:
-    with pytest.raises(SwapRefused) as refused:
+    with pytest.raises(Refused) as refused:
         archive_path(json.dumps(body).encode(), models)
     assert refused.value.status == 400
     assert "model_file" in str(refused.value)
 
 
 def test_invalid_json_is_refused(models: Path) -> None:
-    with pytest.raises(SwapRefused, match="not valid JSON"):
+    with pytest.raises(Refused, match="not valid JSON"):
         archive_path(b"{nope", models)
 
 
@@ -79,7 +80,7 @@ def test_only_an_existing_archive_in_the_models_directory_loads(models: Path, na
     (models / "sub").mkdir()
     (models / "sub" / "new.tar.gz").write_bytes(b"archive")
     (models / "new.tar").write_bytes(b"archive")
-    with pytest.raises(SwapRefused) as refused:
+    with pytest.raises(Refused) as refused:
         archive_path(json.dumps({"model_file": named}).encode(), models)
     assert refused.value.status == 400
 
@@ -88,7 +89,7 @@ def test_a_link_out_of_the_models_directory_is_refused(models: Path, tmp_path_fa
     outside = tmp_path_factory.mktemp("outside") / "evil.tar.gz"
     outside.write_bytes(b"archive")
     (models / "link.tar.gz").symlink_to(outside)
-    with pytest.raises(SwapRefused):
+    with pytest.raises(Refused):
         archive_path(json.dumps({"model_file": str(models / "link.tar.gz")}).encode(), models)
 
 
@@ -122,7 +123,7 @@ async def test_a_load_runs_off_the_event_loop_and_one_at_a_time(
     body = {"model_file": str(models / "new.tar.gz")}
     loading = asyncio.create_task(channel.swap(request(agent, body)))
     await asyncio.sleep(0.05)
-    with pytest.raises(SwapRefused) as busy:
+    with pytest.raises(Refused) as busy:
         await channel.swap(request(agent, body, bearer=True))
     assert busy.value.status == 409
     longest_tick = 0.0
@@ -155,7 +156,7 @@ async def test_a_failed_load_keeps_the_current_model(
 
 async def test_a_wrong_token_is_refused_before_the_body_is_read(models: Path) -> None:
     channel = ModelSwapInput(token=TOKEN, models_dir=models)
-    with pytest.raises(SwapRefused) as refused:
+    with pytest.raises(Refused) as refused:
         await channel.swap(request(Agent(), None, token="wrong"))
     assert refused.value.status == 403
 
@@ -173,7 +174,7 @@ async def test_an_agent_replaced_during_the_load_is_left_alone(
         return fake_processor(model)
 
     monkeypatch.setattr(model_swap, "build_processor", build_then_replace)
-    with pytest.raises(SwapRefused) as refused:
+    with pytest.raises(Refused) as refused:
         await channel.swap(incoming)
     assert refused.value.status == 409
     assert agent.processor is None and replacement.processor is None
@@ -192,7 +193,7 @@ async def test_a_caller_hanging_up_does_not_stop_the_load(
     caller = asyncio.create_task(channel.swap(request(agent, {"model_file": "new.tar.gz"})))
     await asyncio.sleep(0.05)
     caller.cancel()
-    with pytest.raises(SwapRefused) as busy:
+    with pytest.raises(Refused) as busy:
         await channel.swap(request(agent, {"model_file": "new.tar.gz"}))
     assert busy.value.status == 409
     assert channel.loading is not None

@@ -31,6 +31,7 @@ def render(prefix: Path) -> str:
         listen="127.0.0.1:8080",
         servers=SERVERS,
         ingress_servers=INGRESS,
+        rest_channel=True,
     )
 
 

@@ -1,14 +1,26 @@
 """`python -m bot.rasa_process run …`: Rasa's own command line, with the fixes in
-`bot.rasa_speedups` applied first. The stack starts the Rasa server this way, and
-`make stories` tests the model this way (`… test core`)."""
+`bot.rasa_speedups` applied first, its logs masked and its files private
+(`bot.process_start`). The stack starts the Rasa server this way, and `make stories` tests
+the model this way (`… test core`). With `--enable-api`, the API token is the settings'
+(`bot.rasa_server.rasa_api_token`), added here so that it is never on a command line where
+`ps` would show it."""
 
 from __future__ import annotations
 
+import sys
+
+from bot.process_start import prepare_process
 from bot.rasa_speedups import install
 
 
 def main() -> None:
     install()
+    prepare_process()
+    if "--enable-api" in sys.argv and "--auth-token" not in sys.argv:
+        from bot.rasa_server import rasa_api_token
+        from bot.settings import get_settings
+
+        sys.argv += ["--auth-token", rasa_api_token(get_settings())]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     default_phone_region: str = Field("US", env="PARLEY_DEFAULT_PHONE_REGION")
     default_currency: str = Field("USD", env="PARLEY_DEFAULT_CURRENCY")
     log_level: str = Field("INFO", env="PARLEY_LOG_LEVEL")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        env="PARLEY_FORWARDED_ALLOW_IPS",
+        description="Proxies whose X-Forwarded-Proto/-For the API trusts (comma-separated, "
+        "or *): behind a TLS proxy the console's cookies are then Secure.",
+    )
     sinks: str = Field(
         "none",
         env="PARLEY_SINKS",

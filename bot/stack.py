@@ -55,8 +55,9 @@ def rasa_command(settings: Settings, model: Path) -> list[str]:
         "--port",
         str(settings.rasa_port),
     ]
-    # Always on behind a token: the console loads retrained models through it.
-    command += ["--enable-api", "--auth-token", rasa_api_token(settings)]
+    # Always on behind a token (the console loads retrained models through it), which
+    # bot.rasa_process reads from the environment: never on the command line.
+    command += ["--enable-api"]
     # Pages on these origins may call the web chat channel (Rasa's own sanic-cors).
     return [*command, "--cors", *settings.webchat_allowed_origins]
 
@@ -75,7 +76,7 @@ def services(settings: Settings, model: Path) -> list[Service]:
             [
                 python,
                 "-m",
-                "rasa_sdk",
+                "bot.actions_process",  # rasa_sdk's command line, its logs masked
                 "--actions",
                 "actions",
                 "--port",
@@ -106,6 +107,10 @@ def services(settings: Settings, model: Path) -> list[Service]:
                 host,
                 "--port",
                 str(settings.api_port),
+                # Behind a TLS proxy, https from its X-Forwarded-Proto: Secure cookies.
+                "--proxy-headers",
+                "--forwarded-allow-ips",
+                settings.forwarded_allow_ips,
             ],
             f"{api}/api/health",
             f"{api}/",
@@ -141,6 +146,11 @@ def webhook_instructions(settings: Settings) -> list[str]:
     return lines
 
 
+# Web chat and REST messages are under 10 KB; Rasa's own API (behind its token) may take a
+# training data file.
+RASA_MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
 def child_environment(settings: Settings) -> dict[str, str]:
     """Our environment with these settings in it, so every process reads the same ones."""
     env = dict(os.environ)
@@ -151,6 +161,9 @@ def child_environment(settings: Settings) -> dict[str, str]:
             env[name] = value
     env["PARLEY_ACTION_SERVER_URL"] = settings.action_endpoint
     env["PARLEY_RASA_API_TOKEN"] = rasa_api_token(settings)
+    # The Rasa server's Sanic reads SANIC_* settings: bodies beyond this are refused (413)
+    # before they are read (Sanic's default is 100 MB).
+    env.setdefault("SANIC_REQUEST_MAX_SIZE", str(RASA_MAX_BODY_BYTES))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return env
 

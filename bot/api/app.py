@@ -22,6 +22,7 @@ from bot.api.errors import install_error_handlers
 from bot.api.routes import api_router
 from bot.api.webchat_assets import webchat_router
 from bot.console.routes import router as console_router
+from bot.process_start import prepare_process
 from bot.settings import Settings, get_settings
 
 PAGE = """<!doctype html>
@@ -71,6 +72,7 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
+    prepare_process()
     settings = get_settings()
     app = FastAPI(title=f"{settings.brand_name} API", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)

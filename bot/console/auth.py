@@ -28,7 +28,7 @@ from starlette.responses import Response
 
 from bot import bootstrap
 from bot.crm.tables import ApiToken
-from bot.crm.tokens import role_allows, verify_token
+from bot.crm.tokens import authenticate, role_allows
 
 SESSION_COOKIE = "parley_console"
 LOGIN_CSRF_COOKIE = "parley_console_login"
@@ -62,9 +62,9 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(signing_key(), salt=salt)
 
 
-def log_in(session: Session, *, token: str) -> ConsoleUser:
+def log_in(*, token: str) -> ConsoleUser:
     """The user behind an API token; raises LoginRefused."""
-    found = verify_token(session, token=token.strip())
+    found = authenticate(bootstrap.crm_engine(), token=token.strip())
     if found is None:
         raise LoginRefused("That token was not accepted.", known=False)
     if not role_allows(found.role, NEEDED_ROLE):

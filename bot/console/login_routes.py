@@ -67,7 +67,7 @@ def login(
     if not login_csrf_ok(request, csrf):
         return refused("The login form expired or was not sent from this site. Please reload it.")
     try:
-        user = log_in(session, token=token)
+        user = log_in(token=token)
     except LoginRefused as refusal:
         return _login_form(request, 401 if not refusal.known else 403, str(refusal))
     audit(session, Caller(user.name, user.role), "console.login")

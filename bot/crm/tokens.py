@@ -13,12 +13,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.crm.database import utcnow
+from bot.crm.database import read_scope, session_scope, utcnow
 from bot.crm.tables import API_ROLES, ApiToken
 
 TOKEN_PREFIX = "parley_"
@@ -73,22 +75,38 @@ def create_token(session: Session, *, name: str, role: str) -> tuple[ApiToken, s
     return token, raw
 
 
-def verify_token(session: Session, *, token: str) -> ApiToken | None:
-    """The live token with this value, or None (unknown or revoked).
+@dataclass(frozen=True)
+class TokenHolder:
+    """Who holds a live token: its name (the audit log's actor) and its role."""
 
-    Looked up by hash: comparing hashes in the database leaks nothing useful about the
-    token through timing, since an attacker cannot choose a token with a given hash.
+    name: str
+    role: str
+
+
+def authenticate(engine: Engine, *, token: str) -> TokenHolder | None:
+    """The holder of the live token with this value, or None (unknown or revoked).
+
+    Looked up in a read-only unit of work, so an unknown token never queues for SQLite's
+    write lock (a flood of bogus tokens cannot hold up the channels' writes); a live one
+    then notes its use, at most once per LAST_USED_RESOLUTION. Looked up by hash:
+    comparing hashes in the database leaks nothing useful about the token through
+    timing, since an attacker cannot choose a token with a given hash.
     """
-    found = session.execute(
-        select(ApiToken).where(ApiToken.token_hash == token_hash(token))
-    ).scalar_one_or_none()
-    if found is None or found.revoked_at is not None:
-        return None
+    with read_scope(engine) as session:
+        found = session.execute(
+            select(ApiToken).where(ApiToken.token_hash == token_hash(token))
+        ).scalar_one_or_none()
+        if found is None or found.revoked_at is not None:
+            return None
+        holder = TokenHolder(found.name, found.role)
+        used, token_id = found.last_used_at, found.id
     now = utcnow()
-    if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
-        found.last_used_at = now
-        session.flush()
-    return found
+    if used is None or now - used >= LAST_USED_RESOLUTION:
+        with session_scope(engine) as session:
+            session.execute(
+                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+            )
+    return holder
 
 
 def list_tokens(session: Session) -> list[ApiToken]:

@@ -20,6 +20,7 @@ from bot.delivery.health import start_health_server
 from bot.delivery.registry import build_sinks
 from bot.delivery.sink import Sink
 from bot.delivery.worker import DeliveryWorker
+from bot.process_start import prepare_process
 from bot.settings import Settings, get_settings
 
 
@@ -58,6 +59,7 @@ async def serve(settings: Settings) -> None:
 
 def main() -> int:
     settings = get_settings()
+    prepare_process()
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

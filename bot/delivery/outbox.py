@@ -106,3 +106,16 @@ def schedule_retry(session: Session, claim: Claim, *, at: datetime, error: str) 
 
 def mark_failed(session: Session, claim: Claim, *, error: str) -> bool:
     return _finish(session, claim, status=FAILED, last_error=error[:MAX_ERROR_CHARS])
+
+
+def retry_failed(session: Session, row_id: int, *, now: datetime) -> bool:
+    """Puts a failed row back in the queue, due now, with its attempts counted afresh (an
+    operator fixed the cause: a rotated token, an endpoint back up). The last error stays
+    until the next attempt. False if the row is not failed (or does not exist)."""
+    again = update(OutboxRow).where(OutboxRow.id == row_id, OutboxRow.status == FAILED)
+    result = session.execute(
+        again.values(status=PENDING, attempts=0, next_attempt_at=now).execution_options(
+            synchronize_session=False
+        )
+    )
+    return bool(result.rowcount)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from bot.process_start import prepare_process
 from bot.settings import get_settings
 from channels.enabled import ingress_webhooks
 from channels.ingress.app import create_app
@@ -20,6 +21,7 @@ LISTEN_BACKLOG = 1024
 
 def main() -> int:
     settings = get_settings()
+    prepare_process()
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -29,6 +29,9 @@ GRACEFUL_SHUTDOWN_TIMEOUT_S = 5.0
 # with Sanic's 5 s, a client reusing a connection the ingress was just closing got a
 # broken pipe (once in 6,300 webhooks), and a webhook that is not answered is retried.
 KEEP_ALIVE_TIMEOUT_S = 75
+# Twilio's and Telegram's webhook bodies are a few KB; anything far larger is refused (413)
+# before it is read (Sanic's default is 100 MB).
+MAX_BODY_BYTES = 256 * 1024
 
 
 def create_app(settings: Settings) -> Sanic:
@@ -36,6 +39,7 @@ def create_app(settings: Settings) -> Sanic:
     app = Sanic(APP_NAME, configure_logging=False)
     app.config.GRACEFUL_SHUTDOWN_TIMEOUT = GRACEFUL_SHUTDOWN_TIMEOUT_S
     app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_TIMEOUT_S
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     webhooks = ingress_webhooks(settings)
     public_url = str(settings.public_url) if settings.public_url else None
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot import bootstrap
+from bot.crm import session_scope
 from bot.crm.identity import identifier_hash
+from bot.crm.tables import OutboxRow
 from tests.api.conftest import Api
 
 
@@ -84,3 +88,24 @@ def test_outbox_rows_and_counts(api: Api, lead_ids: dict[str, str]) -> None:
     assert api.get("/api/outbox", "marketer", status="lost").status_code == 422
     counts = api.get("/api/outbox/counts", "viewer").json()
     assert counts == {"counts": {"pending": 4}, "total": 4}
+
+
+def test_a_failed_outbox_row_can_be_retried(api: Api, lead_ids: dict[str, str]) -> None:
+    with session_scope(api.engine) as session:
+        row = session.scalars(select(OutboxRow).order_by(OutboxRow.id)).first()
+        assert row is not None
+        row.status, row.attempts, row.last_error = "failed", 6, "HTTP 401: token expired"
+        row_id = row.id
+    retry = f"/api/outbox/{row_id}/retry"
+    assert api.client.post(retry, headers=api.headers("viewer")).status_code == 403
+    retried = api.client.post(retry, headers=api.headers("marketer"))
+    assert retried.status_code == 200, retried.text
+    item = retried.json()
+    assert item["status"] == "pending" and item["attempts"] == 0
+    assert item["last_error"] == "HTTP 401: token expired"
+    again = api.client.post(retry, headers=api.headers("marketer"))
+    assert again.status_code == 409 and "pending" in again.text
+    assert (
+        api.client.post("/api/outbox/999999/retry", headers=api.headers("marketer")).status_code
+        == 404
+    )

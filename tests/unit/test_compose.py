@@ -129,3 +129,15 @@ def test_the_console_and_rasa_share_the_training_data_and_models() -> None:
     assert "training-data:/app/data" in service("actions")["volumes"]
     assert service("api")["environment"]["PARLEY_RASA_API_URLS"].endswith("http://rasa:5005}")
     assert service("api")["environment"]["PARLEY_SECRET_KEY"]  # the merged anchor survives
+
+
+def test_the_image_runs_unprivileged_and_owns_what_it_writes() -> None:
+    users = [line.split()[1] for line in DOCKERFILE.splitlines() if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+    [chown] = [line for line in DOCKERFILE.splitlines() if "chown -R parley:parley" in line]
+    owned = chown.split("parley:parley", 1)[1].split()
+    written = {v.split(":")[1] for s in PARLEY_SERVICES for v in service(s).get("volumes", [])}
+    for path in written:
+        # A named volume starts as a copy of the image's directory, owner included.
+        assert any(path == d or path.startswith(f"{d}/") for d in owned), path
+        assert path in DOCKERFILE or (PROJECT_ROOT / path.removeprefix("/app/")).is_dir(), path

@@ -80,6 +80,13 @@ _NEED_CUE = re.compile(
     r"|\b(?:a|the) (?:chat)?bot (?:that|to|for)\b",
     re.IGNORECASE,
 )
+# What the visitor wants to do themselves, not what their bot should do: "I want to get
+# started", "I'd like to try Parley", "I need to think about it".
+_OWN_STEP = re.compile(
+    r"^\W*(?:to\s+)?(?:get started|start|try|test|think|know|see|learn|understand|buy"
+    r"|sign up|talk|speak|book|schedule|check|hear|find out|ask|chat|give it)\b",
+    re.IGNORECASE,
+)
 # A request to us, not a need: "I'd like to schedule a demo", "we want a quote".
 _OTHER_REQUEST = re.compile(r"\b(?:walk ?through|call me|meeting|quote)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -155,6 +162,8 @@ def find_need(text: str) -> Found | None:
             (before.rfind(sep) + len(sep) for sep in seps if sep in before), default=0
         )
         value = sentence.group()[clause_start:].strip(" ,;:")
+        if _OWN_STEP.match(sentence.group()[cue.end() :]):
+            continue
         if len(value.split()) >= _MIN_NEED_WORDS and not _is_request(value):
             start = text.index(value, sentence.start())
             return Found("use_case", value, start, start + len(value))

@@ -48,6 +48,11 @@ _CALL_OFF = re.compile(
 )
 # A bare yes or no, however it is spelt ("ya", "yup", "nah"): short words the classifier
 # has the fewest letters to go on for.
+# Readings a stated need overrules: the classifier could not place the message. Interest,
+# a greeting or "not now" already say what the visitor wants.
+UNPLACED = frozenset(
+    {DEFAULT_NLU_FALLBACK_INTENT_NAME, "decline_to_answer", "out_of_scope", "deny"}
+)
 _YES = re.compile(
     r"^\W*(?:y|ya|yah|yea|yeah|yep|yup|yes+|sure|ok|okay|k|kk|absolutely|definitely"
     r"|of course|sounds good|let'?s (?:go|do it)|go ahead|why not)"
@@ -89,9 +94,8 @@ def cued_intent(predicted: str | None, text: str) -> str | None:
         return "request_human"
     if is_closing(text):
         return "goodbye"
-    if find_need(text) is not None and not is_declining("decline_to_answer", text):
-        return "inform"
-    return None
+    stated_need = find_need(text) is not None and not is_declining("decline_to_answer", text)
+    return "inform" if predicted in UNPLACED and stated_need else None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -186,3 +186,15 @@ def test_a_company_left_over_in_a_list_is_a_guess_to_confirm() -> None:
     assert "company" not in reading.values
     assert reading.company_guess == "Brook Bakes"
     assert read("Ada Brook, ada@brookbakes.com, Cheers!", "name").company_guess is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to get started with it",
+        "we'd like to try it out this week",
+        "I need to think it over",
+    ],
+)
+def test_a_step_the_visitor_takes_is_not_a_need(text: str) -> None:
+    assert "use_case" not in read(text, None).values

@@ -50,6 +50,9 @@ def test_certain_words_overrule_a_reading_that_asks_nothing(
         ("decline_to_answer", "I'd rather not say what we need right now"),
         ("inform", "Never Mind The Bollocks Records"),
         ("request_erasure", "forget it, and delete my data"),
+        # A postponement or interest is already what the visitor wants.
+        ("not_now", "i need to sleep on it for a week or so"),
+        ("express_interest", "we want a bot that answers questions about our courses"),
     ],
 )
 def test_other_readings_stand(predicted: str, text: str) -> None:

@@ -46,13 +46,13 @@ _CALL_OFF = re.compile(
     r"(?:\W+(?:thanks?|thx|sorry|bye|please|pls))*\W*$",
     re.IGNORECASE,
 )
-# A bare yes or no, however it is spelt ("ya", "yup", "nah"): short words the classifier
-# has the fewest letters to go on for.
 # Readings a stated need overrules: the classifier could not place the message. Interest,
 # a greeting or "not now" already say what the visitor wants.
 UNPLACED = frozenset(
     {DEFAULT_NLU_FALLBACK_INTENT_NAME, "decline_to_answer", "out_of_scope", "deny"}
 )
+# A bare yes or no, however it is spelt ("ya", "yup", "nah"): short words the classifier
+# has the fewest letters to go on for.
 _YES = re.compile(
     r"^\W*(?:y|ya|yah|yea|yeah|yep|yup|yes+|sure|ok|okay|k|kk|absolutely|definitely"
     r"|of course|sounds good|let'?s (?:go|do it)|go ahead|why not)"

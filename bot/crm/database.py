@@ -30,6 +30,9 @@ SQLITE_LOCK_FAST_FOR_S = 0.1
 
 
 READ_ONLY = "parley_read_only"  # an execution option: see `read_scope`
+# An execution option: on SQLite, take the write lock only if it is free at once, else
+# raise OperationalError (for writes that may be skipped: `bot.crm.tokens.authenticate`).
+NO_WAIT = "parley_no_wait"
 
 
 def utcnow() -> datetime:
@@ -101,10 +104,23 @@ def _prepare_sqlite(engine: Engine, in_memory: bool) -> None:
         # worker, ingress, Rasa) wait their turn. A plain BEGIN that reads first and then
         # writes fails at once with "database is locked" when another writer is active.
         # Read-only units of work (`read_scope`) need no lock: WAL readers never wait.
-        if connection.get_execution_options().get(READ_ONLY, False):
+        options = connection.get_execution_options()
+        if options.get(READ_ONLY, False):
             connection.exec_driver_sql("BEGIN")
+        elif options.get(NO_WAIT, False):
+            _begin_immediate_now(connection.connection.dbapi_connection)
         else:
             _begin_immediate(connection.connection.dbapi_connection)
+
+
+def _begin_immediate_now(dbapi_connection: Any) -> None:
+    """BEGIN IMMEDIATE if no other writer holds the lock; sqlite3.OperationalError if one
+    does."""
+    dbapi_connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT * 1000}")
 
 
 def _begin_immediate(dbapi_connection: Any) -> None:

@@ -13,14 +13,16 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import sqlite3
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot.crm.database import read_scope, session_scope, utcnow
+from bot.crm.database import NO_WAIT, read_scope, session_scope, utcnow
 from bot.crm.tables import API_ROLES, ApiToken
 
 TOKEN_PREFIX = "parley_"
@@ -88,7 +90,8 @@ def authenticate(engine: Engine, *, token: str) -> TokenHolder | None:
 
     Looked up in a read-only unit of work, so an unknown token never queues for SQLite's
     write lock (a flood of bogus tokens cannot hold up the channels' writes); a live one
-    then notes its use, at most once per LAST_USED_RESOLUTION. Looked up by hash:
+    then notes its use, at most once per LAST_USED_RESOLUTION and never waiting for the
+    lock. Looked up by hash:
     comparing hashes in the database leaks nothing useful about the token through
     timing, since an attacker cannot choose a token with a given hash.
     """
@@ -102,11 +105,20 @@ def authenticate(engine: Engine, *, token: str) -> TokenHolder | None:
         used, token_id = found.last_used_at, found.id
     now = utcnow()
     if used is None or now - used >= LAST_USED_RESOLUTION:
-        with session_scope(engine) as session:
+        _note_use(engine, token_id, now)
+    return holder
+
+
+def _note_use(engine: Engine, token_id: int, now: datetime) -> None:
+    """Notes when the token was used, unless another writer holds SQLite's write lock: the
+    time is a convenience, and checking a token must never wait for the lock."""
+    try:
+        with session_scope(engine.execution_options(**{NO_WAIT: True})) as session:
             session.execute(
                 update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
             )
-    return holder
+    except (sqlite3.OperationalError, OperationalError):
+        pass  # the next use notes it
 
 
 def list_tokens(session: Session) -> list[ApiToken]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.crm import session_scope
 from bot.crm.tables import ApiToken
-from bot.crm.tokens import revoke_token, token_hash
+from bot.crm.tokens import authenticate, revoke_token, token_hash
 from tests.api.conftest import Api
 
 # (path, least role that may read it)
@@ -134,3 +134,16 @@ def test_a_bogus_token_is_refused_without_waiting_for_the_write_lock(api: Api) -
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_live_token_is_checked_without_waiting_for_the_write_lock(api: Api) -> None:
+    if api.engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite has one write lock for the whole database")
+    writer = sqlite3.connect(str(api.engine.url.database), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        holder = authenticate(api.engine, token=api.tokens["viewer"])
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert holder is not None and holder.role == "viewer"

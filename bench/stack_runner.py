@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bot.model_archive import ensure_model
 from bot.settings import Settings
@@ -31,14 +32,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def sms_settings(
-    var_dir: Path,
-    twilio_api_url: str,
-    *,
-    database_url: str | None = None,
-    redis_url: str | None = None,
-) -> Settings:
-    """Settings for a stack whose SMS channel talks to the fake Twilio API at that URL."""
+def loopback_settings(var_dir: Path, **overrides: Any) -> Settings:
+    """A stack on embedded defaults and free loopback ports, delivering to no CRM sink;
+    `overrides` (settings field names) on top."""
     ports = {name: free_port() for name in ("rasa", "actions", "api", "worker", "ingress")}
     # parse_obj: pydantic parses the URL strings; other fields come from the environment.
     return Settings.parse_obj(
@@ -51,14 +47,30 @@ def sms_settings(
             "ingress_port": ports["ingress"],
             "action_server_url": f"http://127.0.0.1:{ports['actions']}/webhook",
             "default_phone_region": "US",
-            "database_url": database_url,
-            "redis_url": redis_url,
+            "database_url": None,
+            "redis_url": None,
             "sinks": "none",
-            "twilio_account_sid": TWILIO_ACCOUNT_SID,
-            "twilio_auth_token": TWILIO_AUTH_TOKEN,
-            "twilio_from_number": TWILIO_FROM,
-            "twilio_api_url": twilio_api_url,
+            **overrides,
         }
+    )
+
+
+def sms_settings(
+    var_dir: Path,
+    twilio_api_url: str,
+    *,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+) -> Settings:
+    """Settings for a stack whose SMS channel talks to the fake Twilio API at that URL."""
+    return loopback_settings(
+        var_dir,
+        database_url=database_url,
+        redis_url=redis_url,
+        twilio_account_sid=TWILIO_ACCOUNT_SID,
+        twilio_auth_token=TWILIO_AUTH_TOKEN,
+        twilio_from_number=TWILIO_FROM,
+        twilio_api_url=twilio_api_url,
     )
 
 

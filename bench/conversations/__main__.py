@@ -21,7 +21,7 @@ from bench.conversations.crm import admin_token
 from bench.conversations.harness import DEFAULT_CONCURRENCY, run_personas
 from bench.conversations.personas import coverage, load_personas
 from bench.conversations.report import print_report
-from bench.stack_runner import free_port, running_stack
+from bench.stack_runner import loopback_settings, running_stack
 from bot.rasa_server import rasa_api_token
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -30,23 +30,7 @@ RESULTS = PROJECT_ROOT / "results" / "conversations"
 
 def crowd_settings(var_dir: Path) -> Settings:
     """Embedded defaults on free loopback ports, nothing delivered anywhere."""
-    ports = {name: free_port() for name in ("rasa", "actions", "api", "worker", "ingress")}
-    return Settings.parse_obj(
-        {
-            "var_dir": var_dir,
-            "rasa_port": ports["rasa"],
-            "actions_port": ports["actions"],
-            "api_port": ports["api"],
-            "worker_port": ports["worker"],
-            "ingress_port": ports["ingress"],
-            "action_server_url": f"http://127.0.0.1:{ports['actions']}/webhook",
-            "default_phone_region": "US",
-            "default_currency": "USD",
-            "database_url": None,
-            "redis_url": None,
-            "sinks": "none",
-        }
-    )
+    return loopback_settings(var_dir, default_currency="USD")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

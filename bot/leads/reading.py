@@ -289,6 +289,9 @@ def read_message(
         answer, left = (
             _unclaimed(text, taken, pending) if taken else (_FILLER.sub("", text.strip()), [])
         )
+        if correcting or any(held.get(q, v) != v for q, v in values.items()):
+            # "sorry typo, it's jo.park@…": the words around a correction answer nothing.
+            answer = _CORRECTION_PADDING.sub("", answer).strip(_PADDING)
         company_open = "company" not in {*held, *values, pending}
         if answer and len(left) == 1 and company_open and _looks_like_a_name(left[0]):
             reading.company_guess = left[0]

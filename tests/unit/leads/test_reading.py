@@ -198,3 +198,9 @@ def test_a_company_left_over_in_a_list_is_a_guess_to_confirm() -> None:
 )
 def test_a_step_the_visitor_takes_is_not_a_need(text: str) -> None:
     assert "use_case" not in read(text, None).values
+
+
+def test_the_words_around_a_correction_answer_nothing() -> None:
+    held = {"email": "jo@fullstopdesign.com"}
+    reading = read("sorry typo, it's jo.park@fullstopdesign.com", "company", held, "email")
+    assert reading.values == {"email": "jo.park@fullstopdesign.com"}

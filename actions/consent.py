@@ -55,6 +55,7 @@ def _record_opt_out(
         capture(
             session,
             slots=tracker.slots,
+            conversation_id=tracker.sender_id,
             records=records,
             pepper=bootstrap.suppression_pepper(),
             sinks=bootstrap.sink_names(),

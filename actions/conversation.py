@@ -15,9 +15,10 @@ from actions.tracker_reading import (
     latest_intent,
 )
 from bot import bootstrap
-from bot.consent import CONSENT_SLOTS, ConsentAnswer
+from bot.consent import CONSENT_SLOTS, ConsentAnswer, Purpose
 from bot.consent.purposes import describe
 from bot.crm import session_scope
+from bot.double_opt_in import awaiting_confirmation
 from bot.lead_capture import capture_lead
 from bot.leads.form import QUESTIONS
 
@@ -58,6 +59,35 @@ class ActionExplainWhy(Action):
 FALLBACK_RESPONSES = {False: "utter_fallback", True: "utter_fallback_again"}
 # What the FallbackClassifier calls a message it could not read.
 UNREAD_INTENT = "nlu_fallback"
+# What the bot says of consent waiting for double opt-in, by whether the request went out.
+CONFIRM_RESPONSES = {
+    Purpose.MARKETING_EMAIL: "utter_consent_confirm_email",
+    Purpose.MARKETING_SMS: "utter_consent_confirm_sms",
+}
+
+
+def _say_consent(
+    dispatcher: CollectingDispatcher, tracker: Tracker, awaiting: dict[Purpose, bool]
+) -> None:
+    """What counts of the consent given, and what still waits on its owner's confirmation."""
+    answers = {p: tracker.get_slot(slot) for p, slot in CONSENT_SLOTS.items()}
+    said_yes = {p for p, a in answers.items() if a == ConsentAnswer.GRANTED.value}
+    granted = said_yes - set(awaiting)
+    if granted:
+        dispatcher.utter_message(response="utter_consent_granted", purposes=describe(granted))
+    for purpose in sorted(said_yes & set(awaiting)):
+        if awaiting[purpose]:
+            dispatcher.utter_message(
+                response=CONFIRM_RESPONSES[purpose],
+                **{purpose.identifier_kind: tracker.get_slot(purpose.identifier_kind)},
+            )
+    unsent = {p for p in said_yes & set(awaiting) if not awaiting[p]}
+    if unsent:
+        dispatcher.utter_message(response="utter_consent_unconfirmed", purposes=describe(unsent))
+    if not said_yes and any(a is not None for a in answers.values()):
+        dispatcher.utter_message(response="utter_consent_not_granted")
+
+
 # What the bot says to a request for a person, and to a demo request (the same handoff).
 HANDOFF_RESPONSES = {
     "in_form": ("utter_handoff_noted", "utter_demo_noted"),
@@ -120,18 +150,15 @@ class ActionCompleteLead(Action):
                 segments=bootstrap.segments(),
                 pepper=bootstrap.suppression_pepper(),
                 sinks=bootstrap.sink_names(),
+                confirmations=bootstrap.confirmation_requests(),
             )
+            awaiting = awaiting_confirmation(session, conversation_id=tracker.sender_id)
         if _ran_before(tracker, self.name()):
             # A correction after the wrap-up ("actually my email is ..."): the lead is
             # updated and the correction was confirmed; the wrap-up is not said twice.
             return []
         dispatcher.utter_message(response="utter_lead_complete")
-        answers = {p: tracker.get_slot(slot) for p, slot in CONSENT_SLOTS.items()}
-        granted = {p for p, a in answers.items() if a == ConsentAnswer.GRANTED.value}
-        if granted:
-            dispatcher.utter_message(response="utter_consent_granted", purposes=describe(granted))
-        elif any(a is not None for a in answers.values()):
-            dispatcher.utter_message(response="utter_consent_not_granted")
+        _say_consent(dispatcher, tracker, awaiting)
         if tracker.get_slot("handoff_requested"):
             dispatcher.utter_message(response="utter_next_steps_handoff")
         else:

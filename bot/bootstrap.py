@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.engine import Engine
 
+from bot.consent.confirmation import ConfirmationRequests
 from bot.crm import make_engine
 from bot.scoring import ScoringRules, Segment, load_scoring_rules, load_segments
 from bot.secret_key import secret_key
@@ -93,12 +94,25 @@ def sink_names() -> tuple[str, ...]:
     return get_settings().sink_names
 
 
+@cache
+def confirmation_requests() -> ConfirmationRequests:
+    """Double opt-in requests' wording, signed links and configured senders."""
+    settings = get_settings()
+    return ConfirmationRequests.from_settings(settings, secret_key(settings))
+
+
 def reset() -> None:
     """Forgets everything built (tests change settings between cases)."""
     for engine in (crm_engine, tracker_engine):
         if engine.cache_info().currsize:
             engine().dispose()
-    for built in (crm_engine, tracker_engine, suppression_pepper, sink_names):
+    for built in (
+        crm_engine,
+        tracker_engine,
+        suppression_pepper,
+        sink_names,
+        confirmation_requests,
+    ):
         built.cache_clear()
     scoring_rules.cache_clear()
     segments.cache_clear()

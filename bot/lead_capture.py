@@ -1,10 +1,12 @@
 """From a finished conversation to the CRM: one transaction per outcome.
 
-`capture_lead` scores and segments the lead, merges the contact, appends the consent
-proof and queues the lead version for each delivery sink (the outbox, drained by
-`python -m bot.delivery`), all or nothing. `capture_opt_out` appends the withdrawal proof
-and puts the identifiers on the suppression list; `capture_erasure_request` does the same
-and queues the request for an admin; `capture_resubscribe` undoes an SMS opt-out (START).
+`capture_lead` scores and segments the lead, finds or makes the contact, appends the
+consent proof (a yes for an identifier the conversation did not prove is pending, and its
+owner is asked to confirm it: `bot.double_opt_in`) and queues the lead version for each
+delivery sink (the outbox, drained by `python -m bot.delivery`), all or nothing.
+`capture_opt_out` appends the withdrawal proof and puts the identifiers on the
+suppression list; `capture_erasure_request` does the same and queues the request for an
+admin; `capture_resubscribe` undoes an SMS opt-out (START).
 """
 
 from __future__ import annotations
@@ -16,26 +18,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.consent import ConsentAnswer, ConsentRecord, Purpose
+from bot.consent.confirmation import ConfirmationRequests
 from bot.crm import (
     Contact,
     Lead,
     append_consent_events,
     bump_version,
-    current_consent,
-    enqueue_delivery,
     record_audit,
     save_lead,
     suppress,
     unsuppress,
-    upsert_contact,
 )
+from bot.crm.database import utcnow
+from bot.crm.repository import conversation_contact, upsert_contact
 from bot.crm.subjects import ERASURE_REQUESTED
-from bot.delivery.payload import lead_payload
+from bot.double_opt_in import (
+    as_counted,
+    proven_identifiers,
+    request_confirmations,
+    suppression_check,
+    verified_kinds,
+)
+from bot.lead_delivery import queue_lead, requeue_leads
 from bot.leads.form import QUESTIONS, is_usable_contact
 from bot.scoring import LeadFacts, LeadScore, ScoringRules, Segment, score_lead, segments_for
 
-# Which identifier a withdrawal of each purpose puts on the suppression list.
-SUPPRESSED_BY_PURPOSE = {Purpose.MARKETING_EMAIL: "email", Purpose.MARKETING_SMS: "phone"}
 QUALIFIED_GRADES = frozenset({"A", "B"})
 
 
@@ -48,12 +55,16 @@ def lead_status(facts: LeadFacts, score: LeadScore) -> str:
     return "qualified" if score.grade in QUALIFIED_GRADES else "nurture"
 
 
-def _contact(session: Session, slots: Mapping[str, Any]) -> Contact | None:
+def _contact(session: Session, slots: Mapping[str, Any], conversation_id: str) -> Contact | None:
+    """The conversation's contact: the identifiers its channel proved are theirs, the
+    typed ones are claims (`upsert_contact`)."""
     email, phone = slots.get("email"), slots.get("phone")
     if not (is_usable_contact(email) or is_usable_contact(phone)):
         return None
     return upsert_contact(
         session,
+        known=conversation_contact(session, conversation_id=conversation_id),
+        verified=verified_kinds(slots, proven_identifiers(conversation_id)),
         email=email if is_usable_contact(email) else None,
         phone=phone if is_usable_contact(phone) else None,
         name=slots.get("name"),
@@ -67,7 +78,7 @@ def _suppress_withdrawn(
     for record in records:
         if record["answer"] != ConsentAnswer.WITHDRAWN.value:
             continue
-        kind = SUPPRESSED_BY_PURPOSE[Purpose(record["purpose"])]
+        kind = Purpose(record["purpose"]).identifier_kind
         value = slots.get(kind)
         if is_usable_contact(value):
             suppress(session, kind=kind, value=value, reason=record["purpose"], pepper=pepper)
@@ -84,10 +95,13 @@ def capture_lead(
     segments: list[Segment],
     pepper: bytes,
     sinks: Sequence[str],
+    confirmations: ConfirmationRequests | None = None,
 ) -> Lead | None:
     """Writes the lead with its score, breakdown, segments and consent proof, and queues
-    this lead version once for each of `sinks` (an unchanged lead queues nothing new)."""
-    contact = _contact(session, slots)
+    this lead version once for each of `sinks` (an unchanged lead queues nothing new).
+    Consent awaiting double opt-in is asked for through `confirmations` (None: no sender
+    configured, the request stays open for a YES the person texts us)."""
+    contact = _contact(session, slots, conversation_id)
     if contact is None:
         return None
     facts = LeadFacts.from_slots(slots, channel=channel, signals=signals)
@@ -111,24 +125,30 @@ def capture_lead(
         status=lead_status(facts, score),
     )
     lead.facts = facts.as_dict()  # what the predictive score reads (bot.crm.outcomes)
-    records = slots.get("consent_records") or []
+    suppressed = suppression_check(session, pepper)
+    records = as_counted(
+        slots.get("consent_records") or [],
+        slots=slots,
+        proven=proven_identifiers(conversation_id),
+        suppressed=suppressed,
+    )
     added = append_consent_events(session, contact=contact, records=records)
     _suppress_withdrawn(session, slots, records, pepper)
+    request_confirmations(
+        session,
+        contact=contact,
+        conversation_id=conversation_id,
+        slots=slots,
+        records=records,
+        requests=confirmations,
+        suppressed=suppressed,
+        now=utcnow(),
+    )
     # New consent proof is a change the sinks must hear of, even when no answer changed.
     if added and previous_version == lead.version:
         bump_version(session, lead=lead)
-    _queue(session, lead, contact, sinks)
+    queue_lead(session, lead, contact, sinks)
     return lead
-
-
-def _queue(session: Session, lead: Lead, contact: Contact, sinks: Sequence[str]) -> None:
-    """Queues the lead's current version for each sink, with the latest consent state."""
-    if not sinks:
-        return
-    consent = current_consent(session, contact_id=contact.id)
-    payload = lead_payload(lead, contact=contact, consent=consent)
-    for sink in sinks:
-        enqueue_delivery(session, lead=lead, sink=sink, payload=payload)
 
 
 def _withdraw(
@@ -143,27 +163,21 @@ def _withdraw(
     added = append_consent_events(session, contact=contact, records=records)
     _suppress_withdrawn(session, slots, records, pepper)
     if added:
-        _requeue_leads(session, contact, sinks)
-
-
-def _requeue_leads(session: Session, contact: Contact, sinks: Sequence[str]) -> None:
-    """A consent change the sinks must hear of: each of the person's leads, once more."""
-    for lead in session.scalars(select(Lead).where(Lead.contact_id == contact.id)):
-        bump_version(session, lead=lead)
-        _queue(session, lead, contact, sinks)
+        requeue_leads(session, contact, sinks)
 
 
 def capture_opt_out(
     session: Session,
     *,
     slots: Mapping[str, Any],
+    conversation_id: str,
     records: Sequence[ConsentRecord],
     pepper: bytes,
     sinks: Sequence[str],
 ) -> bool:
     """Records a withdrawal and re-sends the person's leads with it; False when the visitor
     gave nothing that identifies them."""
-    contact = _contact(session, slots)
+    contact = _contact(session, slots, conversation_id)
     if contact is None:
         return False
     _withdraw(session, contact, slots=slots, records=records, pepper=pepper, sinks=sinks)
@@ -174,6 +188,7 @@ def capture_erasure_request(
     session: Session,
     *,
     slots: Mapping[str, Any],
+    conversation_id: str,
     records: Sequence[ConsentRecord],
     pepper: bytes,
     sinks: Sequence[str],
@@ -181,7 +196,7 @@ def capture_erasure_request(
     """A "delete my data" said in chat: stops all marketing at once and queues the request
     for an admin (`GET /api/subjects/requests`), who erases with `DELETE /api/subjects`.
     Nothing is erased on the spot: a chat message proves no one's identity."""
-    contact = _contact(session, slots)
+    contact = _contact(session, slots, conversation_id)
     if contact is None:
         return False
     _withdraw(session, contact, slots=slots, records=records, pepper=pepper, sinks=sinks)
@@ -194,8 +209,10 @@ def capture_erasure_request(
 def capture_resubscribe(
     session: Session, *, phone: str, record: ConsentRecord, pepper: bytes, sinks: Sequence[str]
 ) -> None:
-    """START/UNSTOP by text: the number comes off the suppression list, with the proof."""
-    contact = upsert_contact(session, phone=phone)
+    """START/UNSTOP by text: the number comes off the suppression list, with the proof
+    (the number is proven: only Twilio's signed webhook reaches an SMS conversation)."""
+    known = conversation_contact(session, conversation_id=record["conversation_id"])
+    contact = upsert_contact(session, known=known, verified={"phone"}, phone=phone)
     if append_consent_events(session, contact=contact, records=[record]):
-        _requeue_leads(session, contact, sinks)
+        requeue_leads(session, contact, sinks)
     unsuppress(session, kind="phone", value=phone, pepper=pepper)

@@ -24,6 +24,7 @@ SINK_REQUIREMENTS: dict[str, tuple[str, ...]] = {
     "hubspot": ("hubspot_token",),
 }
 WEBHOOK_SECRET_PREFIX = "whsec_"
+SMTP_SECURITY = ("starttls", "tls", "none")
 
 
 class Settings(BaseSettings):
@@ -152,6 +153,12 @@ class Settings(BaseSettings):
         "Telegram to the ingress, the rest to the Rasa server); the URL a request arrived at "
         "if unset.",
     )
+    api_public_url: AnyHttpUrl | None = Field(
+        None,
+        env="PARLEY_API_PUBLIC_URL",
+        description="Public base URL of the API's pages (double opt-in links point there); "
+        "the local API if unset.",
+    )
     webchat_origins: str = Field(
         "",
         env="PARLEY_WEBCHAT_ORIGINS",
@@ -178,6 +185,30 @@ class Settings(BaseSettings):
         None,
         env="PARLEY_TWILIO_API_URL",
         description="Twilio REST API base URL; Twilio's own if unset (a fake one in tests).",
+    )
+    smtp_host: str | None = Field(
+        None,
+        env="PARLEY_SMTP_HOST",
+        description="Mail server confirmation e-mails go through; none are sent if unset.",
+    )
+    smtp_port: int = Field(587, env="PARLEY_SMTP_PORT")
+    smtp_security: str = Field(
+        "starttls",
+        env="PARLEY_SMTP_SECURITY",
+        description="starttls, tls (implicit, usually port 465) or none (a local relay).",
+    )
+    smtp_username: str | None = Field(None, env="PARLEY_SMTP_USERNAME")
+    smtp_password: str | None = Field(None, env="PARLEY_SMTP_PASSWORD")
+    mail_from: str | None = Field(
+        None,
+        env="PARLEY_MAIL_FROM",
+        description="Sender of confirmation e-mails, e.g. 'Acme <hello@acme.io>'; "
+        "no-reply@ the SMTP host if unset.",
+    )
+    confirmation_ttl_hours: float = Field(
+        48.0,
+        env="PARLEY_CONFIRMATION_TTL_HOURS",
+        description="How long a double opt-in link or 'Reply YES' stays valid.",
     )
     telegram_bot_token: str | None = Field(None, env="TELEGRAM_BOT_TOKEN")
     telegram_webhook_secret: str | None = Field(
@@ -209,6 +240,11 @@ class Settings(BaseSettings):
         "webhook_secret",
         "hubspot_token",
         "public_url",
+        "api_public_url",
+        "smtp_host",
+        "smtp_username",
+        "smtp_password",
+        "mail_from",
         "twilio_account_sid",
         "twilio_auth_token",
         "twilio_from_number",
@@ -230,6 +266,13 @@ class Settings(BaseSettings):
             known = ", ".join(sorted(SINK_REQUIREMENTS))
             raise ValueError(f"PARLEY_SINKS names unknown sink(s) {unknown}; known: {known}")
         return ",".join(dict.fromkeys(names)) or "none"
+
+    @validator("smtp_security")
+    def _smtp_security(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in SMTP_SECURITY:
+            raise ValueError(f"PARLEY_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}")
+        return value
 
     @validator("webhook_secret")
     def _whsec(cls, value: str | None) -> str | None:
@@ -314,6 +357,11 @@ class Settings(BaseSettings):
         """Every Rasa server's HTTP API, as the API process reaches it."""
         configured = [u.strip().rstrip("/") for u in self.rasa_api_urls.split(",") if u.strip()]
         return tuple(configured) or (f"http://{self.host}:{self.rasa_port}",)
+
+    @property
+    def api_url(self) -> str:
+        """Where people reach the API's public pages (a confirmation link's target)."""
+        return str(self.api_public_url or f"http://{self.host}:{self.api_port}").rstrip("/")
 
     @property
     def privacy_notice(self) -> str:

@@ -18,34 +18,14 @@ from fastapi.responses import HTMLResponse
 from bot import bootstrap
 from bot.api.admin_token import ensure_admin_token
 from bot.api.body_limit import BodySizeLimit
+from bot.api.confirmation import router as confirmation_router
 from bot.api.errors import install_error_handlers
+from bot.api.html_page import page
 from bot.api.routes import api_router
 from bot.api.webchat_assets import webchat_router
 from bot.console.routes import router as console_router
 from bot.process_start import prepare_process
 from bot.settings import Settings, get_settings
-
-PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 42rem; margin: 3rem auto;
-       padding: 0 1rem; line-height: 1.5; color: #1d2430; }}
-code {{ background: #eef1f5; padding: 0 .25rem; border-radius: 3px; }}
-</style>
-</head>
-<body>
-{body}
-</body>
-</html>
-"""
-
-
-def page(title: str, body: str) -> HTMLResponse:
-    return HTMLResponse(PAGE.format(title=escape(title), body=body))
 
 
 def privacy(settings: Settings) -> HTMLResponse:
@@ -80,6 +60,7 @@ def create_app() -> FastAPI:
     app.include_router(api_router())
     app.include_router(webchat_router(settings))
     app.include_router(console_router)
+    app.include_router(confirmation_router)
 
     @app.get("/api/health")
     def health() -> dict[str, str]:

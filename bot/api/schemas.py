@@ -170,8 +170,8 @@ class SuppressionCheck(ApiModel):
 
 class OutboxItem(ApiModel):
     id: int
-    lead_id: str
-    lead_version: int
+    lead_id: str | None  # None: a message about a contact (a double opt-in request)
+    lead_version: int | None
     sink: str
     status: str
     attempts: int
@@ -201,6 +201,7 @@ class SubjectExport(ApiModel):
     leads: list[dict[str, Any]]
     consent_events: list[dict[str, Any]]
     outbox: list[dict[str, Any]]
+    consent_confirmations: list[dict[str, Any]]
     outcomes: list[dict[str, Any]]
     inbound_messages: list[dict[str, Any]]
     suppressions: list[dict[str, Any]]

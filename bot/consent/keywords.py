@@ -44,3 +44,12 @@ def _bare_word(text: str) -> str:
 def classify_keyword(text: str) -> ComplianceKeyword | None:
     """The compliance keyword this whole message is, or None if it is anything else."""
     return _KEYWORDS.get(_bare_word(text))
+
+
+# A reply to "reply YES to confirm" (bot.double_opt_in): only whole-message answers count.
+_YES = frozenset({"yes", "y", "yeah", "yep", "yup", "ok", "okay", "confirm", "yes please"})
+
+
+def is_yes(text: str) -> bool:
+    """Whether this whole message is a plain yes ("YES", "Yes!", "y")."""
+    return _bare_word(text) in _YES

@@ -18,6 +18,9 @@ class ConsentAnswer(str, Enum):
     DENIED = "denied"
     DEFERRED = "deferred"
     WITHDRAWN = "withdrawn"
+    # A yes for an identifier the conversation did not prove: it counts once its owner
+    # confirms (bot.double_opt_in), and that confirmation is recorded as the grant.
+    PENDING = "pending"
 
 
 class ConsentRecord(TypedDict):

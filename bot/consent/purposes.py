@@ -15,6 +15,12 @@ class Purpose(str, Enum):
         """How the bot names what this purpose sends ("marketing e-mails")."""
         return _NOUNS[self]
 
+    @property
+    def identifier_kind(self) -> str:
+        """The identifier this purpose reaches the person at: the one its consent is for,
+        its withdrawal suppresses and its double opt-in confirms."""
+        return "email" if self is Purpose.MARKETING_EMAIL else "phone"
+
 
 _NOUNS = {Purpose.MARKETING_EMAIL: "e-mails", Purpose.MARKETING_SMS: "text messages"}
 

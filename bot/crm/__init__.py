@@ -30,6 +30,7 @@ from bot.crm.repository import (
 )
 from bot.crm.tables import (
     AuditEntry,
+    ConsentConfirmation,
     ConsentEvent,
     Contact,
     Lead,
@@ -39,6 +40,7 @@ from bot.crm.tables import (
 
 __all__ = [
     "AuditEntry",
+    "ConsentConfirmation",
     "ConsentEvent",
     "Contact",
     "InboundMessage",

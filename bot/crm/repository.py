@@ -7,7 +7,7 @@ must happen once (consent proof, outbox rows, inbound messages, suppressions) go
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -19,6 +19,7 @@ from bot.crm.identity import contact_identifiers, identifier_hash, known_value
 from bot.crm.tables import (
     LEAD_STATUSES,
     AuditEntry,
+    ConsentConfirmation,
     ConsentEvent,
     Contact,
     Lead,
@@ -26,17 +27,43 @@ from bot.crm.tables import (
     Suppression,
 )
 
+_VERIFIED_AT = {"email": "email_verified_at", "phone": "phone_verified_at"}
+_IDENTIFIERS = ("email", "phone", "telegram_user_id")
+
+
+def is_verified(contact: Contact, field: str) -> bool:
+    """Whether the contact proved this identifier theirs; a Telegram id always is (only
+    Telegram's verified webhook gives one)."""
+    column = _VERIFIED_AT.get(field)
+    return column is None or getattr(contact, column) is not None
+
+
+def _verify(contact: Contact, field: str) -> None:
+    column = _VERIFIED_AT.get(field)
+    if column is not None and getattr(contact, column) is None:
+        setattr(contact, column, utcnow())
+
+
+def _holder(session: Session, field: str, value: str) -> Contact | None:
+    return session.execute(
+        select(Contact).where(getattr(Contact, field) == value)
+    ).scalar_one_or_none()
+
 
 def _merge_contacts(session: Session, *, keep: Contact, merged: Contact) -> None:
     # A lead that changes hands is a new version, so the sinks learn its new contact.
     for lead in session.execute(select(Lead).where(Lead.contact_id == merged.id)).scalars():
         lead.contact_id, lead.version, lead.updated_at = keep.id, lead.version + 1, utcnow()
-    session.execute(
-        update(ConsentEvent).where(ConsentEvent.contact_id == merged.id).values(contact_id=keep.id)
-    )
+    for model in (ConsentEvent, ConsentConfirmation, OutboxRow):
+        session.execute(
+            update(model)
+            .where(model.contact_id == merged.id)
+            .values(contact_id=keep.id)
+            .execution_options(synchronize_session=False)
+        )
     carried = {
         field: getattr(merged, field)
-        for field in ("email", "phone", "telegram_user_id", "name", "company")
+        for field in (*_IDENTIFIERS, *_VERIFIED_AT.values(), "name", "company")
         if getattr(keep, field) is None and getattr(merged, field) is not None
     }
     keep.created_at = min(keep.created_at, merged.created_at)
@@ -49,50 +76,102 @@ def _merge_contacts(session: Session, *, keep: Contact, merged: Contact) -> None
     record_audit(session, actor="system", action="contact.merged", details=details)
 
 
+def _give_up_claim(session: Session, holder: Contact, field: str) -> None:
+    """A typed claim on an identifier gives way to the person who proved it theirs."""
+    setattr(holder, field, None)
+    holder.updated_at = utcnow()
+    session.flush()
+    details = {"contact_id": holder.id, "identifier": field}
+    record_audit(session, actor="system", action="contact.claim_displaced", details=details)
+
+
+def conversation_contact(session: Session, *, conversation_id: str) -> Contact | None:
+    """The contact a conversation already wrote to the CRM (its lead's, else its consent
+    proof's), or None."""
+    contact_id = session.scalar(
+        select(Lead.contact_id).where(Lead.conversation_id == conversation_id)
+    )
+    if contact_id is None:
+        contact_id = session.scalar(
+            select(ConsentEvent.contact_id)
+            .where(
+                ConsentEvent.conversation_id == conversation_id,
+                ConsentEvent.__table__.c.contact_id.is_not(None),
+            )
+            .order_by(ConsentEvent.id)
+            .limit(1)
+        )
+    return None if contact_id is None else session.get(Contact, contact_id)
+
+
 def upsert_contact(
     session: Session,
     *,
+    known: Contact | None = None,
+    verified: Collection[str] = (),
     email: str | None = None,
     phone: str | None = None,
     telegram_user_id: str | int | None = None,
     name: str | None = None,
     company: str | None = None,
 ) -> Contact:
-    """The one contact behind any of these identifiers, created or completed.
+    """The contact of the person who gave these details, created or completed.
 
-    Found by ANY identifier given. If they match different contacts (e-mail A, phone B),
-    one person reached us twice: later matches merge into the first, in the order e-mail,
-    phone, Telegram; their leads and consent events move over, identifiers the survivor
-    lacks are taken over, the merged contact is deleted and the merge audited.
+    `known` is the contact their conversation already has (`conversation_contact`);
+    `verified` names the identifiers the channel proved theirs ("phone" over SMS). The
+    others are claims, typed by whoever was chatting, and a claim never reaches another
+    person's record:
 
-    Identifiers only fill gaps: a known e-mail, phone or Telegram id is never replaced
-    (by None or by a second address, which the lead's answers still hold). Name and
-    company take the newest known value. "unknown"/"declined" count as not given; with no
-    identifier a new anonymous contact is made. ValueError for a malformed identifier.
+    - A verified identifier finds its owner: the contact that proved it too (merged with
+      `known` if that is another one: the same person on two channels). A contact merely
+      claiming it loses the claim.
+    - A claimed identifier is only written to this person's contact, and only if no other
+      contact holds it; it never merges contacts, and never renames or completes anyone
+      else.
+
+    Identifiers only fill gaps (a known e-mail is never replaced, but a verified value
+    replaces a claim). Name and company take the newest known value. "unknown" and
+    "declined" count as not given. ValueError for a malformed identifier.
     """
     identifiers = contact_identifiers(email=email, phone=phone, telegram_user_id=telegram_user_id)
     profile = {"name": known_value(name), "company": known_value(company)}
-    matches: list[Contact] = []
-    for field, value in identifiers.items():
-        if value is not None:
-            found = session.execute(
-                select(Contact).where(getattr(Contact, field) == value)
-            ).scalar_one_or_none()
-            if found is not None and found not in matches:
-                matches.append(found)
-    if not matches:
-        contact = Contact(**identifiers, **profile)
+    contact = known
+    for field in _IDENTIFIERS:
+        value = identifiers[field]
+        if value is None or field not in verified:
+            continue
+        holder = _holder(session, field, value)
+        if holder is None or holder is contact:
+            continue
+        if not is_verified(holder, field):
+            _give_up_claim(session, holder, field)
+        elif contact is None:
+            contact = holder
+        else:
+            _merge_contacts(session, keep=holder, merged=contact)
+            contact = holder
+    if contact is None:
+        contact = Contact()
         session.add(contact)
         session.flush()
-        return contact
-    contact = matches[0]
-    for other in matches[1:]:
-        _merge_contacts(session, keep=contact, merged=other)
-    changes = {f: v for f, v in identifiers.items() if v and getattr(contact, f) is None}
-    changes |= {f: v for f, v in profile.items() if v and getattr(contact, f) != v}
-    for field, value in changes.items():
-        setattr(contact, field, value)
-    if changes or len(matches) > 1:
+    changed = False
+    for field in _IDENTIFIERS:
+        value, proven = identifiers[field], field in verified
+        if value is None:
+            continue
+        current = getattr(contact, field)
+        replaceable = current is None or (proven and not is_verified(contact, field))
+        if current != value and replaceable and _holder(session, field, value) is None:
+            setattr(contact, field, value)
+            changed = True
+        if proven and getattr(contact, field) == value and not is_verified(contact, field):
+            _verify(contact, field)
+            changed = True
+    for field, value in profile.items():
+        if value and getattr(contact, field) != value:
+            setattr(contact, field, value)
+            changed = True
+    if changed:
         contact.updated_at = utcnow()
     session.flush()
     return contact
@@ -205,6 +284,18 @@ def enqueue_delivery(
     key = f"{sink}:{lead.id}:{lead.version}"
     target = {"lead_id": lead.id, "lead_version": lead.version, "sink": sink}
     row = OutboxRow(**target, idempotency_key=key, payload=as_json(dict(payload)))
+    found = select(OutboxRow.id).where(OutboxRow.idempotency_key == key)
+    return row if insert_once(session, row, found) else None
+
+
+def enqueue_message(
+    session: Session, *, contact: Contact, sink: str, key: str, payload: Mapping[str, Any]
+) -> OutboxRow | None:
+    """Queue a message about a contact (not a lead version) for `sink`, once per `key`."""
+    key = f"{sink}:{key}"
+    row = OutboxRow(
+        contact_id=contact.id, sink=sink, idempotency_key=key, payload=as_json(dict(payload))
+    )
     found = select(OutboxRow.id).where(OutboxRow.idempotency_key == key)
     return row if insert_once(session, row, found) else None
 

@@ -12,7 +12,7 @@ No web framework here: the API maps `find_subject` returning None to 404.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -27,6 +27,7 @@ from bot.crm.outcomes import LeadOutcome
 from bot.crm.repository import record_audit, suppress
 from bot.crm.tables import (
     AuditEntry,
+    ConsentConfirmation,
     ConsentEvent,
     Contact,
     ExperimentExposure,
@@ -122,7 +123,38 @@ def find_subject(
     texts = subject.searchable()
     ids = {lead.conversation_id for lead in leads} | set(consent_conversations)
     ids |= _inbound_mentioning(session, texts) | conversations.conversations_mentioning(texts)
+    # A lead whose conversation typed the identifier but could not claim it (another
+    # contact held it) is theirs too: its answers hold it.
+    known = {lead.id for lead in leads}
+    leads += [
+        lead
+        for lead in session.scalars(select(Lead).where(Lead.__table__.c.conversation_id.in_(ids)))
+        if lead.id not in known
+    ]
+    contacts += _left_with_nothing(session, leads, contacts)
     return Subject(kind, normalised, contacts, leads, sorted(ids))
+
+
+def _left_with_nothing(
+    session: Session, leads: Sequence[Lead], contacts: Sequence[Contact]
+) -> list[Contact]:
+    """The other contacts of these leads that would be left with no lead and no identifier
+    of their own: the record of a conversation that typed the person's details."""
+    lead_ids = {lead.id for lead in leads}
+    taken = {contact.id for contact in contacts}
+    found: list[Contact] = []
+    for contact_id in sorted({lead.contact_id for lead in leads} - taken):
+        contact = session.get(Contact, contact_id)
+        if contact is None or any(value for _, value in _contact_identifiers(contact)):
+            continue
+        others = session.scalar(
+            select(Lead.id).where(
+                Lead.__table__.c.contact_id == contact_id, Lead.__table__.c.id.not_in(lead_ids)
+            )
+        )
+        if others is None:
+            found.append(contact)
+    return found
 
 
 def subject_hash(subject: Subject, pepper: bytes) -> str:
@@ -131,6 +163,26 @@ def subject_hash(subject: Subject, pepper: bytes) -> str:
 
 def _rows(session: Session, model: Any, *conditions: Any) -> list[dict[str, Any]]:
     return [row_dict(row) for row in session.execute(select(model).where(*conditions)).scalars()]
+
+
+def _outbox_of(lead_ids: Collection[str], contact_ids: Collection[str]) -> Any:
+    column = OutboxRow.__table__.c
+    return or_(column.lead_id.in_(lead_ids), column.contact_id.in_(contact_ids))
+
+
+def _confirmations_of(subject: Subject, contact_ids: Collection[str]) -> Any:
+    """Double opt-in requests to the person's identifiers, from their conversations or
+    for their contacts."""
+    column = ConsentConfirmation.__table__.c
+    to_them = [
+        (column.kind == kind) & (func.lower(column.identifier) == value.lower())
+        for kind, value in subject.identifiers()
+    ]
+    return or_(
+        *to_them,
+        column.contact_id.in_(contact_ids),
+        column.conversation_id.in_(subject.conversation_ids),
+    )
 
 
 def export_subject(
@@ -153,7 +205,10 @@ def export_subject(
                 ConsentEvent.__table__.c.conversation_id.in_(subject.conversation_ids),
             ),
         ),
-        "outbox": _rows(session, OutboxRow, OutboxRow.__table__.c.lead_id.in_(lead_ids)),
+        "outbox": _rows(session, OutboxRow, _outbox_of(lead_ids, contact_ids)),
+        "consent_confirmations": _rows(
+            session, ConsentConfirmation, _confirmations_of(subject, contact_ids)
+        ),
         "outcomes": _rows(session, LeadOutcome, LeadOutcome.__table__.c.lead_id.in_(lead_ids)),
         "inbound_messages": _rows(
             session,
@@ -193,7 +248,10 @@ def erase_subject(
     for kind, value in subject.identifiers():
         suppress(session, kind=kind, value=value, reason=ERASURE_REASON, pepper=pepper)
     statements = {
-        "outbox": delete(OutboxRow).where(OutboxRow.__table__.c.lead_id.in_(lead_ids)),
+        "outbox": delete(OutboxRow).where(_outbox_of(lead_ids, contact_ids)),
+        "consent_confirmations": delete(ConsentConfirmation).where(
+            _confirmations_of(subject, contact_ids)
+        ),
         "inbound_messages": delete(InboundMessage).where(
             InboundMessage.__table__.c.conversation_id.in_(ids)
         ),

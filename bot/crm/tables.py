@@ -40,6 +40,7 @@ else:
 LEAD_STATUSES = ("new", "qualified", "nurture", "disqualified", "handed_off")
 SUPPRESSION_KINDS = ("email", "phone", "telegram")
 OUTBOX_STATUSES = ("pending", "delivered", "failed")
+CONFIRMATION_KINDS = ("email", "phone")
 API_ROLES = ("viewer", "marketer", "admin")  # least to most trusted
 
 # Fixed constraint names: the same on SQLite and PostgreSQL, so migrations can name them.
@@ -85,6 +86,10 @@ class Contact(Base):
     telegram_user_id: Mapped[str | None] = Column(String(32), unique=True)
     name: Mapped[str | None] = Column(Text)
     company: Mapped[str | None] = Column(Text)
+    # When the person proved the identifier theirs (the channel it came through, a YES
+    # texted back, a confirmation link); None while it is only a claim typed in chat.
+    email_verified_at: Mapped[datetime | None] = Column(UtcDateTime)
+    phone_verified_at: Mapped[datetime | None] = Column(UtcDateTime)
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
 
@@ -182,8 +187,34 @@ class Suppression(Base):
     created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
 
 
+class ConsentConfirmation(Base):
+    """A double opt-in under way: marketing consent given for an identifier the
+    conversation had not verified, waiting for its owner's YES or click (`bot.
+    double_opt_in`). It holds the address or number it was sent to, so it goes with the
+    contact on erasure."""
+
+    __tablename__ = "consent_confirmations"
+    __table_args__ = (
+        one_of("kind", CONFIRMATION_KINDS),
+        Index("ix_consent_confirmations_kind_identifier", "kind", "identifier"),
+    )
+
+    id: Mapped[str] = Column(String(36), primary_key=True, default=new_id)
+    contact_id: Mapped[str] = Column(
+        String(36), ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    purpose: Mapped[str] = Column(String(64), nullable=False)
+    kind: Mapped[str] = Column(String(16), nullable=False)
+    identifier: Mapped[str] = Column(String(320), nullable=False)  # normalised
+    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    requested_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = Column(UtcDateTime, nullable=False)
+    confirmed_at: Mapped[datetime | None] = Column(UtcDateTime)
+
+
 class OutboxRow(Base):
-    """One lead version waiting to be (or already) delivered to one sink."""
+    """One message waiting to be (or already) delivered to one sink: a lead version for
+    a CRM, or a confirmation request for its mail or SMS sender."""
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -193,11 +224,15 @@ class OutboxRow(Base):
     )
 
     id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
-    # The payload holds personal data, so it goes when the lead is erased.
-    lead_id: Mapped[str] = Column(
-        String(36), ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True
+    # The payload holds personal data, so it goes when the lead (or, for a confirmation
+    # request, the contact) it was made for is erased.
+    lead_id: Mapped[str | None] = Column(
+        String(36), ForeignKey("leads.id", ondelete="CASCADE"), index=True
     )
-    lead_version: Mapped[int] = Column(Integer, nullable=False)
+    contact_id: Mapped[str | None] = Column(
+        String(36), ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    lead_version: Mapped[int | None] = Column(Integer)
     sink: Mapped[str] = Column(String(64), nullable=False)
     idempotency_key: Mapped[str] = Column(String(255), nullable=False, unique=True)
     payload: Mapped[dict[str, Any]] = Column(JSON, nullable=False)

@@ -47,13 +47,18 @@ async def serve(settings: Settings) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     async with httpx.AsyncClient(timeout=settings.delivery_timeout_s) as client:
-        worker = make_worker(settings, bootstrap.crm_engine(), build_sinks(settings, client))
+        sinks = build_sinks(settings, client)
+        worker = make_worker(settings, bootstrap.crm_engine(), sinks)
         health = start_health_server(settings.host, settings.worker_port, worker.is_healthy)
         try:
             await worker.run(stop)
         finally:
             health.shutdown()
             health.server_close()
+            for sink in sinks.values():
+                close = getattr(sink, "close", None)
+                if close is not None:
+                    await close()
             bootstrap.crm_engine().dispose()
 
 

@@ -1,13 +1,19 @@
-"""Builds the sinks PARLEY_SINKS names, from the settings (the worker's composition step)."""
+"""Builds the sinks the worker drains, from the settings (the worker's composition step):
+those PARLEY_SINKS names for leads, and the double opt-in senders that are configured
+(e-mail with PARLEY_SMTP_HOST, texts with the Twilio account and number)."""
 
 from __future__ import annotations
 
 import httpx
 
+from bot.consent.confirmation import SINK_FOR_KIND
 from bot.delivery.hubspot import HubSpotSink
+from bot.delivery.mail import MailSink
 from bot.delivery.sink import Sink
+from bot.delivery.sms import ConfirmationSmsSink
 from bot.delivery.webhook import WebhookSink
 from bot.settings import Settings
+from channels.sms.twilio_sender import TwilioSender
 
 
 class SinkConfigurationError(ValueError):
@@ -38,4 +44,14 @@ def build_sinks(settings: Settings, client: httpx.AsyncClient) -> dict[str, Sink
             )
         else:
             raise SinkConfigurationError(f"no sink called {name!r}")
+    if settings.smtp_host:
+        sinks[SINK_FOR_KIND["email"]] = MailSink.from_settings(settings)
+    if settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from_number:
+        sender = TwilioSender(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            settings.twilio_from_number,
+            api_base_url=str(settings.twilio_api_url) if settings.twilio_api_url else None,
+        )
+        sinks[SINK_FOR_KIND["phone"]] = ConfirmationSmsSink(sender)
     return sinks

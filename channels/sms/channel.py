@@ -20,14 +20,19 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered
 from sanic import Blueprint
 
-from bot.consent.keywords import classify_keyword
+from bot.consent.keywords import classify_keyword, is_yes
 from bot.crm.inbox import Claim
 from bot.settings import get_settings
 from channels.enabled import SMS, missing_settings
 from channels.outbound import COMPLIANCE, GatedOutput
 from channels.pipeline import Pipeline
 from channels.runtime import make_pipeline
-from channels.sms.compliance import keyword_reply, record_keyword
+from channels.sms.compliance import (
+    confirm_by_text,
+    confirmed_reply,
+    keyword_reply,
+    record_keyword,
+)
 from channels.sms.options import choose_option, numbered_options
 from channels.sms.segments import split_for_sms
 from channels.sms.twilio_sender import SmsSendError, TwilioSender
@@ -120,6 +125,18 @@ class SmsInput(InputChannel):
             reply = {"text": keyword_reply(keyword, settings), COMPLIANCE: True}
             await output.send_response(claim.conversation_id, reply)
             return None
+        if is_yes(text) and is_e164(str(claim.payload["address"])):
+            settings = get_settings()
+            confirmed = await asyncio.to_thread(
+                confirm_by_text,
+                phone=str(claim.payload["address"]),
+                reply_text=text,
+                message_id=claim.external_id,
+            )
+            if confirmed:
+                reply = {"text": confirmed_reply(settings), COMPLIANCE: True}
+                await output.send_response(claim.conversation_id, reply)
+                return None
         if _NUMBER.fullmatch(text):
             return choose_option(text, await self._offered(claim.conversation_id)) or text
         return text

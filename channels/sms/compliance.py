@@ -1,5 +1,7 @@
 """Carrier keywords, answered before NLU: STOP (and its synonyms), START, HELP.
 
+A YES answering a double opt-in request ("reply YES to confirm") confirms it.
+
 STOP puts the number on the suppression list with a withdrawal of SMS marketing consent
 as proof, START takes it off again (a grant, with proof), HELP says who is texting, why,
 and how to stop. Each gets exactly one reply, which carries no marketing.
@@ -11,6 +13,9 @@ from bot import bootstrap
 from bot.consent import ConsentAnswer, Purpose, consent_record
 from bot.consent.keywords import ComplianceKeyword
 from bot.crm import session_scope
+from bot.crm.database import utcnow
+from bot.crm.identity import contact_identifiers
+from bot.double_opt_in import Outcome, confirm, open_confirmations
 from bot.lead_capture import capture_opt_out, capture_resubscribe
 from bot.settings import Settings
 
@@ -58,7 +63,46 @@ def record_keyword(
     with session_scope(bootstrap.crm_engine()) as session:
         if stopping:
             capture_opt_out(
-                session, slots={"phone": phone}, records=[record], pepper=pepper, sinks=sinks
+                session,
+                slots={"phone": phone},
+                conversation_id=conversation_id,
+                records=[record],
+                pepper=pepper,
+                sinks=sinks,
             )
         else:
             capture_resubscribe(session, phone=phone, record=record, pepper=pepper, sinks=sinks)
+
+
+def confirm_by_text(*, phone: str, reply_text: str, message_id: str) -> bool:
+    """A YES from the number a double opt-in request was texted to confirms every open
+    request for it; False when none was confirmed (none open, or the number texted STOP
+    since: START resubscribes), and the YES is then an ordinary answer for the bot."""
+    number = contact_identifiers(email=None, phone=phone, telegram_user_id=None)["phone"]
+    requests, now = bootstrap.confirmation_requests(), utcnow()
+    with session_scope(bootstrap.crm_engine()) as session:
+        waiting = open_confirmations(session, kind="phone", identifier=str(number), now=now)
+        outcomes = [
+            confirm(
+                session,
+                confirmation_id,
+                reply_text=reply_text,
+                message_id=message_id,
+                channel="sms",
+                wording=requests.sms_text(),
+                notice_version=requests.notice_version,
+                pepper=bootstrap.suppression_pepper(),
+                sinks=bootstrap.sink_names(),
+                now=now,
+                kind="phone",
+            )
+            for confirmation_id in waiting
+        ]
+    return Outcome.CONFIRMED in outcomes
+
+
+def confirmed_reply(settings: Settings) -> str:
+    return (
+        f"Thanks, you're subscribed to {settings.brand_name} marketing texts. "
+        "Reply STOP to unsubscribe, HELP for help."
+    )

@@ -15,13 +15,15 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot import bootstrap
 from bot.consent import ConsentAnswer, ConsentRecord, Purpose, consent_record
 from bot.crm import record_inbound, session_scope
 from bot.crm.exposures import record_exposure
-from bot.crm.tables import Lead
+from bot.crm.tables import ConsentConfirmation, Lead
+from bot.double_opt_in import Outcome, confirm
 from bot.lead_capture import capture_lead
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
@@ -31,7 +33,11 @@ PRIYA = {
     "phone": "+14155550132",
     "company": "Globex",
 }
-PRIYA_CONVERSATIONS = ("conv-priya-1", "conv-priya-2", "conv-priya-anonymous")
+# Her web chat, then texts from her phone (the SMS channel proves the number).
+PRIYA_SMS = f"sms:{PRIYA['phone']}"
+PRIYA_CONVERSATIONS = ("conv-priya-1", PRIYA_SMS, "conv-priya-anonymous")
+# Her confirmations of the consent she gave in the web chat (double opt-in).
+PRIYA_CONFIRMATIONS = {"email": "confirm-link-p1", "phone": "SM-yes-priya"}
 SIGNALS = {"asked_pricing": False, "asked_product": False, "handoff_requested": False}
 
 
@@ -118,20 +124,45 @@ def capture(
         return lead.id
 
 
+def confirm_priya(engine: Engine) -> None:
+    """Priya clicks the e-mail's link and replies YES to the text: her consent counts."""
+    with session_scope(engine) as session:
+        for confirmation in session.scalars(
+            select(ConsentConfirmation).where(ConsentConfirmation.conversation_id == "conv-priya-1")
+        ):
+            by_text = confirmation.kind == "phone"
+            outcome = confirm(
+                session,
+                confirmation.id,
+                reply_text="YES" if by_text else "Yes, confirm",
+                message_id=PRIYA_CONFIRMATIONS[confirmation.kind],
+                channel="sms" if by_text else "email",
+                wording="Yes, send me Parley marketing.",
+                notice_version="2026-11",
+                pepper=bootstrap.suppression_pepper(),
+                sinks=["webhook"],
+                now=T0 + timedelta(minutes=10),
+                kind=confirmation.kind,
+            )
+            assert outcome is Outcome.CONFIRMED
+
+
 def seed_crm(engine: Engine) -> dict[str, str]:
-    """Priya (two conversations, the second withdrawing e-mail), Sam and Jo; lead ids."""
+    """Priya (a web chat whose consent she confirms, then texts withdrawing e-mail), Sam
+    and Jo; lead ids."""
     ids = {
         "priya": capture(engine, priya_slots(), "conv-priya-1", "rest", T0),
         "sam": capture(engine, sam_slots(), "conv-sam", "telegram", T0 + timedelta(days=1)),
         "jo": capture(engine, jo_slots(), "conv-jo", "rest", T0 + timedelta(days=2)),
     }
+    confirm_priya(engine)
     later = priya_slots() | {
         "consent_email": "withdrawn",
         "consent_records": [
-            proof(Purpose.MARKETING_EMAIL, ConsentAnswer.WITHDRAWN, "m-p3", "conv-priya-2", 60)
+            proof(Purpose.MARKETING_EMAIL, ConsentAnswer.WITHDRAWN, "m-p3", PRIYA_SMS, 60)
         ],
     }
-    ids["priya_2"] = capture(engine, later, "conv-priya-2", "rest", T0 + timedelta(days=3))
+    ids["priya_2"] = capture(engine, later, PRIYA_SMS, "sms", T0 + timedelta(days=3))
     with session_scope(engine) as session:
         for conversation, sender in (("conv-priya-1", PRIYA["phone"]), ("conv-sam", "+15550100")):
             record_inbound(
@@ -176,7 +207,7 @@ def seed_conversations(url: str) -> None:
             ("hi, I am Priya Patel, Priya.Patel@Globex.com", "Nice to meet you, Priya!"),
             ("my number is +14155550132", "Thanks, noted."),
         ],
-        "conv-priya-2": [("please stop emailing me", "Done: no more e-mails.")],
+        PRIYA_SMS: [("please stop emailing me", "Done: no more e-mails.")],
         # Never a lead, but it holds her address: found by searching the events.
         "conv-priya-anonymous": [("write to priya.patel@globex.com", "Will do.")],
         "conv-sam": [("I'm Sam from Initech, sam@initech.io", "Hi Sam!")],

@@ -11,7 +11,7 @@ from bot.crm import session_scope
 from bot.crm.identity import identifier_hash
 from bot.crm.tables import AuditEntry, Suppression
 from tests.api.conftest import Api
-from tests.api.seed import PRIYA, PRIYA_CONVERSATIONS, traces
+from tests.api.seed import PRIYA, PRIYA_CONFIRMATIONS, PRIYA_CONVERSATIONS, traces
 
 # Everything that identifies Priya, as stored in any table: address (any case), phone,
 # name, conversation ids, consent message ids and her inbound message id.
@@ -25,6 +25,7 @@ PRIYA_TRACES = [
     "m-p1",
     "m-p2",
     "m-p3",
+    *PRIYA_CONFIRMATIONS.values(),
     "SM-conv-priya-1",
 ]
 
@@ -39,8 +40,12 @@ def check_export(api: Api, lead_ids: dict[str, str]) -> dict[str, Any]:
         [lead_ids["priya"], lead_ids["priya_2"]]
     )
     assert all("score_breakdown" in lead for lead in export["leads"])
-    assert sorted(e["message_id"] for e in export["consent_events"]) == ["m-p1", "m-p2", "m-p3"]
-    assert len(export["outbox"]) == 2
+    assert sorted(e["message_id"] for e in export["consent_events"]) == sorted(
+        ["m-p1", "m-p2", "m-p3", *PRIYA_CONFIRMATIONS.values()]
+    )
+    assert sorted(c["kind"] for c in export["consent_confirmations"]) == ["email", "phone"]
+    # Her first lead: captured, then sent again after each confirmation; her second once.
+    assert len(export["outbox"]) == 4
     assert [m["external_id"] for m in export["inbound_messages"]] == ["SM-conv-priya-1"]
     assert [s["kind"] for s in export["suppressions"]] == ["email"]
     assert [e["conversation_id"] for e in export["experiment_exposures"]] == ["conv-priya-1"]
@@ -67,9 +72,10 @@ def check_erasure(api: Api) -> None:
     assert report["suppressed"] == ["email", "phone"]
     assert report["erased"] == {
         "conversation_events": report["erased"]["conversation_events"],
-        "outbox": 2,
+        "outbox": 4,
+        "consent_confirmations": 2,
         "inbound_messages": 1,
-        "consent_events": 3,
+        "consent_events": 5,
         "experiment_exposures": 1,
         "leads": 2,
         "contacts": 1,

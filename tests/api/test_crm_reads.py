@@ -39,8 +39,10 @@ def test_consent_ledger_by_email_or_phone(api: Api, lead_ids: dict[str, str]) ->
     ledger = api.get("/api/consents", "marketer", email="PRIYA.patel@globex.com").json()
     assert [(e["purpose"], e["answer"]) for e in ledger["events"]] == [
         ("marketing_email", "withdrawn"),
-        ("marketing_sms", "granted"),
-        ("marketing_email", "granted"),
+        ("marketing_sms", "granted"),  # her YES, by text
+        ("marketing_email", "granted"),  # her click on the e-mail's link
+        ("marketing_sms", "pending"),
+        ("marketing_email", "pending"),
     ]
     assert {s["purpose"]: s["granted"] for s in ledger["current"]} == {
         "marketing_email": False,
@@ -81,13 +83,14 @@ def test_suppression_shows_hashes_only(api: Api, lead_ids: dict[str, str]) -> No
 
 def test_outbox_rows_and_counts(api: Api, lead_ids: dict[str, str]) -> None:
     page = api.get("/api/outbox", "marketer", status="pending", limit=2).json()
-    assert page["total"] == 4 and len(page["items"]) == 2
+    # Priya's first lead went out three times: captured, then once per confirmation.
+    assert page["total"] == 6 and len(page["items"]) == 2
     assert page["items"][0]["sink"] == "webhook"
     assert page["items"][0]["payload"]["lead_id"] == page["items"][0]["lead_id"]
     assert api.get("/api/outbox", "marketer", status="failed").json()["total"] == 0
     assert api.get("/api/outbox", "marketer", status="lost").status_code == 422
     counts = api.get("/api/outbox/counts", "viewer").json()
-    assert counts == {"counts": {"pending": 4}, "total": 4}
+    assert counts == {"counts": {"pending": 6}, "total": 6}
 
 
 def test_a_failed_outbox_row_can_be_retried(api: Api, lead_ids: dict[str, str]) -> None:

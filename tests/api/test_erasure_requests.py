@@ -18,6 +18,7 @@ def request_erasure(api: Api) -> None:
         assert capture_erasure_request(
             session,
             slots=priya_slots(),
+            conversation_id="conv-priya-1",
             records=withdrawal,
             pepper=bootstrap.suppression_pepper(),
             sinks=[],

@@ -46,7 +46,8 @@ def test_newest_first_with_the_total(api: Api, lead_ids: dict[str, str]) -> None
         ({"q": "initech.io"}, ["Sam Jones"]),
         ({"q": "student"}, ["Jo Student"]),
         ({"q": "%"}, []),  # LIKE wildcards are literal
-        ({"grade": "A", "channel": "rest", "q": "patel"}, ["Priya Patel", "Priya Patel"]),
+        ({"grade": "A", "channel": "rest", "q": "patel"}, ["Priya Patel"]),
+        ({"channel": "sms"}, ["Priya Patel"]),
     ],
 )
 def test_filters(
@@ -95,12 +96,15 @@ def test_lead_detail_explains_the_score_and_proves_consent(
     consent = {state["purpose"]: state for state in lead["consent"]}
     email = consent["marketing_email"]
     assert (email["answer"], email["granted"]) == ("withdrawn", False)
-    assert [p["answer"] for p in email["proof"]] == ["withdrawn", "granted"]
-    granted = email["proof"][1]
-    assert granted["message_id"] == "m-p1" and granted["conversation_id"] == "conv-priya-1"
-    assert granted["reply_text"] == "granted, thanks"
-    assert granted["wording"] == "May we contact you about Parley (marketing_email)?"
-    assert granted["notice_version"] == "2026-11"
+    # Her yes in the web chat was pending until she confirmed it from the e-mail's link.
+    assert [p["answer"] for p in email["proof"]] == ["withdrawn", "granted", "pending"]
+    said, confirmed = email["proof"][2], email["proof"][1]
+    assert said["message_id"] == "m-p1" and said["conversation_id"] == "conv-priya-1"
+    assert said["reply_text"] == "granted, thanks"
+    assert said["wording"] == "May we contact you about Parley (marketing_email)?"
+    assert said["notice_version"] == "2026-11"
+    assert (confirmed["message_id"], confirmed["channel"]) == ("confirm-link-p1", "email")
+    assert confirmed["conversation_id"] == "conv-priya-1"
     assert consent["marketing_sms"]["granted"] is True
 
 

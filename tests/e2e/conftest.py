@@ -13,6 +13,7 @@ from bot.settings import Settings
 from bot.stack import Stack
 from tests.e2e.rest_client import API_TOKEN, Conversation
 from tests.e2e.webhook_receiver import SECRET, WebhookReceiver
+from tests.fakes.smtp_server import SmtpServer
 from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.twilio_api import FakeTwilioApi
@@ -49,6 +50,12 @@ def twilio() -> Iterator[FakeTwilioApi]:
 
 
 @pytest.fixture(scope="session")
+def smtp() -> Iterator[SmtpServer]:
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def telegram() -> Iterator[FakeTelegramApi]:
     with FakeTelegramApi(TELEGRAM_TOKEN) as fake:
         yield fake
@@ -60,6 +67,7 @@ def processes(
     webhook: WebhookReceiver,
     twilio: FakeTwilioApi,
     telegram: FakeTelegramApi,
+    smtp: SmtpServer,
 ) -> Iterator[Stack]:
     """The whole stack on embedded defaults (SQLite, in-process locks), whatever is set here;
     a test may stop and start one of its processes (`Stack.stop`/`start` with `only`)."""
@@ -88,6 +96,10 @@ def processes(
         telegram_webhook_secret=TELEGRAM_SECRET,
         telegram_api_url=telegram.url,
         webchat_rate_per_minute=WEBCHAT_RATE_PER_MINUTE,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_security="none",
+        mail_from="Parley <hello@parley.test>",
     )
     running = Stack(settings, ensure_model(settings.models_dir))
     try:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot import bootstrap
 from bot.consent import ConsentAnswer, Purpose, consent_record
 from bot.crm import (
+    ConsentConfirmation,
     ConsentEvent,
     Lead,
     OutboxRow,
@@ -88,9 +89,16 @@ def test_lead_is_scored_explained_segmented_and_proven(session: Session) -> None
     assert sum(part["points"] for part in lead.score_breakdown) == lead.score
     assert any("Budget" in part["reason"] for part in lead.score_breakdown)
     assert "ready_to_buy" in lead.segments
+    # A typed address is a claim: the yes waits for its owner's confirmation.
     [event] = session.scalars(select(ConsentEvent)).all()
-    assert (event.purpose, event.granted, event.message_id) == ("marketing_email", True, "m-9")
-    assert event.wording == "May we send you marketing e-mails?"
+    assert (event.purpose, event.answer, event.granted) == ("marketing_email", "pending", False)
+    assert event.message_id == "m-9" and event.wording == "May we send you marketing e-mails?"
+    [request] = session.scalars(select(ConsentConfirmation)).all()
+    assert (request.kind, request.identifier, request.conversation_id) == (
+        "email",
+        "priya@globex.com",
+        "c-1",
+    )
 
 
 def test_capturing_twice_keeps_one_lead_and_one_proof(session: Session) -> None:
@@ -131,7 +139,8 @@ def test_each_lead_version_is_queued_once_per_sink(session: Session) -> None:
     payload = rows[0].payload
     assert payload["lead_id"] == lead.id and payload["version"] == 1
     assert payload["contact"]["email"] == "priya@globex.com"
-    assert payload["consent"]["marketing_email"]["granted"] is True
+    assert payload["consent"]["marketing_email"]["answer"] == "pending"
+    assert payload["consent"]["marketing_email"]["granted"] is False
     assert payload["consent"]["marketing_sms"]["answer"] is None
 
     capture(session, QUALIFIED, sinks=("webhook", "hubspot"))  # unchanged: same version
@@ -154,12 +163,19 @@ def test_no_contact_details_no_lead(session: Session) -> None:
 def test_opt_out_suppresses_the_withdrawn_channel_only(session: Session) -> None:
     slots = {"email": "priya@globex.com", "phone": "+14155550132"}
     withdrawal = [proof(Purpose.MARKETING_SMS, ConsentAnswer.WITHDRAWN, "m-10")]
-    assert capture_opt_out(session, slots=slots, records=withdrawal, pepper=PEPPER, sinks=[])
+    assert capture_opt_out(
+        session, slots=slots, conversation_id="c-1", records=withdrawal, pepper=PEPPER, sinks=[]
+    )
     [entry] = session.scalars(select(Suppression)).all()
     assert entry.kind == "phone"
     assert "4155550132" not in entry.identifier_hash
     assert not capture_opt_out(
-        session, slots={"email": None}, records=withdrawal, pepper=PEPPER, sinks=[]
+        session,
+        slots={"email": None},
+        conversation_id="c-2",
+        records=withdrawal,
+        pepper=PEPPER,
+        sinks=[],
     )
 
 
@@ -169,13 +185,25 @@ def test_a_later_opt_out_resends_the_lead_with_the_withdrawal(session: Session) 
     withdrawal = [proof(Purpose.MARKETING_EMAIL, ConsentAnswer.WITHDRAWN, "m-11")]
     slots = {"email": QUALIFIED["email"]}
     assert capture_opt_out(
-        session, slots=slots, records=withdrawal, pepper=PEPPER, sinks=["webhook"]
+        session,
+        slots=slots,
+        conversation_id="c-1",
+        records=withdrawal,
+        pepper=PEPPER,
+        sinks=["webhook"],
     )
     rows = session.scalars(select(OutboxRow).order_by(OutboxRow.lead_version)).all()
     assert [row.lead_version for row in rows] == [lead.version - 1, lead.version]
     assert rows[-1].payload["consent"]["marketing_email"]["answer"] == "withdrawn"
     # The same withdrawal delivered twice changes nothing more.
-    capture_opt_out(session, slots=slots, records=withdrawal, pepper=PEPPER, sinks=["webhook"])
+    capture_opt_out(
+        session,
+        slots=slots,
+        conversation_id="c-1",
+        records=withdrawal,
+        pepper=PEPPER,
+        sinks=["webhook"],
+    )
     assert len(session.scalars(select(OutboxRow)).all()) == 2
 
 

@@ -1,4 +1,4 @@
-"""Contacts merged across channels and lead versioning, on SQLite and PostgreSQL."""
+"""Contacts (identity claims, proven identifiers, merges) and lead versions, SQLite and PG."""
 
 from __future__ import annotations
 
@@ -18,36 +18,67 @@ from bot.crm import (
     make_session,
     upsert_contact,
 )
+from bot.crm.repository import is_verified
 from tests.integration.crm.crm_helpers import count, lead_for, record
 
 pytestmark = pytest.mark.integration
 
 
-def test_one_contact_across_channels(session: Session) -> None:
+def test_a_proven_number_finds_its_owner_and_a_typed_one_is_only_a_claim(
+    session: Session,
+) -> None:
     web = upsert_contact(session, email="Jane@ACME.io", phone="+14155550123", name="Jane")
-    assert web.email == "Jane@acme.io"
-    sms = upsert_contact(session, phone="+1 (415) 555-0123")
+    assert web.email == "Jane@acme.io" and not is_verified(web, "phone")
+    # The number's owner texts in: the proven number is theirs, the typed claim gives way.
+    sms = upsert_contact(session, verified={"phone"}, phone="+1 (415) 555-0123")
+    assert sms.id != web.id and sms.phone == "+14155550123" and is_verified(sms, "phone")
+    assert web.phone is None and web.email == "Jane@acme.io"
+    assert upsert_contact(session, verified={"phone"}, phone="+14155550123").id == sms.id
     telegram = upsert_contact(session, telegram_user_id=987654321)
-    assert sms.id == web.id
-    assert telegram.id != web.id and telegram.telegram_user_id == "987654321"
-    assert count(session, Contact) == 2
+    assert telegram.id not in {web.id, sms.id} and telegram.telegram_user_id == "987654321"
+    assert count(session, Contact) == 3
+    audit = session.execute(select(AuditEntry)).scalar_one()
+    assert (audit.action, audit.details) == (
+        "contact.claim_displaced",
+        {"contact_id": web.id, "identifier": "phone"},
+    )
 
 
-def test_contacts_matched_by_different_identifiers_are_merged(session: Session) -> None:
-    by_email = upsert_contact(session, email="jane@acme.io", name="Jane")
-    by_phone = upsert_contact(session, phone="+14155550123", telegram_user_id="42")
-    lead_for(session, by_email, "web-1")
-    lead_for(session, by_phone, "sms-1", channel="sms")
-    append_consent_events(session, contact=by_phone, records=[record(ConsentAnswer.GRANTED, "m1")])
-    merged_id = by_phone.id
+def test_typed_identifiers_never_merge_rename_or_complete_anyone_else(session: Session) -> None:
+    alice = upsert_contact(session, email="alice@acme.io", name="Alice")
+    bob = upsert_contact(session, verified={"phone"}, phone="+14155550123", name="Bob")
+    append_consent_events(session, contact=bob, records=[record(ConsentAnswer.GRANTED, "m1")])
 
-    contact = upsert_contact(session, email="jane@acme.io", phone="+14155550123")
+    mallory = upsert_contact(
+        session, email="alice@acme.io", phone="+14155550123", name="Mallory", company="Evil"
+    )
 
-    assert contact.id == by_email.id
+    assert mallory.id not in {alice.id, bob.id}
+    assert (mallory.email, mallory.phone, mallory.name) == (None, None, "Mallory")
+    assert (alice.email, alice.name, alice.company) == ("alice@acme.io", "Alice", None)
+    assert (bob.phone, bob.name) == ("+14155550123", "Bob")
+    assert set(current_consent(session, contact_id=mallory.id)) == set()
+    assert count(session, AuditEntry) == 0
+
+
+def test_a_proven_identifier_joins_the_conversations_contact_to_its_owner(
+    session: Session,
+) -> None:
+    owner = upsert_contact(session, verified={"phone"}, phone="+14155550123", name="Jane")
+    web = upsert_contact(session, email="jane@acme.io", company="Acme")
+    lead_for(session, owner, "sms-1", channel="sms")
+    lead_for(session, web, "web-1")
+    append_consent_events(session, contact=web, records=[record(ConsentAnswer.GRANTED, "m1")])
+    merged_id = web.id
+
+    # The web visitor's conversation goes on over SMS, from the proven number.
+    contact = upsert_contact(session, known=web, verified={"phone"}, phone="+14155550123")
+
+    assert contact.id == owner.id
     assert session.get(Contact, merged_id) is None
-    assert (contact.phone, contact.telegram_user_id, contact.name) == ("+14155550123", "42", "Jane")
+    assert (contact.email, contact.company, contact.name) == ("jane@acme.io", "Acme", "Jane")
     leads = session.execute(select(Lead.conversation_id, Lead.contact_id, Lead.version)).all()
-    assert sorted(leads) == [("sms-1", contact.id, 2), ("web-1", contact.id, 1)]
+    assert sorted(leads) == [("sms-1", contact.id, 1), ("web-1", contact.id, 2)]
     assert set(current_consent(session, contact_id=contact.id)) == {"marketing_email"}
     audit = session.execute(select(AuditEntry)).scalar_one()
     assert (audit.action, audit.details) == (
@@ -58,9 +89,15 @@ def test_contacts_matched_by_different_identifiers_are_merged(session: Session) 
 
 def test_known_identifiers_are_never_blanked_or_replaced(session: Session) -> None:
     first = upsert_contact(session, email="jane@acme.io", phone="+14155550123", company="Acme")
-    again = upsert_contact(session, email="jane@acme.io", phone="declined", company="Acme Inc")
-    upsert_contact(session, email="jane@acme.io", phone=None, company="unknown", name=" ")
-    other_address = upsert_contact(session, phone="+14155550123", email="j.doe@other.io")
+    again = upsert_contact(
+        session, known=first, email="jane@acme.io", phone="declined", company="Acme Inc"
+    )
+    upsert_contact(
+        session, known=first, email="jane@acme.io", phone=None, company="unknown", name=" "
+    )
+    other_address = upsert_contact(
+        session, known=first, phone="+14155550123", email="j.doe@other.io"
+    )
     assert first.id == again.id == other_address.id
     assert (first.email, first.phone, first.company) == ("jane@acme.io", "+14155550123", "Acme Inc")
 

@@ -44,7 +44,7 @@ def test_only_an_explicit_yes_is_granted() -> None:
         conversation_id="c",
     )
     granted = [consent_record(answer=a, **common)["granted"] for a in ConsentAnswer]  # type: ignore[arg-type]
-    assert granted == [True, False, False, False]
+    assert granted == [True, False, False, False, False]
 
 
 def test_record_time_is_utc() -> None:

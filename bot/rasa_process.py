@@ -1,5 +1,6 @@
 """`python -m bot.rasa_process run …`: Rasa's own command line, with the fixes in
-`bot.rasa_speedups` applied first, its logs masked and its files private
+`bot.rasa_speedups` applied first, a failed custom action failing its turn
+(`bot.action_failures`), its logs masked and its files private
 (`bot.process_start`). The stack starts the Rasa server this way, and `make stories` tests
 the model this way (`… test core`). With `--enable-api`, the API token is the settings'
 (`bot.rasa_server.rasa_api_token`), added here so that it is never on a command line where
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 import sys
 
+from bot import action_failures
 from bot.process_start import prepare_process
 from bot.rasa_speedups import install
 
 
 def main() -> None:
     install()
+    action_failures.install()
     prepare_process()
     if "--enable-api" in sys.argv and "--auth-token" not in sys.argv:
         from bot.rasa_server import rasa_api_token

@@ -5,6 +5,10 @@ gate looks the recipient up on the suppression list (for channels whose address 
 suppressed: SMS numbers). A suppressed recipient gets compliance messages only: the
 confirmation of their opt-out or erasure request, and HELP/START answers. Messages that
 went out are kept in `sent` (the web chat returns them to the browser).
+
+A turn's messages are held until the turn has been saved (`release`, called by
+`channels.pipeline`): a turn that fails is retried from the inbox, and what it had said
+before failing is said once, by the retry, never twice.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class GatedOutput(OutputChannel):
         self.address = address
         self.sent: list[dict[str, Any]] = []
         self.withheld = 0
+        self._held: list[tuple[str, dict[str, Any]]] = []
 
     async def permits(self, message: dict[str, Any]) -> bool:
         if self.suppression_kind is None or self.address is None:
@@ -57,12 +62,22 @@ class GatedOutput(OutputChannel):
         return not await asyncio.to_thread(_suppressed, self.suppression_kind, self.address)
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        if not await self.permits(message):
-            self.withheld += 1
-            logger.info("Not sent to %s: the recipient is on the suppression list", recipient_id)
-            return
-        await self.deliver(recipient_id, message)
-        self.sent.append(message)
+        self._held.append((recipient_id, message))
+
+    async def release(self) -> None:
+        """Sends what the turn said, in order, each message past the gate first."""
+        held, self._held = self._held, []
+        for recipient_id, message in held:
+            if not await self.permits(message):
+                self.withheld += 1
+                logger.info("Not sent to %s: on the suppression list", recipient_id)
+                continue
+            await self.deliver(recipient_id, message)
+            self.sent.append(message)
+
+    def discard(self) -> None:
+        """Drops what a failed turn said: its retry says it again."""
+        self._held.clear()
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text, **kwargs})

@@ -12,7 +12,9 @@ web chat's acknowledgements either, and SMS and Telegram are acknowledged by a p
 that runs no turns at all (`channels.ingress`).
 A process that dies mid-turn leaves its message claimed under a lease; the sweep (at start
 and every few seconds) hands it out again, and a message the tracker already holds is not
-run twice. A turn that raises is retried with back-off, then left failed for an operator.
+run twice. A turn that raises (a custom action that failed fails its turn:
+`bot.action_failures`) is retried with back-off, then left failed for an operator; what it
+said before failing is not sent (`GatedOutput.release`).
 """
 
 from __future__ import annotations
@@ -49,8 +51,12 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 @dataclass
 class PipelineSettings:
     lease: timedelta = timedelta(seconds=120)
-    max_attempts: int = 3
+    # A failed turn (a custom action that failed: the action server down, the CRM
+    # locked) is tried again after 5 s, 10 s, 20 s … at most 5 min apart: about ten
+    # minutes in all before it is left failed for an operator.
+    max_attempts: int = 8
     retry_backoff: timedelta = timedelta(seconds=5)
+    retry_cap: timedelta = timedelta(minutes=5)
     sweep_s: float = 2.0
     # How often to look for messages another process recorded (the ingress); None when
     # only this process records the channel's messages and schedules them itself.
@@ -156,10 +162,14 @@ class Pipeline:
             try:
                 await self._run(claim, output)
             except Exception as error:
+                output.discard()
                 logger.exception("Message %s of %s failed", claim.external_id, conversation_id)
                 status = await in_inbox_thread(self._retry_later, claim, repr(error))
-                self._resolve(claim.id, output.sent)
-                return status == "failed"  # a failed one is out of the way; go on
+                if status == "failed":  # out of the way: go on with the next one
+                    self._resolve(claim.id, output.sent)
+                    return True
+                return False  # a waiting request keeps waiting, for the retry's replies
+            await output.release()
             await in_inbox_thread(self._finish, claim)
             self._resolve(claim.id, output.sent)
             return True
@@ -216,6 +226,7 @@ class Pipeline:
                 error=error,
                 max_attempts=self.settings.max_attempts,
                 backoff=self.settings.retry_backoff,
+                cap=self.settings.retry_cap,
             )
 
     def _resolve(self, row_id: int, sent: list[dict[str, Any]]) -> None:

@@ -163,15 +163,25 @@ def finish(session: Session, *, message_id: int) -> None:
 
 
 def give_up_or_retry(
-    session: Session, *, message_id: int, error: str, max_attempts: int, backoff: timedelta
+    session: Session,
+    *,
+    message_id: int,
+    error: str,
+    max_attempts: int,
+    backoff: timedelta,
+    cap: timedelta | None = None,
 ) -> str:
-    """After a failed try: back to received (due after `backoff`) or, once `max_attempts`
-    tries have failed, failed for an operator to look at. Returns the new status."""
+    """After a failed try: back to received, due after `backoff` doubled for each try
+    before (at most `cap`), or, once `max_attempts` tries have failed, failed for an
+    operator to look at. Returns the new status."""
     row = session.get(InboundMessage, message_id)
     if row is None:
         raise LookupError(f"no inbound message {message_id}")
     row.status = "failed" if row.attempts >= max_attempts else "received"
-    row.due_at = None if row.status == "failed" else utcnow() + backoff
+    wait = backoff * 2 ** max(row.attempts - 1, 0)
+    if cap is not None:
+        wait = min(wait, cap)
+    row.due_at = None if row.status == "failed" else utcnow() + wait
     row.last_error = error[:2000]
     session.flush()
     return row.status

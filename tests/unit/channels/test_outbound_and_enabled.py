@@ -49,11 +49,14 @@ async def test_a_suppressed_number_gets_compliance_messages_only() -> None:
     await output.send_response(PHONE, {"text": "Our spring offer!"})
     await output.send_response(PHONE, {"text": "Done.", "utter_action": "utter_consent_withdrawn"})
     await output.send_response(PHONE, {"text": "You're unsubscribed.", COMPLIANCE: True})
+    assert output.delivered == []  # held until the turn is saved
+    await output.release()
     assert [m["text"] for m in output.delivered] == ["Done.", "You're unsubscribed."]
     assert output.withheld == 1
     for address in ("+14155550999", "22395"):  # another number; a short code
         other = RecordingSms(address)
         await other.send_text_message(address, "hello")
+        await other.release()
         assert [m["text"] for m in other.delivered] == ["hello"]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from rasa.core.channels.channel import UserMessage
@@ -23,8 +23,10 @@ from channels.pipeline import Pipeline, PipelineSettings
 
 
 class EchoOutput(GatedOutput):
+    delivered: ClassVar[list[str]] = []  # every message any of them delivered, in order
+
     async def deliver(self, recipient_id: str, message: dict[str, Any]) -> None:
-        return None
+        EchoOutput.delivered.append(str(message["text"]))
 
 
 class FakeChannel:
@@ -56,6 +58,8 @@ class FakeCore:
             await asyncio.sleep(self.delay_s)
         if message.text in self.fail_on:
             self.fail_on.discard(message.text)
+            # Said before a later action of the turn failed (see bot.action_failures).
+            await message.output_channel.send_response(message.sender_id, {"text": "half"})
             raise RuntimeError("the core fell over")
         self.turns.append((message.sender_id, message.text or "", message.message_id))
         await message.output_channel.send_response(
@@ -66,6 +70,7 @@ class FakeCore:
 @pytest.fixture(autouse=True)
 def crm() -> None:
     upgrade_to_head(get_settings().crm_database_url)
+    EchoOutput.delivered.clear()
 
 
 def make(core: FakeCore, **overrides: Any) -> Pipeline:
@@ -120,6 +125,19 @@ async def test_a_waiting_request_gets_its_turns_replies() -> None:
     assert await asyncio.wait_for(accepted.replies, 5) == [{"text": "re: hello"}]
 
 
+async def test_a_waiting_request_gets_the_replies_of_the_retry_that_succeeded() -> None:
+    core = FakeCore()
+    core.fail_on = {"hello"}
+    pipeline = make(core)
+    pipeline.start()
+    try:
+        accepted = await pipeline.accept(inbound("w2", "hello"), wait=True)
+        assert accepted.replies is not None
+        assert await asyncio.wait_for(accepted.replies, 5) == [{"text": "re: hello"}]
+    finally:
+        await pipeline.stop()
+
+
 async def test_the_channel_can_answer_without_the_core() -> None:
     core = FakeCore()
     pipeline = make(core)
@@ -142,6 +160,8 @@ async def test_a_failed_turn_is_retried_and_later_messages_wait_for_it() -> None
     finally:
         await pipeline.stop()
     assert [text for _, text, _ in core.turns] == ["first", "second"]
+    # What the failed try said never went out; the retry said it all, once.
+    assert EchoOutput.delivered == ["re: first", "re: second"]
 
 
 async def test_a_message_that_keeps_failing_is_set_aside_and_the_rest_go_on() -> None:
@@ -152,6 +172,7 @@ async def test_a_message_that_keeps_failing_is_set_aside_and_the_rest_go_on() ->
     await pipeline.accept(inbound("p2", "fine"))
     await settle()
     assert statuses() == {"p1": "failed", "p2": "processed"}
+    assert EchoOutput.delivered == ["re: fine"]
     assert [text for _, text, _ in core.turns] == ["fine"]
 
 

@@ -20,6 +20,7 @@ from bot.api.admin_token import ensure_admin_token
 from bot.api.body_limit import BodySizeLimit
 from bot.api.confirmation import router as confirmation_router
 from bot.api.errors import install_error_handlers
+from bot.api.form_limit import FormFieldLimit
 from bot.api.html_page import page
 from bot.api.routes import api_router
 from bot.api.webchat_assets import webchat_router
@@ -56,6 +57,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title=f"{settings.brand_name} API", version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    app.add_middleware(FormFieldLimit)  # inside the size limit: it reads the body whole
     app.add_middleware(BodySizeLimit)
     app.include_router(api_router())
     app.include_router(webchat_router(settings))

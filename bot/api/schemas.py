@@ -212,6 +212,11 @@ class SubjectExport(ApiModel):
 class ErasureReport(ApiModel):
     erased: dict[str, int] = Field(..., description="Rows erased per table.")
     suppressed: list[str] = Field(..., description="Kinds of identifier now suppressed.")
+    notified: list[str] = Field(
+        ...,
+        description="Sinks that were sent the person's leads and are now sent a "
+        "`subject.erased` notice (through the outbox, with retries).",
+    )
 
 
 class TokenOut(ApiModel):

@@ -289,12 +289,21 @@ def enqueue_delivery(
 
 
 def enqueue_message(
-    session: Session, *, contact: Contact, sink: str, key: str, payload: Mapping[str, Any]
+    session: Session,
+    *,
+    sink: str,
+    key: str,
+    payload: Mapping[str, Any],
+    contact: Contact | None = None,
 ) -> OutboxRow | None:
-    """Queue a message about a contact (not a lead version) for `sink`, once per `key`."""
+    """Queue a message that is not a lead version for `sink`, once per `key`: about a
+    contact (erased with it), or about no one left (an erasure notice)."""
     key = f"{sink}:{key}"
     row = OutboxRow(
-        contact_id=contact.id, sink=sink, idempotency_key=key, payload=as_json(dict(payload))
+        contact_id=contact.id if contact else None,
+        sink=sink,
+        idempotency_key=key,
+        payload=as_json(dict(payload)),
     )
     found = select(OutboxRow.id).where(OutboxRow.idempotency_key == key)
     return row if insert_once(session, row, found) else None

@@ -24,7 +24,7 @@ from bot.crm.database import utcnow
 from bot.crm.identity import identifier_hash, normalise_identifier
 from bot.crm.inbox import InboundMessage
 from bot.crm.outcomes import LeadOutcome
-from bot.crm.repository import record_audit, suppress
+from bot.crm.repository import enqueue_message, record_audit, suppress
 from bot.crm.tables import (
     AuditEntry,
     ConsentConfirmation,
@@ -34,7 +34,9 @@ from bot.crm.tables import (
     Lead,
     OutboxRow,
     Suppression,
+    new_id,
 )
+from bot.delivery.payload import SUBJECT_ERASED, erasure_payload
 from bot.stores.conversation_events import StoredEvent, like_pattern
 
 ERASURE_REASON = "erasure"
@@ -234,8 +236,11 @@ def erase_subject(
     conversations: ConversationStore,
     pepper: bytes,
     actor: str,
-) -> dict[str, int]:
-    """Erase the person's data everywhere; returns how many rows went from where.
+    sinks: Collection[str] = (),
+) -> tuple[dict[str, int], list[str]]:
+    """Erase the person's data everywhere; returns how many rows went from where, and
+    which of `sinks` (the configured lead sinks) were sent an erasure notice: those that
+    were sent any of the person's leads.
 
     The tracker store goes first: should the CRM's transaction then fail, the person is
     still found by their contact and a retry finishes the job, whereas erasing the CRM
@@ -244,6 +249,14 @@ def erase_subject(
     ids = subject.conversation_ids
     contact_ids = [contact.id for contact in subject.contacts]
     lead_ids = [lead.id for lead in subject.leads]
+    holding = sorted(
+        set(
+            session.scalars(
+                select(OutboxRow.sink).where(OutboxRow.__table__.c.lead_id.in_(lead_ids)).distinct()
+            )
+        )
+        & set(sinks)
+    )
     erased = {"conversation_events": conversations.delete(ids)}
     for kind, value in subject.identifiers():
         suppress(session, kind=kind, value=value, reason=ERASURE_REASON, pepper=pepper)
@@ -277,14 +290,23 @@ def erase_subject(
     for row in (*subject.contacts, *subject.leads):
         if row in session:
             session.expunge(row)
+    # E-mail addresses compare without case (the stored one keeps the case typed).
+    reachable = {(k, v.lower() if k == "email" else v) for k, v in subject.identifiers()}
+    notice = erasure_payload(
+        identifiers=sorted((k, v) for k, v in reachable if k != "telegram"),
+        lead_ids=lead_ids,
+        erased_at=utcnow(),
+    )
+    for sink in holding:
+        enqueue_message(session, sink=sink, key=f"{SUBJECT_ERASED}:{new_id()}", payload=notice)
     record_audit(
         session,
         actor=actor,
         action="subject.erased",
         subject_hash=subject_hash(subject, pepper),
-        details={"erased": erased, "kind": subject.kind},
+        details={"erased": erased, "kind": subject.kind, "notified": holding},
     )
-    return erased
+    return erased, holding
 
 
 # The audit action of a "delete my data" said in chat (see bot.lead_capture).

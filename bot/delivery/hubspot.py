@@ -5,6 +5,10 @@ updates the same contact rather than creating another (HubSpot's own idempotency
 Standard properties plus Parley's custom `parley_score`, `parley_grade` and
 `parley_segments`, which must exist in the HubSpot portal. Empty values are left out:
 in HubSpot an empty string clears what a salesperson may have typed.
+
+An erasure notice (`subject.erased`) becomes HubSpot's GDPR delete of the contact by
+e-mail, `POST /crm/v3/objects/contacts/gdpr-delete`: the contact and its activity go, and
+HubSpot blocks the address from coming back. A 404 (no such contact) is an erasure done.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from typing import Any
 
 import httpx
 
+from bot.delivery.payload import is_erasure
 from bot.delivery.sink import DeliveryError
 from bot.delivery.transport import post
 
 UPSERT_PATH = "/crm/v3/objects/contacts/batch/upsert"
+GDPR_DELETE_PATH = "/crm/v3/objects/contacts/gdpr-delete"
 
 
 def split_name(name: str | None) -> tuple[str | None, str | None]:
@@ -82,14 +88,32 @@ class HubSpotSink:
     def __init__(self, client: httpx.AsyncClient, *, token: str, base_url: str) -> None:
         self._client = client
         self._token = token
-        self._url = base_url.rstrip("/") + UPSERT_PATH
+        self._base_url = base_url.rstrip("/")
 
     async def deliver(self, payload: Mapping[str, Any], *, idempotency_key: str) -> None:
+        if is_erasure(payload):
+            await self._erase(payload)
+            return
         body = json.dumps(upsert_request(payload, idempotency_key=idempotency_key)).encode()
+        response = await self._post(UPSERT_PATH, body)
+        raise_for_batch_errors(response)
+
+    async def _erase(self, payload: Mapping[str, Any]) -> None:
+        """GDPR-deletes the contact of each e-mail address the person was known by."""
+        for identifier in payload.get("identifiers") or []:
+            if identifier.get("kind") != "email":
+                continue  # HubSpot's contacts are upserted by e-mail only
+            body = json.dumps({"objectId": identifier["value"], "idProperty": "email"})
+            try:
+                await self._post(GDPR_DELETE_PATH, body.encode())
+            except DeliveryError as error:
+                if error.status != 404:
+                    raise
+
+    async def _post(self, path: str, body: bytes) -> httpx.Response:
         headers = {
             "authorization": f"Bearer {self._token}",
             "content-type": "application/json",
             "user-agent": "Parley",
         }
-        response = await post(self._client, self._url, content=body, headers=headers)
-        raise_for_batch_errors(response)
+        return await post(self._client, self._base_url + path, content=body, headers=headers)

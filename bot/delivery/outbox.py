@@ -22,6 +22,7 @@ from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.crm.tables import OutboxRow
+from bot.delivery.payload import is_erasure, redacted
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 # last_error keeps the latest reason; a vendor's error page need not be kept whole.
@@ -96,8 +97,12 @@ def _finish(session: Session, claim: Claim, **values: Any) -> bool:
 
 
 def mark_delivered(session: Session, claim: Claim, *, now: datetime) -> bool:
-    """False if the lease was lost meanwhile (another claim owns the row)."""
-    return _finish(session, claim, status=DELIVERED, delivered_at=now, last_error=None)
+    """False if the lease was lost meanwhile (another claim owns the row). A delivered
+    erasure notice keeps no trace of whom it was about."""
+    values: dict[str, Any] = {"status": DELIVERED, "delivered_at": now, "last_error": None}
+    if is_erasure(claim.payload):
+        values["payload"] = redacted(claim.payload)
+    return _finish(session, claim, **values)
 
 
 def schedule_retry(session: Session, claim: Claim, *, at: datetime, error: str) -> bool:

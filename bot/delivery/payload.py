@@ -7,7 +7,7 @@ session, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypedDict
 
@@ -95,3 +95,29 @@ def lead_payload(
         created_at=lead.created_at.isoformat(),
         updated_at=lead.updated_at.isoformat(),
     )
+
+
+# An erasure the sinks that hold the person must carry out too (`bot.crm.subjects`).
+SUBJECT_ERASED = "subject.erased"
+
+
+def erasure_payload(
+    *, identifiers: Sequence[tuple[str, str]], lead_ids: Sequence[str], erased_at: datetime
+) -> dict[str, Any]:
+    """What a sink needs to find the person: their e-mail and phone, and the ids of the
+    leads it was sent. Kept only until delivered (`redacted`)."""
+    return {
+        "type": SUBJECT_ERASED,
+        "erased_at": erased_at.isoformat(),
+        "identifiers": [{"kind": kind, "value": value} for kind, value in identifiers],
+        "lead_ids": sorted(lead_ids),
+    }
+
+
+def is_erasure(payload: Mapping[str, Any]) -> bool:
+    return payload.get("type") == SUBJECT_ERASED
+
+
+def redacted(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """An erasure notice once delivered: that it went out, not whom it was about."""
+    return {"type": SUBJECT_ERASED, "erased_at": payload.get("erased_at"), "redacted": True}

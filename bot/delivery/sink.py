@@ -19,11 +19,19 @@ class DeliveryError(Exception):
     receiver asked for, if it asked.
     """
 
-    def __init__(self, *, retryable: bool, reason: str, retry_after: float | None = None):
+    def __init__(
+        self,
+        *,
+        retryable: bool,
+        reason: str,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ):
         super().__init__(reason)
         self.retryable = retryable
         self.reason = reason
         self.retry_after = retry_after
+        self.status = status  # the receiver's HTTP status, when it answered
 
     def __repr__(self) -> str:
         return f"DeliveryError(retryable={self.retryable}, reason={self.reason!r})"

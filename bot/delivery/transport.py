@@ -45,7 +45,7 @@ def check_response(response: httpx.Response) -> None:
     reason = f"HTTP {status} from {response.request.url}" + (f": {body}" if body else "")
     retryable = status in RETRYABLE_STATUSES or status >= 500
     retry_after = retry_after_seconds(response.headers.get("retry-after")) if retryable else None
-    raise DeliveryError(retryable=retryable, reason=reason, retry_after=retry_after)
+    raise DeliveryError(retryable=retryable, reason=reason, retry_after=retry_after, status=status)
 
 
 async def post(

@@ -15,12 +15,18 @@ from typing import Any
 
 import httpx
 
+from bot.delivery.payload import SUBJECT_ERASED, is_erasure
 from bot.delivery.signature import secret_key, signature_headers
 from bot.delivery.transport import post
 
 
 def envelope(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The Standard Webhooks body for a lead payload; identical on every retry."""
+    """The Standard Webhooks body for a lead payload, or for an erasure notice
+    (`subject.erased`: delete what you hold of these leads and identifiers); identical on
+    every retry."""
+    if is_erasure(payload):
+        data = {key: value for key, value in payload.items() if key != "type"}
+        return {"type": SUBJECT_ERASED, "timestamp": payload.get("erased_at"), "data": data}
     kind = "lead.created" if payload.get("version") == 1 else "lead.updated"
     return {"type": kind, "timestamp": payload.get("updated_at"), "data": dict(payload)}
 

@@ -4,6 +4,7 @@ the audit log of who read or erased personal data."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +13,9 @@ from sqlalchemy import select
 from bot import bootstrap
 from bot.api.app import create_app
 from bot.crm import make_engine, session_scope, upgrade_to_head
-from bot.crm.tables import AuditEntry
+from bot.crm.database import utcnow
+from bot.crm.tables import AuditEntry, OutboxRow
+from bot.delivery.outbox import claim_due, mark_delivered
 from bot.settings import get_settings
 from tests.api.conftest import Api, make_tokens
 from tests.api.seed import seed_conversations, seed_crm, traces
@@ -33,6 +36,40 @@ def test_erasure_leaves_only_the_suppression_hash_and_the_audit(
     api.get("/api/leads", "marketer", q="Priya Patel")
     api.get("/api/consents", "marketer", email="priya.patel@globex.com")
     check_erasure(api)
+
+
+def test_erasure_reaches_the_sinks_that_hold_the_person(
+    api: Api, lead_ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARLEY_SINKS", "webhook,hubspot")
+    monkeypatch.setenv("PARLEY_WEBHOOK_URL", "https://crm.example/hooks")
+    monkeypatch.setenv("PARLEY_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    monkeypatch.setenv("PARLEY_HUBSPOT_TOKEN", "pat-1")
+    get_settings.cache_clear()
+    bootstrap.reset()
+    response = api.client.delete(
+        "/api/subjects", params={"email": "priya.patel@globex.com"}, headers=api.headers("admin")
+    )
+    assert response.status_code == 200, response.text
+    # Her leads went to the webhook only (the seed's sinks): HubSpot has nothing of hers.
+    assert response.json()["notified"] == ["webhook"]
+    with session_scope(api.engine) as session:
+        [notice] = session.scalars(
+            select(OutboxRow).where(OutboxRow.lead_id.is_(None), OutboxRow.contact_id.is_(None))
+        ).all()
+        assert (notice.sink, notice.status) == ("webhook", "pending")
+        assert notice.payload["type"] == "subject.erased"
+        assert sorted(i["kind"] for i in notice.payload["identifiers"]) == ["email", "phone"]
+        assert sorted(notice.payload["lead_ids"]) == sorted(
+            [lead_ids["priya"], lead_ids["priya_2"]]
+        )
+        # Delivered, the notice keeps no trace of whom it was about.
+        claims = claim_due(
+            session, sinks=["webhook"], now=utcnow(), lease=timedelta(minutes=1), limit=50
+        )
+        [claim] = [c for c in claims if c.id == notice.id]
+        assert mark_delivered(session, claim, now=utcnow())
+    assert traces(api.engine, PRIYA_TRACES) == []
 
 
 def test_unknown_person_is_404(api: Api, lead_ids: dict[str, str]) -> None:

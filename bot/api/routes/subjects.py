@@ -90,12 +90,13 @@ def erase(
     person: IdentifierDep, caller: Admin, session: SessionDep, conversations: ConversationsDep
 ) -> ErasureReport:
     subject = _subject(session, person, conversations)
-    erased = erase_subject(
+    erased, notified = erase_subject(
         session,
         subject,
         conversations=conversations,
         pepper=bootstrap.suppression_pepper(),
         actor=caller.name,
+        sinks=bootstrap.sink_names(),
     )
     kinds = sorted({kind for kind, _ in subject.identifiers()})
-    return ErasureReport(erased=erased, suppressed=kinds)
+    return ErasureReport(erased=erased, suppressed=kinds, notified=notified)

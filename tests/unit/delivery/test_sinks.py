@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from bot.delivery.hubspot import HubSpotSink, split_name
+from bot.delivery.payload import erasure_payload
 from bot.delivery.sink import DeliveryError, Sink
 from bot.delivery.transport import retry_after_seconds
 from bot.delivery.webhook import WebhookSink
@@ -154,3 +155,44 @@ def test_names_split_into_first_and_last() -> None:
     assert split_name("Priya") == ("Priya", None)
     assert split_name("  Jean  Luc Picard ") == ("Jean", "Luc Picard")
     assert split_name(None) == (None, None)
+
+
+ERASED = erasure_payload(
+    identifiers=[("email", "priya@globex.com"), ("phone", "+14155550132")],
+    lead_ids=["L-1"],
+    erased_at=datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc),
+)
+
+
+async def test_hubspot_gdpr_deletes_an_erased_person_by_email() -> None:
+    seen: list[httpx.Request] = []
+
+    def hubspot(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    await deliver("hubspot", hubspot, ERASED)
+    [request] = seen
+    assert str(request.url) == "https://hubspot.example/crm/v3/objects/contacts/gdpr-delete"
+    assert json.loads(request.content) == {"objectId": "priya@globex.com", "idProperty": "email"}
+    # Nobody there is an erasure done; a refusal is not.
+    await deliver("hubspot", answer(404), ERASED)
+    with pytest.raises(DeliveryError) as raised:
+        await deliver("hubspot", answer(401), ERASED)
+    assert not raised.value.retryable and raised.value.status == 401
+
+
+async def test_the_webhook_hears_of_an_erasure_as_subject_erased() -> None:
+    seen: list[httpx.Request] = []
+
+    def receiver(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    await deliver("webhook", receiver, ERASED)
+    [request] = seen
+    body = json.loads(request.content)
+    assert body["type"] == "subject.erased" and body["timestamp"] == "2026-12-01T09:00:00+00:00"
+    assert body["data"]["lead_ids"] == ["L-1"]
+    assert {"kind": "email", "value": "priya@globex.com"} in body["data"]["identifiers"]
+    assert request.headers["webhook-signature"].startswith("v1,")

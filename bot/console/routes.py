@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from bot.console import (
     conversations_routes,
     data_routes,
+    deliveries_routes,
     experiments_routes,
     funnel_routes,
     leads_routes,
@@ -22,6 +23,7 @@ for area in (
     funnel_routes,
     try_routes,
     experiments_routes,
+    deliveries_routes,
     data_routes,
     responses_routes,
     conversations_routes,

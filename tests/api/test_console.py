@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.api.app import create_app
 from bot.console.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from bot.crm import session_scope
-from bot.crm.tables import AuditEntry
+from bot.crm.tables import AuditEntry, OutboxRow
 from bot.crm.tokens import revoke_token
 from tests.api.conftest import Api
 from tests.api.seed import T0, capture, jo_slots
@@ -289,3 +289,32 @@ def test_the_session_cookie_is_secure_over_https(api: Api) -> None:
         )
     assert response.status_code == 303
     assert all("Secure" in cookie for cookie in response.headers.get_list("set-cookie"))
+
+
+def test_deliveries_show_why_a_row_failed_and_send_it_again(
+    api: Api, lead_ids: dict[str, str]
+) -> None:
+    with session_scope(api.engine) as session:
+        row = session.scalars(select(OutboxRow).order_by(OutboxRow.id)).first()
+        assert row is not None
+        row.status, row.attempts, row.last_error = "failed", 1, "HTTP 401: token expired"
+        row_id = row.id
+    log_in(api)
+    listed = api.client.get("/console/deliveries")
+    assert listed.status_code == 200
+    assert "HTTP 401: token expired" in listed.text and f"/deliveries/{row_id}/retry" in listed.text
+    assert "Priya.Patel" not in listed.text  # never a payload
+    refused = api.client.post(f"/console/deliveries/{row_id}/retry", data={"csrf": "forged"})
+    assert refused.status_code == 403
+    sent = api.client.post(
+        f"/console/deliveries/{row_id}/retry",
+        data={"csrf": csrf_of(listed)},
+        follow_redirects=True,
+    )
+    assert sent.status_code == 200 and f"Row {row_id} is queued again" in sent.text
+    assert "Nothing failed." in sent.text
+    with session_scope(api.engine) as session:
+        again = session.get(OutboxRow, row_id)
+        assert again is not None and (again.status, again.attempts) == ("pending", 0)
+        actions = session.scalars(select(AuditEntry.action)).all()
+        assert "outbox.retried" in actions

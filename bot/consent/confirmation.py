@@ -82,8 +82,8 @@ class ConfirmationRequests:
 
     def sms_text(self) -> str:
         return (
-            f"{self.brand}: reply YES to confirm you want our marketing texts "
-            "(a few a month). Msg & data rates may apply. Reply STOP to opt out."
+            f"{self.brand}: reply YES to confirm you want our marketing texts. "
+            "Msg frequency varies. Msg & data rates may apply. Reply STOP to opt out."
         )
 
     def payload(self, *, kind: str, to: str, confirmation_id: str) -> dict[str, Any]:

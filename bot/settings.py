@@ -205,6 +205,14 @@ class Settings(BaseSettings):
         description="Sender of confirmation e-mails, e.g. 'Acme <hello@acme.io>'; "
         "no-reply@ the SMTP host if unset.",
     )
+    retention_days: int = Field(
+        730,
+        env="PARLEY_RETENTION_DAYS",
+        ge=0,
+        description="Conversations, leads and contacts untouched for this many days are "
+        "purged by the delivery worker (keeping suppression hashes and funnel counts); "
+        "0 keeps everything.",
+    )
     confirmation_ttl_hours: float = Field(
         48.0,
         env="PARLEY_CONFIRMATION_TTL_HOURS",

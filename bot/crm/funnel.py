@@ -9,6 +9,8 @@ visitor left without becoming a lead.
 The tracker store and the CRM may be different databases, so nothing is joined across
 them: one query reads the events (`ConversationEvents.funnel_events`), then one query per
 `ID_BATCH` conversations reads their leads, with consent and delivery as `EXISTS` columns.
+Conversations the retention purge removed count from `funnel_archive`, one anonymous row
+each (`archive_rows`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from typing import Any, Literal
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from bot.crm.tables import ConsentEvent, Lead, OutboxRow
+from bot.crm.database import parse_utc
+from bot.crm.tables import ConsentEvent, FunnelArchive, Lead, OutboxRow
 from bot.leads.form import QUESTIONS
 from bot.stores.conversation_events import ConversationEvents, StoredEvent
 
@@ -240,6 +243,64 @@ def _group_of(conversation: _Conversation, lead: _LeadOutcome | None, group_by: 
     return conversation.campaign or lead_campaign or NO_VALUE
 
 
+def _archived(session: Session, start: datetime, end: datetime) -> list[FunnelArchive]:
+    """The purged conversations begun in [start, end) (`bot.crm.retention`)."""
+    return list(
+        session.scalars(
+            select(FunnelArchive).where(
+                FunnelArchive.started_at >= start, FunnelArchive.started_at < end
+            )
+        )
+    )
+
+
+def _as_funnel_reads(events: Iterable[StoredEvent]) -> list[StoredEvent]:
+    """Of a conversation's events, those `funnel_events` gives: its first user message,
+    its `active_loop` events and its `requested_slot` slot events."""
+    seen_user: set[str] = set()
+    kept = []
+    for event in events:
+        data = event["data"] if isinstance(event["data"], dict) else {}
+        kind = event["type"]
+        if kind == "user":
+            if event["conversation_id"] in seen_user:
+                continue
+            seen_user.add(event["conversation_id"])
+        elif kind != "active_loop" and not (
+            kind == "slot" and data.get("name") == "requested_slot"
+        ):
+            continue
+        kept.append(event)
+    return kept
+
+
+def archive_rows(session: Session, events: Sequence[StoredEvent]) -> list[FunnelArchive]:
+    """What the funnel keeps of these conversations (all their stored events) once they
+    are purged: one anonymous row each, for those that began with a user message."""
+    reads = _as_funnel_reads(events)
+    began = {
+        event["conversation_id"]: parse_utc(str(event["timestamp"]))
+        for event in reads
+        if event["type"] == "user" and event["timestamp"]
+    }
+    conversations = _read_events(reads)
+    leads = _lead_outcomes(session, sorted(began))
+    rows = []
+    for conversation_id, started_at in began.items():
+        conversation, lead = conversations[conversation_id], leads.get(conversation_id)
+        rows.append(
+            FunnelArchive(
+                started_at=started_at,
+                channel=_group_of(conversation, lead, "channel"),
+                campaign=_group_of(conversation, lead, "utm_campaign"),
+                stages=_stages_reached(conversation, lead),
+                form_started=conversation.form_started,
+                last_asked=conversation.last_asked if lead is None else None,
+            )
+        )
+    return rows
+
+
 def funnel(
     session: Session,
     events: ConversationEvents,
@@ -257,6 +318,9 @@ def funnel(
         lead = leads.get(conversation_id)
         group = _group_of(conversation, lead, group_by)
         reached.setdefault(group, []).append(_stages_reached(conversation, lead))
+    for archived in _archived(session, start, end):
+        group = archived.channel if group_by == "channel" else archived.campaign
+        reached.setdefault(group, []).append(archived.stages)
     rows = [_row(group, stages) for group, stages in reached.items()]
     rows.sort(key=lambda row: (-row.stages[0].count, row.group))
     everyone = [stages for group in reached.values() for stages in group]
@@ -282,12 +346,17 @@ def form_drop_off(
         last_asked = conversations[conversation_id].last_asked
         if conversation_id not in leads and last_asked is not None:
             stopped_at[last_asked] += 1
+    archived = [row for row in _archived(session, start, end) if row.form_started]
+    for row in archived:
+        if row.last_asked is not None:
+            stopped_at[row.last_asked] += 1
+    form_starts = len(started_form) + len(archived)
     older = sorted(question for question in stopped_at if question not in QUESTIONS)
     return [
         QuestionDropOff(
             question=question,
             count=stopped_at[question],
-            share=_ratio(stopped_at[question], len(started_form)),
+            share=_ratio(stopped_at[question], form_starts),
         )
         for question in (*QUESTIONS, *older)
     ]

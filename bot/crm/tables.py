@@ -281,3 +281,20 @@ class ExperimentExposure(Base):
     conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
     variant: Mapped[str] = Column(String(64), nullable=False)
     first_seen: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+class FunnelArchive(Base):
+    """What the funnel report needs of a conversation the retention purge removed
+    (`bot.crm.retention`): when it began, its channel and campaign, how far it got and
+    where it left the form. No id, text or identifier: nothing about a person."""
+
+    __tablename__ = "funnel_archive"
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, index=True)
+    channel: Mapped[str] = Column(String(64), nullable=False)  # as the report groups it
+    campaign: Mapped[str] = Column(Text, nullable=False)
+    stages: Mapped[int] = Column(Integer, nullable=False)  # how many of funnel.STAGES
+    form_started: Mapped[bool] = Column(Boolean, nullable=False)
+    # The question it left the form at, when it started the form and never became a lead.
+    last_asked: Mapped[str | None] = Column(String(64))

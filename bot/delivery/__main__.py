@@ -1,4 +1,5 @@
-"""`python -m bot.delivery`: the delivery worker process, with its health endpoint.
+"""`python -m bot.delivery`: the delivery worker process, with its health endpoint and
+the hourly retention purge (`bot.crm.retention`).
 
 Stops gracefully on SIGTERM or SIGINT: the round under way finishes (each attempt has a
 time limit), nothing new is claimed, then the process exits 0.
@@ -7,14 +8,19 @@ time limit), nothing new is claimed, then the process exits 0.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
+from datetime import timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
 
 from bot import bootstrap
+from bot.crm import session_scope
+from bot.crm.database import utcnow
+from bot.crm.retention import purge_expired
 from bot.delivery.backoff import RetryPolicy
 from bot.delivery.health import start_health_server
 from bot.delivery.registry import build_sinks
@@ -22,6 +28,10 @@ from bot.delivery.sink import Sink
 from bot.delivery.worker import DeliveryWorker
 from bot.process_start import prepare_process
 from bot.settings import Settings, get_settings
+from bot.stores.conversation_events import ConversationEvents
+
+logger = logging.getLogger("bot.delivery")
+RETENTION_EVERY_S = 3600.0
 
 
 def make_worker(settings: Settings, engine: Engine, sinks: dict[str, Sink]) -> DeliveryWorker:
@@ -41,6 +51,33 @@ def make_worker(settings: Settings, engine: Engine, sinks: dict[str, Sink]) -> D
     )
 
 
+def purge_expired_data(settings: Settings) -> None:
+    """Purges what is older than PARLEY_RETENTION_DAYS, batch by batch, until none is left."""
+    cutoff = utcnow() - timedelta(days=settings.retention_days)
+    shared = settings.tracker_store_url == settings.crm_database_url
+    while True:
+        with session_scope(bootstrap.crm_engine()) as session:
+            # One database: the same transaction, or SQLite's single writer would wait on us.
+            bind = session.connection() if shared else bootstrap.tracker_engine()
+            purged = purge_expired(session, ConversationEvents(bind), cutoff=cutoff)
+        if not purged or not any(purged.values()):
+            return
+        logger.info("retention purge: %s", purged)
+
+
+async def keep_retention(settings: Settings, stop: asyncio.Event) -> None:
+    """Runs the purge at start, then every RETENTION_EVERY_S, while the worker runs."""
+    if not settings.retention_days:
+        return
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(purge_expired_data, settings)
+        except Exception:
+            logger.exception("retention purge failed; trying again in an hour")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), RETENTION_EVERY_S)
+
+
 async def serve(settings: Settings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -50,9 +87,11 @@ async def serve(settings: Settings) -> None:
         sinks = build_sinks(settings, client)
         worker = make_worker(settings, bootstrap.crm_engine(), sinks)
         health = start_health_server(settings.host, settings.worker_port, worker.is_healthy)
+        retention = asyncio.create_task(keep_retention(settings, stop))
         try:
             await worker.run(stop)
         finally:
+            retention.cancel()
             health.shutdown()
             health.server_close()
             for sink in sinks.values():

@@ -210,6 +210,21 @@ class ConversationEvents:
             ).scalars()
             return set(found)
 
+    def idle_since(self, moment: datetime, *, limit: int) -> list[str]:
+        """Up to `limit` conversations whose last event is older than `moment`."""
+        with self._connection() as connection:
+            if not self._has_events(connection):
+                return []
+            last_at = func.max(EVENTS.c.timestamp)
+            found = connection.execute(
+                select(EVENTS.c.sender_id)
+                .group_by(EVENTS.c.sender_id)
+                .having(last_at < moment.timestamp())
+                .order_by(EVENTS.c.sender_id)
+                .limit(limit)
+            ).scalars()
+            return list(found)
+
     def delete(self, conversation_ids: Collection[str]) -> int:
         """Erase these conversations' events; returns how many were deleted."""
         if not conversation_ids:

@@ -65,7 +65,9 @@ def test_conversation_to_crm_api_webhook_export_and_erasure(
         assert consent["marketing_sms"]["answer"] == "pending"
 
         delivery = wait_for(
-            lambda: [d for d in webhook.deliveries if d["body"]["data"]["lead_id"] == lead["id"]]
+            lambda: [
+                d for d in webhook.deliveries if d["body"]["data"].get("lead_id") == lead["id"]
+            ]
         )[0]
         assert delivery["headers"]["webhook-id"].startswith("webhook:")
         assert delivery["headers"]["webhook-signature"].startswith("v1,")
@@ -84,7 +86,19 @@ def test_conversation_to_crm_api_webhook_export_and_erasure(
         said = [e["data"].get("text") for e in exported["conversation_events"]]
         assert "yes please" in said
 
-        assert client.delete("/api/subjects", params={"email": email}).status_code == 200
+        erased = client.delete("/api/subjects", params={"email": email})
+        assert erased.status_code == 200 and erased.json()["notified"] == ["webhook"]
+        # The webhook that holds Dana's lead hears of the erasure, signed like the rest.
+        notice = wait_for(
+            lambda: [
+                d
+                for d in webhook.deliveries
+                if d["body"]["type"] == "subject.erased"
+                and {"kind": "email", "value": email} in d["body"]["data"]["identifiers"]
+            ]
+        )[0]
+        assert notice["body"]["data"]["lead_ids"] == [lead["id"]]
+        assert notice["headers"]["webhook-signature"].startswith("v1,")
         assert client.get("/api/leads", params={"q": email}).json()["total"] == 0
         assert client.get("/api/subjects/export", params={"email": email}).status_code == 404
         assert client.get("/api/suppression/check", params={"email": email}).json()["suppressed"]

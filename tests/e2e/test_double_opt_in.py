@@ -67,7 +67,8 @@ def test_consent_typed_in_chat_counts_once_its_owner_confirms(
 
     def granted_pushed() -> bool:
         return any(
-            d["body"]["data"]["contact"]["email"] == email
+            d["body"]["type"].startswith("lead.")
+            and d["body"]["data"]["contact"]["email"] == email
             and d["body"]["data"]["consent"]["marketing_sms"]["granted"]
             and d["body"]["data"]["consent"]["marketing_email"]["granted"]
             for d in webhook.deliveries

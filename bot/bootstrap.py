@@ -15,25 +15,44 @@ import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy.engine import Engine
 
 from bot.consent.confirmation import ConfirmationRequests
 from bot.crm import make_engine
+from bot.followups.mail import FollowupMail
 from bot.scoring import ScoringRules, Segment, load_scoring_rules, load_segments
 from bot.secret_key import secret_key
 from bot.settings import PROJECT_ROOT, get_settings
 
 SCORING_RULES = PROJECT_ROOT / "data" / "scoring" / "rules.yml"
 SEGMENTS = PROJECT_ROOT / "data" / "scoring" / "segments.yml"
+WORKFLOWS = PROJECT_ROOT / "data" / "workflows"
+DOMAIN = PROJECT_ROOT / "bot" / "domain"
+
+if TYPE_CHECKING:  # only the delivery worker and the console read these files
+    from bot.editor.responses import Variation
+    from bot.followups.workflows import Sequence
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 
+def _stamp(path: Path) -> tuple[Any, ...]:
+    """What changes when the file changes; for a directory, when any YAML file in it does
+    (or one is added or removed)."""
+    files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    return tuple(
+        (file, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        for file in files
+        for stat in [file.stat()]
+    )
+
+
 class FileBacked(Generic[T]):
-    """A value loaded from a file, loaded again when the file's stat changes.
+    """A value loaded from a file (or a directory of YAML files), loaded again when the
+    file's stat changes.
 
     A running process keeps its last good value if the changed file does not load (the
     console validates before saving, so only a hand edit can do that), and logs why once.
@@ -43,13 +62,12 @@ class FileBacked(Generic[T]):
         self._path = path
         self._load = load
         self._lock = threading.Lock()
-        self._stamp: tuple[Path, int, int, int] | None = None
+        self._stamp: tuple[Any, ...] | None = None
         self._value: T | None = None
 
     def __call__(self) -> T:
         path = self._path()
-        stat = path.stat()
-        stamp = (path, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        stamp = _stamp(path)
         with self._lock:
             if stamp != self._stamp or self._value is None:
                 self._stamp = stamp
@@ -83,6 +101,27 @@ scoring_rules: FileBacked[ScoringRules] = FileBacked(lambda: SCORING_RULES, load
 segments: FileBacked[list[Segment]] = FileBacked(lambda: SEGMENTS, load_segments)
 
 
+def _load_workflows(directory: Path) -> dict[str, Sequence]:
+    from bot.followups.workflows import load_workflows, project_catalogue
+
+    loaded = load_workflows(directory, catalogue=project_catalogue())
+    return {sequence.name: sequence for sequence in loaded}
+
+
+def _load_responses(_: Path) -> dict[str, list[Variation]]:
+    from bot.editor.responses import responses
+
+    return {response.name: response.variations for response in responses()}
+
+
+# Follow-up sequences (data/workflows/*.yml) and the domain's responses, which follow-up
+# e-mails quote: read again when a file in the directory changes.
+workflows: FileBacked[dict[str, Sequence]] = FileBacked(lambda: WORKFLOWS, _load_workflows)
+domain_responses: FileBacked[dict[str, list[Variation]]] = FileBacked(
+    lambda: DOMAIN, _load_responses
+)
+
+
 @cache
 def suppression_pepper() -> bytes:
     return secret_key(get_settings())
@@ -101,6 +140,13 @@ def confirmation_requests() -> ConfirmationRequests:
     return ConfirmationRequests.from_settings(settings, secret_key(settings))
 
 
+@cache
+def followup_mail() -> FollowupMail:
+    """Follow-up e-mails' footer and signed one-click unsubscribe links."""
+    settings = get_settings()
+    return FollowupMail.from_settings(settings, secret_key(settings))
+
+
 def reset() -> None:
     """Forgets everything built (tests change settings between cases)."""
     for engine in (crm_engine, tracker_engine):
@@ -112,7 +158,8 @@ def reset() -> None:
         suppression_pepper,
         sink_names,
         confirmation_requests,
+        followup_mail,
     ):
         built.cache_clear()
-    scoring_rules.cache_clear()
-    segments.cache_clear()
+    for backed in (scoring_rules, segments, workflows, domain_responses):
+        backed.cache_clear()

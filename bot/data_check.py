@@ -1,11 +1,12 @@
-"""`rasa data validate --fail-on-warnings`, aware of responses that forms and actions use,
-plus the lead scoring rules and segments.
+"""`rasa data validate --fail-on-warnings`, aware of responses that forms, actions and
+follow-up sequences use, plus the lead scoring rules, segments and follow-up sequences.
 
 Rasa 3.6's validator wants every response used in a story or rule, so with
 `--fail-on-warnings` it rejects the questions a form asks (`utter_ask_<slot>`) and the
-responses custom actions send. This runs the same checks with warnings as failures, but
-counts those responses as used: a form's `utter_ask_<slot>` for each required slot, and
-any response an action module names literally. Everything else fails as in Rasa.
+responses custom actions and follow-ups send. This runs the same checks with warnings as
+failures, but counts those responses as used: a form's `utter_ask_<slot>` for each
+required slot, any response an action module names literally, and any response a
+``data/workflows`` file sends. Everything else fails as in Rasa.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.validator import Validator
 
 from bot.bootstrap import SCORING_RULES, SEGMENTS
-from bot.model_archive import CONFIG, DATA, DOMAIN
+from bot.followups.workflows import project_catalogue, validate_workflow_files
+from bot.model_archive import CONFIG, DATA, DOMAIN, WORKFLOWS_DATA
 from bot.nlu import compliance_gate, request_cues
 from bot.scoring import validate_rule_files
 from bot.settings import PROJECT_ROOT
 
 ACTIONS_PACKAGE = PROJECT_ROOT / "actions"
 RESPONSE_NAME = re.compile(r"[\"'](utter_[a-z0-9_]+)[\"']")
+# A workflow step's `response: utter_...`, quoted or not.
+WORKFLOW_RESPONSE = re.compile(r"\bresponse:\s*[\"']?(utter_[a-z0-9_]+)")
 # Rasa's key for the response a bot message came from, read by actions; not a response.
 NOT_RESPONSES = frozenset({"utter_action"})
 
@@ -40,9 +44,19 @@ def responses_named_in(package: Path) -> set[str]:
     }
 
 
+def responses_sent_by_workflows(directory: Path) -> set[str]:
+    return {
+        match
+        for source in directory.glob("*.yml")
+        for match in WORKFLOW_RESPONSE.findall(source.read_text(encoding="utf-8"))
+    }
+
+
 class ParleyValidator(Validator):
-    # Where the custom actions live: responses they send need no story.
+    # Where the custom actions and the follow-up sequences live: the responses they send
+    # need no story.
     actions_package: Path = ACTIONS_PACKAGE
+    workflows_dir: Path = WORKFLOWS_DATA
 
     def _non_default_intents(self) -> list[str]:
         # Intents the compliance gate sets by rule have no training examples by design.
@@ -59,7 +73,8 @@ class ParleyValidator(Validator):
         # its required_slots()): their questions are the slots' utter_ask_<slot>.
         follow_ups = {f"utter_ask_{slot.name}" for slot in self.domain.slots}
         form_asks |= follow_ups & set(self.domain.responses)
-        return form_asks | responses_named_in(self.actions_package)
+        sent = responses_named_in(self.actions_package)
+        return form_asks | sent | responses_sent_by_workflows(self.workflows_dir)
 
     def verify_utterances_in_stories(self, ignore_warnings: bool = True) -> bool:
         defined = self._gather_utterance_actions()
@@ -92,8 +107,12 @@ class ParleyValidator(Validator):
 
 
 def marketing_rules_are_valid() -> bool:
-    """Lead scoring rules and segments: every problem printed as file:line."""
-    errors = validate_rule_files([SCORING_RULES, SEGMENTS])
+    """Lead scoring rules, segments and follow-up sequences: every problem printed as
+    file:line."""
+    workflows = sorted(WORKFLOWS_DATA.glob("*.yml"))
+    errors = validate_rule_files([SCORING_RULES, SEGMENTS]) + validate_workflow_files(
+        workflows, catalogue=project_catalogue()
+    )
     for error in errors:
         print(error, file=sys.stderr)
     return not errors

@@ -184,6 +184,26 @@ def capture_opt_out(
     return True
 
 
+def capture_unsubscribe(
+    session: Session,
+    contact: Contact,
+    *,
+    record: ConsentRecord,
+    pepper: bytes,
+    sinks: Sequence[str],
+) -> None:
+    """An unsubscribe link from one of our e-mails: the link was signed for this contact,
+    so the withdrawal is theirs (and their address goes on the suppression list)."""
+    _withdraw(
+        session,
+        contact,
+        slots={"email": contact.email},
+        records=[record],
+        pepper=pepper,
+        sinks=sinks,
+    )
+
+
 def capture_erasure_request(
     session: Session,
     *,

@@ -19,8 +19,11 @@ CONFIG = PROJECT_ROOT / "bot" / "config.yml"
 DOMAIN = PROJECT_ROOT / "bot" / "domain"
 DATA = PROJECT_ROOT / "data"
 CUSTOM_COMPONENTS = PROJECT_ROOT / "bot" / "nlu"
-# Lead scoring rules and segments live under data/ too, but are read at run time.
+# Lead scoring rules and segments, and the follow-up sequences, live under data/ too,
+# but are read at run time.
 SCORING_DATA = DATA / "scoring"
+WORKFLOWS_DATA = DATA / "workflows"
+RUN_TIME_DATA = (SCORING_DATA, WORKFLOWS_DATA)
 
 
 def under(root: Path, path: Path) -> Path:
@@ -30,8 +33,8 @@ def under(root: Path, path: Path) -> Path:
 
 def model_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
     """Every file whose content changes the trained model, in a stable order."""
-    data, scoring = under(root, DATA), under(root, SCORING_DATA)
-    training_data = [p for p in data.rglob("*.yml") if scoring not in p.parents]
+    run_time = {under(root, directory) for directory in RUN_TIME_DATA}
+    training_data = [p for p in under(root, DATA).rglob("*.yml") if run_time.isdisjoint(p.parents)]
     domain = under(root, DOMAIN).rglob("*.yml")
     custom = under(root, CUSTOM_COMPONENTS).rglob("*.py")
     return sorted([under(root, CONFIG), *domain, *training_data, *custom])

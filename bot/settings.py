@@ -12,8 +12,11 @@ import binascii
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, BaseSettings, Field, root_validator, validator
+
+from bot.followups.send_window import SendWindows
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -218,6 +221,35 @@ class Settings(BaseSettings):
         env="PARLEY_CONFIRMATION_TTL_HOURS",
         description="How long a double opt-in link or 'Reply YES' stays valid.",
     )
+    followup_cap_per_week: int = Field(
+        3,
+        env="PARLEY_FOLLOWUP_CAP_PER_WEEK",
+        ge=1,
+        description="Most follow-ups one person gets per channel in any 7 days; more wait.",
+    )
+    send_window: str = Field(
+        "08:00-21:00",
+        env="PARLEY_SEND_WINDOW",
+        description="Local hours of the recipient in which follow-up texts may be sent "
+        "(TCPA: 8:00-21:00); outside them a send waits for the next allowed minute.",
+    )
+    send_window_states: str = Field(
+        "FL=08:00-20:00",
+        env="PARLEY_SEND_WINDOW_STATES",
+        description="Stricter windows for US states, e.g. 'FL=08:00-20:00,OK=08:00-21:00'.",
+    )
+    time_zone: str = Field(
+        "UTC",
+        env="PARLEY_TIME_ZONE",
+        description="The team's time zone (IANA name): a recipient's when their number "
+        "does not tell.",
+    )
+    postal_address: str | None = Field(
+        None,
+        env="PARLEY_POSTAL_ADDRESS",
+        description="The sender's postal address, printed in every follow-up e-mail "
+        "(CAN-SPAM); without it no follow-up e-mail is sent.",
+    )
     telegram_bot_token: str | None = Field(None, env="TELEGRAM_BOT_TOKEN")
     telegram_webhook_secret: str | None = Field(
         None,
@@ -239,6 +271,21 @@ class Settings(BaseSettings):
     def _upper(cls, value: str) -> str:
         return value.strip().upper()
 
+    @validator("send_window_states")
+    def _send_windows(cls, value: str, values: dict[str, Any]) -> str:
+        SendWindows.parse(values.get("send_window", "08:00-21:00"), value)
+        return value
+
+    @validator("time_zone")
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, ZoneInfoNotFoundError) as error:
+            raise ValueError(
+                f"{value!r} is not an IANA time zone, e.g. America/New_York"
+            ) from error
+        return value
+
     @validator("database_url")
     def _empty_is_unset(cls, value: str | None) -> str | None:
         return value or None
@@ -253,6 +300,7 @@ class Settings(BaseSettings):
         "smtp_username",
         "smtp_password",
         "mail_from",
+        "postal_address",
         "twilio_account_sid",
         "twilio_auth_token",
         "twilio_from_number",

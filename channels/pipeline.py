@@ -5,6 +5,7 @@
              by the ingress process, and a Rasa server finds them within `pickup_s`
     drain:   per conversation, in arrival order, under a lock (channels.locks):
              claim ─▶ channel's pre-core step (SMS keywords) ─▶ Rasa ─▶ gated replies ─▶ finish
+             (a follow-up the engine queued is a turn too: `channels.followup_turn`)
 
 A webhook never waits for a turn, so a slow turn never makes Twilio or Telegram retry;
 turns run on their own thread's loop (`channels.turns`), so they don't hold up the
@@ -35,6 +36,7 @@ from sanic import Sanic
 from bot import bootstrap
 from bot.crm import read_scope, session_scope
 from bot.crm.inbox import Claim, claim_next, due_conversations, finish, give_up_or_retry
+from channels.followup_turn import say_follow_up
 from channels.inbound import Adapter, Inbound
 from channels.inbox_thread import in_inbox_thread
 from channels.locks import ConversationLocks
@@ -175,6 +177,12 @@ class Pipeline:
             return True
 
     async def _run(self, claim: Claim, output: GatedOutput) -> None:
+        followup = claim.payload.get("followup")
+        if followup:  # the bot speaks first (`bot.followups`); it checks for a repeat itself
+            if self._app is None:
+                raise RuntimeError("the pipeline is not attached to a Rasa server")
+            await say_follow_up(self._app.ctx.agent, claim.conversation_id, followup, output)
+            return
         if claim.retried and await self._already_processed(claim):
             logger.info("Message %s had been processed before a restart", claim.external_id)
             return

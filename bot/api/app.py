@@ -23,6 +23,7 @@ from bot.api.errors import install_error_handlers
 from bot.api.form_limit import FormFieldLimit
 from bot.api.html_page import page
 from bot.api.routes import api_router
+from bot.api.unsubscribe import router as unsubscribe_router
 from bot.api.webchat_assets import webchat_router
 from bot.console.routes import router as console_router
 from bot.process_start import prepare_process
@@ -63,6 +64,7 @@ def create_app() -> FastAPI:
     app.include_router(webchat_router(settings))
     app.include_router(console_router)
     app.include_router(confirmation_router)
+    app.include_router(unsubscribe_router)
 
     @app.get("/api/health")
     def health() -> dict[str, str]:

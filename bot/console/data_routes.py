@@ -28,6 +28,7 @@ from bot.editor import Edit, Intent, Problem, add_example, intents, paths, remov
 from bot.editor import rules as all_rules
 from bot.editor import stories as all_stories
 from bot.editor.new_intents import create_intent
+from bot.followups.workflows import sequence_names_in
 from bot.scoring import load_scoring_rules, load_segments
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -50,6 +51,7 @@ def overview(request: Request, session: SessionDep) -> Response:
         "rules": len(all_rules(root)),
         "grades": len(load_scoring_rules(root / paths.SCORING_DIR / "rules.yml").grades),
         "segments": len(load_segments(root / paths.SCORING_DIR / "segments.yml")),
+        "sequences": sum(len(sequence_names_in(path)) for path in paths.workflow_files(root)),
     }
     return data_page(request, user, "data.html", counts=counts)
 

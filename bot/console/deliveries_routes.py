@@ -17,7 +17,8 @@ from bot.crm.database import utcnow
 from bot.crm.queries import outbox_counts, search_outbox
 from bot.crm.tables import OutboxRow
 from bot.delivery.outbox import retry_failed
-from bot.delivery.payload import is_erasure
+from bot.delivery.payload import is_erasure, is_followup_notice
+from bot.followups.mail import FOLLOWUP_EMAIL_SINK
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 SECTION = "/console/deliveries"
@@ -31,6 +32,10 @@ def what(row: OutboxRow) -> str:
         return f"lead, version {row.lead_version}"
     if is_erasure(row.payload):
         return "erasure notice"
+    if row.sink == FOLLOWUP_EMAIL_SINK:
+        return "follow-up e-mail"
+    if is_followup_notice(row.payload):
+        return "follow-up notice to the team"
     return "consent confirmation request"
 
 

@@ -7,6 +7,7 @@ from bot.console import (
     data_routes,
     deliveries_routes,
     experiments_routes,
+    followups_routes,
     funnel_routes,
     leads_routes,
     login_routes,
@@ -14,6 +15,7 @@ from bot.console import (
     scoring_routes,
     training_routes,
     try_routes,
+    workflows_routes,
 )
 
 router = APIRouter()
@@ -21,6 +23,7 @@ for area in (
     login_routes,
     leads_routes,
     funnel_routes,
+    followups_routes,
     try_routes,
     experiments_routes,
     deliveries_routes,
@@ -28,6 +31,7 @@ for area in (
     responses_routes,
     conversations_routes,
     scoring_routes,
+    workflows_routes,
     training_routes,
 ):
     router.include_router(area.router)

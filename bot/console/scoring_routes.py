@@ -52,7 +52,14 @@ def scoring_files(request: Request, session: SessionDep) -> Response:
     rows = [
         (link("scoring", name), title, about, _file(name)) for name, (title, about) in FILES.items()
     ]
-    return data_page(request, user, "data_scoring.html", rows=rows)
+    return data_page(
+        request,
+        user,
+        "data_files.html",
+        title="Scoring rules and segments",
+        intro="Changes apply to the next lead scored; no retraining is needed.",
+        rows=rows,
+    )
 
 
 def _editor(

@@ -1,4 +1,5 @@
-"""The CRM store: contacts, leads, consent proof, suppressions, outbox, audit and inbox.
+"""The CRM store: contacts, leads, consent proof, suppressions, outbox, audit, inbox and
+the follow-up schedule.
 
 An adapter over SQLAlchemy (1.4, used in the 2.0 style) that runs the same code on
 SQLite and PostgreSQL; the schema is managed by the Alembic migrations beside it.
@@ -12,6 +13,7 @@ SQLite and PostgreSQL; the schema is managed by the Alembic migrations beside it
 from __future__ import annotations
 
 from bot.crm.database import make_engine, make_session, read_scope, session_scope
+from bot.crm.followup_tables import FollowupEnrollment, FollowupLog, FollowupStep
 from bot.crm.identity import identifier_hash, normalise_identifier
 from bot.crm.inbox import InboundMessage, record_inbound
 from bot.crm.migrate import upgrade_to_head
@@ -43,6 +45,9 @@ __all__ = [
     "ConsentConfirmation",
     "ConsentEvent",
     "Contact",
+    "FollowupEnrollment",
+    "FollowupLog",
+    "FollowupStep",
     "InboundMessage",
     "Lead",
     "LeadOutcome",

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from bot.crm.followup_tables import FollowupEnrollment, enrollments_of
 from bot.crm.funnel import archive_rows
 from bot.crm.inbox import InboundMessage
 from bot.crm.repository import record_audit
@@ -97,6 +98,9 @@ def purge_expired(
         "consent_confirmations": delete(ConsentConfirmation).where(
             ConsentConfirmation.__table__.c.contact_id.in_(contact_ids)
             | (ConsentConfirmation.__table__.c.expires_at < cutoff)
+        ),
+        "followup_enrollments": delete(FollowupEnrollment).where(
+            enrollments_of(ids, contact_ids, lead_ids)
         ),
         "leads": delete(Lead).where(leads.id.in_(lead_ids)),
         "consent_events": delete(ConsentEvent).where(

@@ -21,6 +21,12 @@ from sqlalchemy import Text, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.crm.database import utcnow
+from bot.crm.followup_tables import (
+    FollowupEnrollment,
+    FollowupStep,
+    end_for_erasure,
+    enrollments_of,
+)
 from bot.crm.identity import identifier_hash, normalise_identifier
 from bot.crm.inbox import InboundMessage
 from bot.crm.outcomes import LeadOutcome
@@ -194,6 +200,7 @@ def export_subject(
     contact_ids = [contact.id for contact in subject.contacts]
     lead_ids = [lead.id for lead in subject.leads]
     hashes = [identifier_hash(kind, value, pepper) for kind, value in subject.identifiers()]
+    followups = enrollments_of(subject.conversation_ids, contact_ids, lead_ids)
     return {
         "exported_at": utcnow().isoformat(),
         "identifier": {"kind": subject.kind, "value": subject.value},
@@ -224,6 +231,14 @@ def export_subject(
             session,
             ExperimentExposure,
             ExperimentExposure.__table__.c.conversation_id.in_(subject.conversation_ids),
+        ),
+        "followup_enrollments": _rows(session, FollowupEnrollment, followups),
+        "followup_steps": _rows(
+            session,
+            FollowupStep,
+            FollowupStep.__table__.c.enrollment_id.in_(
+                select(FollowupEnrollment.id).where(followups)
+            ),
         ),
         "conversation_events": list(conversations.events(subject.conversation_ids)),
     }
@@ -258,6 +273,8 @@ def erase_subject(
         & set(sinks)
     )
     erased = {"conversation_events": conversations.delete(ids)}
+    hashes = [identifier_hash(kind, value, pepper) for kind, value in subject.identifiers()]
+    end_for_erasure(session, enrollments_of(ids, contact_ids, lead_ids), hashes)
     for kind, value in subject.identifiers():
         suppress(session, kind=kind, value=value, reason=ERASURE_REASON, pepper=pepper)
     statements = {
@@ -279,6 +296,9 @@ def erase_subject(
         # A conversation id may be a phone number (`sms:+1…`).
         "experiment_exposures": delete(ExperimentExposure).where(
             ExperimentExposure.__table__.c.conversation_id.in_(ids)
+        ),
+        "followup_enrollments": delete(FollowupEnrollment).where(
+            enrollments_of(subject.conversation_ids, contact_ids, lead_ids)
         ),
         "leads": delete(Lead).where(Lead.__table__.c.id.in_(lead_ids)),
         "contacts": delete(Contact).where(Contact.__table__.c.id.in_(contact_ids)),

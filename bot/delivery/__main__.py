@@ -1,5 +1,5 @@
-"""`python -m bot.delivery`: the delivery worker process, with its health endpoint and
-the hourly retention purge (`bot.crm.retention`).
+"""`python -m bot.delivery`: the delivery worker process, with its health endpoint, the
+follow-up engine (`bot.followups`) and the hourly retention purge (`bot.crm.retention`).
 
 Stops gracefully on SIGTERM or SIGINT: the round under way finishes (each attempt has a
 time limit), nothing new is claimed, then the process exits 0.
@@ -26,6 +26,12 @@ from bot.delivery.health import start_health_server
 from bot.delivery.registry import build_sinks
 from bot.delivery.sink import Sink
 from bot.delivery.worker import DeliveryWorker
+from bot.followups.activity import reader
+from bot.followups.engine import FollowupEngine
+from bot.followups.gate import Policy
+from bot.followups.send_window import SendWindows
+from bot.followups.steps import Runtime
+from bot.followups.workflows import project_catalogue
 from bot.process_start import prepare_process
 from bot.settings import Settings, get_settings
 from bot.stores.conversation_events import ConversationEvents
@@ -49,6 +55,37 @@ def make_worker(settings: Settings, engine: Engine, sinks: dict[str, Sink]) -> D
         batch_size=settings.delivery_batch_size,
         poll_s=settings.delivery_poll_s,
     )
+
+
+def make_followups(settings: Settings, engine: Engine) -> FollowupEngine:
+    """The follow-up engine, its collaborators built once; the sequences and responses are
+    read again when their files change."""
+    policy = Policy(
+        cap_per_week=settings.followup_cap_per_week,
+        windows=SendWindows.parse(settings.send_window, settings.send_window_states),
+        fallback_zone=settings.time_zone,
+        pepper=bootstrap.suppression_pepper(),
+    )
+    shared = settings.tracker_store_url == settings.crm_database_url
+    activity = reader(None if shared else bootstrap.tracker_engine())
+
+    questions = project_catalogue().questions
+    slots = {"brand_name": settings.brand_name}
+
+    def runtime() -> Runtime:
+        return Runtime(
+            sequences=bootstrap.workflows(),
+            policy=policy,
+            mail=bootstrap.followup_mail(),
+            variations=lambda name: bootstrap.domain_responses().get(name, []),
+            slots=slots,
+            lead_sinks=settings.sink_names,
+            grade_for=lambda total: bootstrap.scoring_rules().grade_for(total),
+            activity=activity,
+            questions=questions,
+        )
+
+    return FollowupEngine(engine, runtime)
 
 
 def purge_expired_data(settings: Settings) -> None:
@@ -86,11 +123,15 @@ async def serve(settings: Settings) -> None:
     async with httpx.AsyncClient(timeout=settings.delivery_timeout_s) as client:
         sinks = build_sinks(settings, client)
         worker = make_worker(settings, bootstrap.crm_engine(), sinks)
+        followups = make_followups(settings, bootstrap.crm_engine())
         health = start_health_server(settings.host, settings.worker_port, worker.is_healthy)
         retention = asyncio.create_task(keep_retention(settings, stop))
+        following_up = asyncio.create_task(followups.run(stop))
         try:
             await worker.run(stop)
+            await following_up
         finally:
+            following_up.cancel()
             retention.cancel()
             health.shutdown()
             health.server_close()

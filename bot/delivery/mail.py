@@ -1,4 +1,6 @@
-"""The confirmation e-mail sink: one plain-text message per outbox row, over SMTP.
+"""The e-mail sinks: one plain-text message per outbox row, over SMTP. The same client
+sends double opt-in requests (`confirm_email`) and follow-ups (`followup_email`, whose rows
+carry their `List-Unsubscribe` headers).
 
 aiosmtplib does the talking (STARTTLS, implicit TLS, or none for a local relay). The
 Message-ID is derived from the outbox idempotency key, so a retry after a lost answer
@@ -23,11 +25,10 @@ _PERMANENT = range(500, 600)
 
 
 class MailSink:
-    name = "confirm_email"
-
     def __init__(
         self,
         *,
+        name: str = "confirm_email",
         host: str,
         port: int,
         security: str,
@@ -36,15 +37,17 @@ class MailSink:
         password: str | None = None,
         timeout: float = 30.0,
     ) -> None:
+        self.name = name
         self._host, self._port, self._security = host, port, security
         self._sender = sender
         self._username, self._password = username, password
         self._timeout = timeout
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> MailSink:
+    def from_settings(cls, settings: Settings, *, name: str = "confirm_email") -> MailSink:
         host = str(settings.smtp_host)
         return cls(
+            name=name,
             host=host,
             port=settings.smtp_port,
             security=settings.smtp_security,
@@ -64,6 +67,8 @@ class MailSink:
         domain = self._sender.rpartition("@")[2].rstrip(">").strip() or "localhost"
         message["Message-ID"] = f"<{digest}@{domain}>"
         message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
+        for header, value in (payload.get("headers") or {}).items():
+            message[str(header)] = str(value)
         message.set_content(str(payload["text"]))
         return message
 

@@ -121,3 +121,31 @@ def is_erasure(payload: Mapping[str, Any]) -> bool:
 def redacted(payload: Mapping[str, Any]) -> dict[str, Any]:
     """An erasure notice once delivered: that it went out, not whom it was about."""
     return {"type": SUBJECT_ERASED, "erased_at": payload.get("erased_at"), "redacted": True}
+
+
+FOLLOWUP_NOTICE = "followup.notice"
+
+
+def followup_notice(
+    *,
+    sequence: str,
+    step: str,
+    message: str,
+    conversation_id: str,
+    lead_id: str | None,
+    at: datetime,
+) -> dict[str, Any]:
+    """A follow-up sequence's `notify` step: the team should look at this conversation."""
+    return {
+        "type": FOLLOWUP_NOTICE,
+        "at": at.isoformat(),
+        "sequence": sequence,
+        "step": step,
+        "message": message,
+        "conversation_id": conversation_id,
+        "lead_id": lead_id,
+    }
+
+
+def is_followup_notice(payload: Mapping[str, Any]) -> bool:
+    return payload.get("type") == FOLLOWUP_NOTICE

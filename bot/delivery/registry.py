@@ -1,6 +1,7 @@
 """Builds the sinks the worker drains, from the settings (the worker's composition step):
-those PARLEY_SINKS names for leads, and the double opt-in senders that are configured
-(e-mail with PARLEY_SMTP_HOST, texts with the Twilio account and number)."""
+those PARLEY_SINKS names for leads, and the senders that are configured: e-mail with
+PARLEY_SMTP_HOST (double opt-in requests and follow-ups), texts with the Twilio account and
+number (double opt-in requests; follow-up texts are turns of the SMS conversation)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.delivery.mail import MailSink
 from bot.delivery.sink import Sink
 from bot.delivery.sms import ConfirmationSmsSink
 from bot.delivery.webhook import WebhookSink
+from bot.followups.mail import FOLLOWUP_EMAIL_SINK
 from bot.settings import Settings
 from channels.sms.twilio_sender import TwilioSender
 
@@ -46,6 +48,7 @@ def build_sinks(settings: Settings, client: httpx.AsyncClient) -> dict[str, Sink
             raise SinkConfigurationError(f"no sink called {name!r}")
     if settings.smtp_host:
         sinks[SINK_FOR_KIND["email"]] = MailSink.from_settings(settings)
+        sinks[FOLLOWUP_EMAIL_SINK] = MailSink.from_settings(settings, name=FOLLOWUP_EMAIL_SINK)
     if settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from_number:
         sender = TwilioSender(
             settings.twilio_account_sid,

@@ -1,4 +1,5 @@
-"""The webhook sink: POSTs each lead as JSON, signed per Standard Webhooks.
+"""The webhook sink: POSTs each lead (and each erasure notice and follow-up notice to the
+team) as JSON, signed per Standard Webhooks.
 
 The body is the Standard Webhooks envelope `{"type", "timestamp", "data"}` with the lead
 payload as `data`; `webhook-id` is the outbox idempotency key, the same on every retry,
@@ -15,7 +16,12 @@ from typing import Any
 
 import httpx
 
-from bot.delivery.payload import SUBJECT_ERASED, is_erasure
+from bot.delivery.payload import (
+    FOLLOWUP_NOTICE,
+    SUBJECT_ERASED,
+    is_erasure,
+    is_followup_notice,
+)
 from bot.delivery.signature import secret_key, signature_headers
 from bot.delivery.transport import post
 
@@ -27,6 +33,9 @@ def envelope(payload: Mapping[str, Any]) -> dict[str, Any]:
     if is_erasure(payload):
         data = {key: value for key, value in payload.items() if key != "type"}
         return {"type": SUBJECT_ERASED, "timestamp": payload.get("erased_at"), "data": data}
+    if is_followup_notice(payload):
+        data = {key: value for key, value in payload.items() if key != "type"}
+        return {"type": FOLLOWUP_NOTICE, "timestamp": payload.get("at"), "data": data}
     kind = "lead.created" if payload.get("version") == 1 else "lead.updated"
     return {"type": kind, "timestamp": payload.get("updated_at"), "data": dict(payload)}
 

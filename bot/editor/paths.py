@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from bot.model_archive import CONFIG, DATA, DOMAIN, SCORING_DATA
+from bot.model_archive import CONFIG, DATA, DOMAIN, SCORING_DATA, WORKFLOWS_DATA
 from bot.settings import PROJECT_ROOT
 
 CONFIG_FILE = CONFIG.relative_to(PROJECT_ROOT)
 DOMAIN_DIR = DOMAIN.relative_to(PROJECT_ROOT)
 DATA_DIR = DATA.relative_to(PROJECT_ROOT)
 SCORING_DIR = SCORING_DATA.relative_to(PROJECT_ROOT)
+WORKFLOWS_DIR = WORKFLOWS_DATA.relative_to(PROJECT_ROOT)
 ACTIONS_DIR = Path("actions")
 
 
@@ -24,10 +25,15 @@ def domain_files(root: Path) -> list[Path]:
 
 
 def training_files(root: Path) -> list[Path]:
-    """NLU, story and rule files: everything under data/ except the scoring rules."""
-    scoring = root / SCORING_DIR
-    return sorted(p for p in (root / DATA_DIR).rglob("*.yml") if scoring not in p.parents)
+    """NLU, story and rule files: everything under data/ except the scoring rules and the
+    follow-up sequences."""
+    run_time = {root / SCORING_DIR, root / WORKFLOWS_DIR}
+    return sorted(p for p in (root / DATA_DIR).rglob("*.yml") if run_time.isdisjoint(p.parents))
 
 
 def scoring_files(root: Path) -> list[Path]:
     return sorted((root / SCORING_DIR).glob("*.yml"))
+
+
+def workflow_files(root: Path) -> list[Path]:
+    return sorted((root / WORKFLOWS_DIR).glob("*.yml"))

@@ -1,4 +1,5 @@
-"""Validate proposed file contents before they are saved: YAML, Rasa and scoring checks.
+"""Validate proposed file contents before they are saved: YAML, Rasa, scoring and
+follow-up sequence checks.
 
 `validate_change` copies the project's config, domain, data and actions to a temporary
 directory, writes the proposed files there and runs, on the copy:
@@ -7,7 +8,9 @@ directory, writes the proposed files there and runs, on the copy:
 2. Rasa's validator with warnings as errors, as `bot/data_check.py` runs it, each
    warning placed by `bot.editor.locations` at the story or rule it names, the step
    using the name, or the name's definition;
-3. the lead scoring rules and segments check (`bot.scoring.validate_rule_files`).
+3. the lead scoring rules and segments check (`bot.scoring.validate_rule_files`);
+4. the follow-up sequences check (`bot.followups.workflows.validate_workflow_files`),
+   against the copy's responses, segments, grades and lead form.
 
 Rasa is only run when the YAML parses, since it cannot load broken files.
 """
@@ -34,7 +37,8 @@ from bot.editor import paths
 from bot.editor.edits import EditError, Problem
 from bot.editor.locations import Locations, index_project
 from bot.editor.yaml_files import make_yaml
-from bot.scoring import validate_rule_files
+from bot.followups.workflows import project_catalogue, validate_workflow_files
+from bot.scoring import RulesError, validate_rule_files
 from bot.settings import PROJECT_ROOT
 
 # Rasa's story structure conflicts are logged, not warned.
@@ -59,7 +63,11 @@ def validate_change(
         problems = syntax_problems(copy)
         if problems:
             return problems
-        problems = rasa_problems(copy, prefer=changes.keys()) + scoring_problems(copy)
+        problems = [
+            *rasa_problems(copy, prefer=changes.keys()),
+            *scoring_problems(copy),
+            *workflow_problems(copy),
+        ]
     return list(dict.fromkeys(problems))
 
 
@@ -109,9 +117,11 @@ def syntax_problems(root: Path) -> list[Problem]:
 
 
 class _CopyValidator(ParleyValidator):
-    """ParleyValidator reading the actions of the project copy, not of the real project."""
+    """ParleyValidator reading the actions and follow-up sequences of the project copy,
+    not of the real project."""
 
     actions_package: Path
+    workflows_dir: Path
 
 
 class _Collector(logging.Handler):
@@ -179,6 +189,7 @@ def rasa_problems(root: Path, *, prefer: Iterable[str] = ()) -> list[Problem]:
             )
             validator = _CopyValidator.from_importer(importer)
             validator.actions_package = root / paths.ACTIONS_DIR
+            validator.workflows_dir = root / paths.WORKFLOWS_DIR
             failed = [name for name, check in _checks(validator) if not check()]
         except YamlValidationException as error:
             return _schema_problems(root, error)
@@ -226,13 +237,24 @@ def _schema_problems(root: Path, error: YamlValidationException) -> list[Problem
     ]
 
 
-# --- lead scoring ------------------------------------------------------------------------
+# --- lead scoring and follow-up sequences ------------------------------------------------
 
 
-def scoring_problems(root: Path) -> list[Problem]:
+def _placed_errors(root: Path, errors: list[RulesError]) -> list[Problem]:
     problems = []
-    for error in validate_rule_files(paths.scoring_files(root)):
+    for error in errors:
         file = Path(error.file)
         name = paths.relative(root, file) if file.is_absolute() else error.file
         problems.append(Problem(file=name, line=error.line, message=error.message))
     return problems
+
+
+def scoring_problems(root: Path) -> list[Problem]:
+    return _placed_errors(root, validate_rule_files(paths.scoring_files(root)))
+
+
+def workflow_problems(root: Path) -> list[Problem]:
+    catalogue = project_catalogue(root)
+    return _placed_errors(
+        root, validate_workflow_files(paths.workflow_files(root), catalogue=catalogue)
+    )

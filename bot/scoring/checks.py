@@ -15,7 +15,7 @@ from typing import Any
 from bot.scoring.issues import Issues, hint
 from bot.scoring.segments import FIELDS, Field
 
-__all__ = ["check_rules", "check_segments"]
+__all__ = ["check_condition", "check_rules", "check_segments"]
 
 
 def _bounds(band: Mapping[str, Any]) -> str:
@@ -161,18 +161,19 @@ def _check_comparison(
         issues.add([*path, "value"], problem)
 
 
-def _check_condition(
+def check_condition(
     issues: Issues, path: list[Any], node: Any, grades: Collection[str] | None
 ) -> None:
+    """Checks on a condition of the segment language at `path` (a segment's ``when``)."""
     # Walks whatever is well-shaped, so one broken comparison hides none of its siblings.
     if not isinstance(node, Mapping):
         return
     for group in ("all", "any"):
         children = node.get(group)
         for index, child in enumerate(children if isinstance(children, list) else []):
-            _check_condition(issues, [*path, group, index], child, grades)
+            check_condition(issues, [*path, group, index], child, grades)
     if "not" in node:
-        _check_condition(issues, [*path, "not"], node["not"], grades)
+        check_condition(issues, [*path, "not"], node["not"], grades)
     elif "field" in node and issues.clean(path):
         _check_comparison(issues, path, node, grades)
 
@@ -197,4 +198,4 @@ def check_segments(issues: Issues, grades: Collection[str] | None = None) -> Non
             )
         elif isinstance(name, str):
             first[name] = index
-        _check_condition(issues, ["segments", index, "when"], segment.get("when"), grades)
+        check_condition(issues, ["segments", index, "when"], segment.get("when"), grades)

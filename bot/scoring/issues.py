@@ -33,6 +33,7 @@ _LIMITS = {
     "exclusiveMinimum": "it must be more than {}",
     "minItems": "list at least {} item(s)",
     "minLength": "it needs at least {} character(s)",
+    "maxLength": "it can have at most {} character(s)",
     "const": "it must be {!r}",
 }
 

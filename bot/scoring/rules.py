@@ -26,36 +26,44 @@ __all__ = [
     "RulesError",
     "ScoringRules",
     "Segment",
+    "checked",
+    "condition",
     "load_scoring_rules",
     "load_segments",
+    "parse",
     "validate_rule_files",
 ]
 
 
-def _parse(path: Path) -> Issues:
-    """The file's YAML tree (round-trip, so nodes know their lines) or why it has none."""
-    issues = Issues(str(path), None)
+def parse(path: Path, *, shown_as: str | None = None) -> Issues:
+    """The file's YAML tree (round-trip, so nodes know their lines) or why it has none.
+
+    Its errors name the file `shown_as`, by default `path` as given.
+    """
+    file = str(path) if shown_as is None else shown_as
+    issues = Issues(file, None)
     try:
         issues.root = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        issues.errors.append(RulesError(str(path), None, f"cannot read the file: {exc.strerror}"))
+        issues.errors.append(RulesError(file, None, f"cannot read the file: {exc.strerror}"))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         # A duplicate key's problem goes on to dump both values; the key is what matters.
         problem = str(exc.problem).split(" with value ", 1)[0]
-        issues.errors.append(RulesError(str(path), line, f"not valid YAML: {problem}"))
+        issues.errors.append(RulesError(file, line, f"not valid YAML: {problem}"))
     except YAMLError as exc:
-        issues.errors.append(RulesError(str(path), None, f"not valid YAML: {exc}"))
+        issues.errors.append(RulesError(file, None, f"not valid YAML: {exc}"))
     else:
         if issues.root is None:
-            issues.errors.append(RulesError(str(path), 1, "the file is empty"))
+            issues.errors.append(RulesError(file, 1, "the file is empty"))
     return issues
 
 
-def _checked(
+def checked(
     issues: Issues, schema: Mapping[str, Any], semantic: Callable[[Issues], None]
 ) -> Issues:
+    """`issues` after the schema and then the `semantic` checks, errors in line order."""
     if not issues.errors:
         check_schema(issues, schema)
         semantic(issues)
@@ -110,26 +118,27 @@ def _rules_from(root: Mapping[str, Any]) -> ScoringRules:
     )
 
 
-def _condition(node: Mapping[str, Any]) -> Condition:
+def condition(node: Mapping[str, Any]) -> Condition:
+    """The condition a well-shaped ``when`` node of the segment language stands for."""
     if "all" in node:
-        return AllOf(tuple(_condition(child) for child in node["all"]))
+        return AllOf(tuple(condition(child) for child in node["all"]))
     if "any" in node:
-        return AnyOf(tuple(_condition(child) for child in node["any"]))
+        return AnyOf(tuple(condition(child) for child in node["any"]))
     if "not" in node:
-        return Not(_condition(node["not"]))
+        return Not(condition(node["not"]))
     return Comparison(str(node["field"]), str(node["op"]), _plain(node.get("value")))
 
 
 def _segments_from(root: Mapping[str, Any]) -> list[Segment]:
     return [
-        Segment(str(s["name"]), str(s.get("description", "")), _condition(s["when"]))
+        Segment(str(s["name"]), str(s.get("description", "")), condition(s["when"]))
         for s in root["segments"]
     ]
 
 
 def load_scoring_rules(path: Path) -> ScoringRules:
     """The scoring rules in `path`; raises the first `RulesError` if it has any mistake."""
-    issues = _checked(_parse(path), RULES_SCHEMA, check_rules)
+    issues = checked(parse(path), RULES_SCHEMA, check_rules)
     if issues.errors:
         raise issues.errors[0]
     return _rules_from(issues.root)
@@ -137,7 +146,7 @@ def load_scoring_rules(path: Path) -> ScoringRules:
 
 def load_segments(path: Path) -> list[Segment]:
     """The segments in `path`, in file order; raises the first `RulesError` if any."""
-    issues = _checked(_parse(path), SEGMENTS_SCHEMA, check_segments)
+    issues = checked(parse(path), SEGMENTS_SCHEMA, check_segments)
     if issues.errors:
         raise issues.errors[0]
     return _segments_from(issues.root)
@@ -153,17 +162,17 @@ def validate_rule_files(paths: Iterable[Path | str]) -> list[RulesError]:
     A file with a top-level ``segments`` key is a segments file, any other a rules file.
     Segments are also checked against the grades of the valid rules files given with them.
     """
-    parsed = [_parse(Path(path)) for path in paths]
+    parsed = [parse(Path(path)) for path in paths]
     grades: set[str] = set()
     rules_seen = False
     for issues in parsed:
         if not _is_segments_file(issues):
-            _checked(issues, RULES_SCHEMA, check_rules)
+            checked(issues, RULES_SCHEMA, check_rules)
             if issues.clean(["grades"]):
                 rules_seen = True
                 grades.update(str(grade["grade"]) for grade in issues.root["grades"])
     known = sorted(grades) if rules_seen else None
     for issues in parsed:
         if _is_segments_file(issues):
-            _checked(issues, SEGMENTS_SCHEMA, lambda found: check_segments(found, known))
+            checked(issues, SEGMENTS_SCHEMA, lambda found: check_segments(found, known))
     return [error for issues in parsed for error in issues.errors]

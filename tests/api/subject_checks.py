@@ -8,8 +8,11 @@ from sqlalchemy import select
 
 from bot import bootstrap
 from bot.crm import session_scope
+from bot.crm.database import utcnow
+from bot.crm.followup_tables import FollowupLog
 from bot.crm.identity import identifier_hash
 from bot.crm.tables import AuditEntry, Suppression
+from bot.followups.enroll import enrol
 from tests.api.conftest import Api
 from tests.api.seed import PRIYA, PRIYA_CONFIRMATIONS, PRIYA_CONVERSATIONS, traces
 
@@ -64,6 +67,9 @@ def check_export(api: Api, lead_ids: dict[str, str]) -> dict[str, Any]:
 def check_erasure(api: Api) -> None:
     """Erase Priya, then find no trace of her anywhere; Sam and Jo stay untouched."""
     assert traces(api.engine, PRIYA_TRACES)  # the check can see her before
+    with session_scope(api.engine) as session:  # she is being followed up on
+        finishing = bootstrap.workflows()["finish_the_form"]
+        assert enrol(session, finishing, conversation_id="conv-priya-1", now=utcnow())
     response = api.client.delete(
         "/api/subjects", params={"phone": "+1 415 555 0132"}, headers=api.headers("admin")
     )
@@ -77,10 +83,14 @@ def check_erasure(api: Api) -> None:
         "inbound_messages": 1,
         "consent_events": 5,
         "experiment_exposures": 1,
+        "followup_enrollments": 1,
         "leads": 2,
         "contacts": 1,
     }
     assert report["erased"]["conversation_events"] > 0
+    with session_scope(api.engine) as session:  # counted as ended by erasure, anonymously
+        logged = session.execute(select(FollowupLog.sequence, FollowupLog.kind)).all()
+        assert ("finish_the_form", "erased") in [tuple(row) for row in logged]
 
     assert traces(api.engine, PRIYA_TRACES) == []
     assert traces(api.engine, ["sam@initech.io", "conv-sam", "Jo Student", "SM-conv-sam"])

@@ -1,0 +1,1 @@
+"""Follow-up sequences: marketer-written, law-enforced, durable."""

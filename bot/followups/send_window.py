@@ -19,7 +19,6 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from phonenumbers import geocoder
 from phonenumbers import timezone as phone_timezone
 
 _UTC = timezone.utc
@@ -165,6 +164,9 @@ class SendWindows:
         number = _parse(phone)
         if number is None or phonenumbers.region_code_for_number(number) != "US":
             return self.default
+        # Imported here: the place names are large, and only the follow-up engine needs them.
+        from phonenumbers import geocoder
+
         state = us_state(geocoder.description_for_number(number, "en"))
         return self.by_state.get(state, self.default) if state else self.default
 

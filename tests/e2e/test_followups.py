@@ -7,7 +7,10 @@ form."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,6 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from bot.crm import make_engine
+from bot.secret_key import secret_key
 from bot.settings import Settings
 from bot.stores.conversation_events import EVENTS
 from tests.e2e.channel_visitors import SmsVisitor
@@ -58,11 +62,27 @@ def now_not_at_midnight() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def test_a_follow_up_text_resumes_the_form_at_the_budget_question(
-    stack: Settings, twilio: FakeTwilioApi, tmp_path: Path
-) -> None:
+@dataclass
+class FollowedUp:
+    """A visitor who stopped at the budget question and has just been texted by the
+    follow-up engine, whose clock is now."""
+
+    visitor: SmsVisitor
+    followups: Followups
+    said: str  # what the follow-up said
+
+    def run_engine(self, **later: float) -> None:
+        self.followups.clock.now = datetime.now(timezone.utc) + timedelta(**later)
+        self.followups.run()
+
+
+@pytest.fixture
+def followed_up(stack: Settings, twilio: FakeTwilioApi, tmp_path: Path) -> Iterator[FollowedUp]:
     visitor = SmsVisitor(stack, twilio)
-    engine = make_engine(stack.crm_database_url)
+    engine, tracker_store = (
+        make_engine(stack.crm_database_url),
+        make_engine(stack.tracker_store_url),
+    )
     subscribed(engine, phone=visitor.phone)
     visitor.say("hi there")
     visitor.say("yeah sure")
@@ -70,8 +90,9 @@ def test_a_follow_up_text_resumes_the_form_at_the_budget_question(
         replies = visitor.say(ANSWERS[question])
     assert QUESTIONS["budget"] in " ".join(replies), visitor.transcript
 
-    (tmp_path / "follow_ups.yml").write_text(WORKFLOW, encoding="utf-8")
-    tracker_store = make_engine(stack.tracker_store_url)
+    # A name of its own: the stack's database is shared by the tests of this file.
+    name = f"finish_the_form_{uuid.uuid4().hex[:8]}"
+    (tmp_path / "follow_ups.yml").write_text(WORKFLOW.replace("finish_the_form", name))
     left_hours_ago(tracker_store, f"sms:{visitor.phone}", 2.1)
     followups = Followups(
         engine,
@@ -79,13 +100,22 @@ def test_a_follow_up_text_resumes_the_form_at_the_budget_question(
         Clock(now_not_at_midnight()),
         tracker_store=tracker_store,
         window="00:00-23:59",  # the visitor's night is another test's business
+        pepper=secret_key(stack),  # the stack's suppression list
     )
     before = len(visitor.received())
     followups.run()
     said = wait_for(
         lambda: visitor.received()[before:] if len(visitor.received()) > before + 1 else []
     )
-    text = " ".join(said)
+    yield FollowedUp(visitor, followups, " ".join(said))
+    engine.dispose()
+    tracker_store.dispose()
+
+
+def test_a_follow_up_text_resumes_the_form_at_the_budget_question(
+    followed_up: FollowedUp,
+) -> None:
+    text, visitor = followed_up.said, followed_up.visitor
     assert "pick up where we left off" in text or "nearly done" in text
     assert "Reply STOP to opt out" in text
     assert text.index("Reply STOP") < text.index(QUESTIONS["budget"])  # then the question
@@ -93,11 +123,25 @@ def test_a_follow_up_text_resumes_the_form_at_the_budget_question(
     reply = " ".join(visitor.say(ANSWERS["budget"]))
     assert QUESTIONS["timeline"] in reply, visitor.transcript
 
-    followups.clock.now = datetime.now(timezone.utc)
-    followups.run()
-    assert followups.log("replied") and followups.log("resumed")
-    followups.clock.move(days=2)
-    followups.run()
-    assert len(followups.log("sent")) == 1  # the reply ended the sequence
-    engine.dispose()
-    tracker_store.dispose()
+    followed_up.run_engine()
+    assert followed_up.followups.log("replied") and followed_up.followups.log("resumed")
+    followed_up.run_engine(days=2)
+    assert len(followed_up.followups.log("sent")) == 1  # the reply ended the sequence
+
+
+def test_yes_lets_finish_is_met_with_the_question_again(followed_up: FollowedUp) -> None:
+    visitor = followed_up.visitor
+    reply = " ".join(visitor.say("yes, let's finish"))
+    assert QUESTIONS["budget"] in reply, visitor.transcript
+    assert QUESTIONS["timeline"] in " ".join(visitor.say("maybe 15k")), visitor.transcript
+
+
+def test_stop_after_a_follow_up_unsubscribes_and_ends_the_sequence(
+    followed_up: FollowedUp,
+) -> None:
+    visitor = followed_up.visitor
+    assert "unsubscribed" in " ".join(visitor.say("STOP"))
+    followed_up.run_engine(days=2)
+    followups = followed_up.followups
+    assert len(followups.log("sent")) == 1 and len(followups.log("opted_out")) == 1
+    assert followups.log("skipped") == [("step_3", "suppressed")]

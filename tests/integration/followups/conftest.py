@@ -56,6 +56,7 @@ class Followups:
     sinks: tuple[str, ...] = ()
     tracker_store: Engine | None = None  # None: the tracker store is the CRM's database
     window: str = "08:00-21:00"
+    pepper: bytes | None = None  # the suppression list's key: the settings' own if None
     worker: FollowupEngine = field(init=False)
 
     def __post_init__(self) -> None:
@@ -76,7 +77,7 @@ class Followups:
                 cap_per_week=self.cap_per_week,
                 windows=SendWindows.parse(self.window, ""),
                 fallback_zone="UTC",
-                pepper=bootstrap.suppression_pepper(),
+                pepper=self.pepper or bootstrap.suppression_pepper(),
             ),
             mail=mail,
             variations=lambda name: bootstrap.domain_responses().get(name, []),
@@ -91,11 +92,12 @@ class Followups:
         return self.worker.run_until_idle()
 
     def log(self, kind: str) -> list[tuple[str | None, str | None]]:
-        """(step, reason) of each log row of this kind, in order."""
+        """(step, reason) of each log row of this kind about the test's own sequences."""
+        names = list(self.runtime().sequences)
         with session_scope(self.engine) as session:
             rows = session.execute(
                 select(FollowupLog.step_id, FollowupLog.reason)
-                .where(FollowupLog.kind == kind)
+                .where(FollowupLog.kind == kind, FollowupLog.__table__.c.sequence.in_(names))
                 .order_by(FollowupLog.id)
             ).all()
         return [tuple(row) for row in rows]  # type: ignore[misc]

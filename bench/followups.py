@@ -168,7 +168,7 @@ def claim_rate(engine: Engine, batch: int) -> float:
     started, claimed = time.perf_counter(), 0
     while True:
         with session_scope(engine) as session:
-            rows = claim_due_steps(session, now=NOW, limit=batch)
+            rows = claim_due_steps(session, now=NOW, limit=batch, sequences=["bench"])
             for row in rows:
                 row.status = "done"
         if not rows:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import suppress
 from datetime import datetime
 
@@ -33,12 +33,21 @@ from bot.followups.steps import Runtime, run_step
 logger = logging.getLogger(__name__)
 
 
-def claim_due_steps(session: Session, *, now: datetime, limit: int) -> list[FollowupStep]:
-    """Up to `limit` due steps, oldest due first, locked for this transaction."""
-    column = FollowupStep.__table__.c
+def claim_due_steps(
+    session: Session, *, now: datetime, limit: int, sequences: Collection[str]
+) -> list[FollowupStep]:
+    """Up to `limit` due steps of these sequences, oldest due first, locked for this
+    transaction.
+
+    Only the sequences this worker has: a step of one removed from the files waits, sending
+    nothing, and goes on if the sequence comes back; a worker still on an older copy of the
+    files (a rolling deploy) leaves the new sequences' steps to the others."""
+    column, enrollments = FollowupStep.__table__.c, FollowupEnrollment.__table__.c
     query = (
         select(FollowupStep)
+        .join(FollowupEnrollment, enrollments.id == column.enrollment_id)
         .where(column.status == "pending", column.due_at <= now)
+        .where(enrollments.sequence.in_(list(sequences)))
         .order_by(column.due_at, column.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=FollowupStep)
@@ -94,7 +103,9 @@ class FollowupEngine:
     def _run_batch(self, runtime: Runtime, *, isolated: bool) -> int:
         with session_scope(self._engine) as session:
             now = self._clock()
-            rows = claim_due_steps(session, now=now, limit=self._batch_size)
+            rows = claim_due_steps(
+                session, now=now, limit=self._batch_size, sequences=list(runtime.sequences)
+            )
             _load_enrollments(session, rows)
             for row in rows:
                 if not isolated:

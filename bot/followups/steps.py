@@ -255,6 +255,7 @@ def run_step(session: Session, row: FollowupStep, runtime: Runtime, *, now: date
         _done(row, "cancelled", now, f"enrollment {enrollment.status}")
         return
     if sequence is None or row.step_index >= len(sequence.steps):
+        # The sequence was edited and lost this step: it ends here.
         _done(row, "cancelled", now, "the sequence or step no longer exists")
         end(session, enrollment, now=now, reason=None)
         return

@@ -263,3 +263,19 @@ def test_a_step_that_breaks_is_set_aside_and_the_others_go_out(
         firsts = select(FollowupStep.outcome).where(FollowupStep.step_id == "step_1")
         outcomes = sorted(session.scalars(firsts))
     assert outcomes == ["failed", "sent", "sent"]
+
+
+def test_a_worker_without_the_sequence_leaves_its_steps_alone(followups: Followups) -> None:
+    """A sequence taken out of the files sends nothing; its people carry on if it comes
+    back (and a worker on an older copy of the files leaves newer sequences' steps be)."""
+    followups.clock.now = datetime(2026, 12, 8, 10, 0, tzinfo=NEW_YORK)
+    _many_due(followups, 2)
+    followups.write(FINISH_THE_FORM.replace("finish_the_form", "another_sequence"))
+    followups.run()
+    assert texts(followups) == []
+    with session_scope(followups.engine) as session:
+        statuses = session.scalars(select(FollowupStep.status)).all()
+    assert statuses == ["pending", "pending"]
+    followups.write(FINISH_THE_FORM)
+    followups.run()
+    assert len(texts(followups)) == 2

@@ -57,7 +57,10 @@ class ConversationActivity:
             yield connection if inspect(connection).has_table(EVENTS.name) else None
 
     def quiet_between(self, earliest: datetime, latest: datetime, *, limit: int) -> list[str]:
-        """Conversations with a user message whose last event falls in [earliest, latest]."""
+        """Conversations with a user message whose last event falls in [earliest, latest],
+        the most recently quiet first: a round takes what went quiet since the last one even
+        when more than `limit` went quiet in the whole span. Only events since `earliest`
+        are read (a conversation's newest event is among them if it counts at all)."""
         with self._connection() as connection:
             if connection is None:
                 return []
@@ -65,11 +68,11 @@ class ConversationActivity:
             spoke = func.sum(case((EVENTS.c.type_name == "user", 1), else_=0))
             found = connection.execute(
                 select(EVENTS.c.sender_id)
+                .where(EVENTS.c.timestamp >= _at(earliest))
                 .group_by(EVENTS.c.sender_id)
-                .having(last_at >= _at(earliest))
                 .having(last_at <= _at(latest))
                 .having(spoke > 0)
-                .order_by(last_at)
+                .order_by(last_at.desc())
                 .limit(limit)
             ).scalars()
             return list(found)

@@ -16,6 +16,7 @@ from bot.consent.keywords import ComplianceKeyword
 from bot.crm import InboundMessage, session_scope
 from bot.crm.followup_tables import FollowupEnrollment, FollowupStep
 from bot.followups import steps
+from bot.followups.activity import ConversationActivity
 from bot.followups.engine import FollowupEngine
 from bot.followups.enroll import enrol
 from bot.settings import get_settings
@@ -279,3 +280,16 @@ def test_a_worker_without_the_sequence_leaves_its_steps_alone(followups: Followu
     followups.write(FINISH_THE_FORM)
     followups.run()
     assert len(texts(followups)) == 2
+
+
+def test_the_newest_quiet_conversations_come_first(followups: Followups) -> None:
+    """Enrolment reads a bounded number of quiet conversations a round: the most recently
+    quiet first, so a backlog of older ones never starves the new."""
+    url = str(followups.engine.url)
+    for minutes, number in ((0, "+12125550101"), (30, "+12125550102"), (60, "+12125550103")):
+        left_the_form(url, f"sms:{number}", LEFT_AT + timedelta(minutes=minutes), question="budget")
+    with session_scope(followups.engine) as session:
+        activity = ConversationActivity(session.connection())
+        latest = LEFT_AT + timedelta(hours=2)
+        found = activity.quiet_between(latest - timedelta(days=2), latest, limit=2)
+    assert found == ["sms:+12125550103", "sms:+12125550102"]

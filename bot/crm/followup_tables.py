@@ -83,7 +83,8 @@ class FollowupStep(Base):
     __table_args__ = (
         UniqueConstraint("enrollment_id", "step_index"),
         one_of("status", STEP_STATUSES),
-        Index("ix_followup_steps_status_due_at", "status", "due_at"),
+        # Due steps in claiming order (due time, then id).
+        Index("ix_followup_steps_status_due_at_id", "status", "due_at", "id"),
     )
 
     id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)

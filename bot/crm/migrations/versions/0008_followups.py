@@ -85,7 +85,9 @@ def upgrade() -> None:
             "enrollment_id", "step_index", name="uq_followup_steps_enrollment_id_step_index"
         ),
     )
-    op.create_index("ix_followup_steps_status_due_at", "followup_steps", ["status", "due_at"])
+    op.create_index(
+        "ix_followup_steps_status_due_at_id", "followup_steps", ["status", "due_at", "id"]
+    )
     kinds = (
         "entered",
         "sent",

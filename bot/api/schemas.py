@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, constr, validator
 
 from bot.crm.tokens import check_name
 
-Role = Literal["viewer", "marketer", "admin"]
+Role = Literal["viewer", "agent", "marketer", "admin"]
 
 
 def _declare_nullable(schema: dict[str, Any], model: type[BaseModel]) -> None:

@@ -41,7 +41,7 @@ LEAD_STATUSES = ("new", "qualified", "nurture", "disqualified", "handed_off")
 SUPPRESSION_KINDS = ("email", "phone", "telegram")
 OUTBOX_STATUSES = ("pending", "delivered", "failed")
 CONFIRMATION_KINDS = ("email", "phone")
-API_ROLES = ("viewer", "marketer", "admin")  # least to most trusted
+API_ROLES = ("viewer", "agent", "marketer", "admin")  # least to most trusted
 
 # Fixed constraint names: the same on SQLite and PostgreSQL, so migrations can name them.
 NAMING_CONVENTION = {

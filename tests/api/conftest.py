@@ -21,7 +21,7 @@ from bot.crm.tokens import create_token
 from bot.settings import get_settings
 from tests.api.seed import seed_conversations, seed_crm
 
-ROLES = ("viewer", "marketer", "admin")
+ROLES = ("viewer", "agent", "marketer", "admin")
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ READS = [
     ("/api/outbox", "marketer"),
     ("/api/tokens", "admin"),
 ]
-RANKS = {"viewer": 0, "marketer": 1, "admin": 2}
+RANKS = {"viewer": 0, "agent": 1, "marketer": 2, "admin": 3}
 
 
 def test_health_needs_no_token(api: Api) -> None:

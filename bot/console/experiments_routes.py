@@ -18,8 +18,9 @@ from bot.console.auth import current_user
 from bot.console.pages import page, to_login
 from bot.crm.exposures import exposed_conversations
 from bot.crm.funnel import conversions
-from bot.editor.responses import CONTROL, responses
 from bot.editor.responses import Response as DomainResponse
+from bot.editor.responses import responses
+from bot.experiments import CONTROL
 from bot.experiments.results import (
     METRIC_LABELS,
     Experiment,

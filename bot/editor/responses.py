@@ -3,7 +3,8 @@ keeping each text's style (plain, quoted or folded) and its {placeholders}.
 
 A variation may name an A/B test variant (`metadata: {variant: friendly}`). A response
 with named variants is an experiment: each conversation sees one variant's variations,
-and the unnamed variations are its control arm (`CONTROL`), see `bot.nlg`.
+and the unnamed variations are its control arm (`CONTROL`, see `bot.experiments.variants`
+and `bot.nlg`).
 """
 
 from __future__ import annotations
@@ -26,13 +27,12 @@ from ruamel.yaml.tokens import CommentToken
 from bot.editor import paths
 from bot.editor.edits import Edit, EditError, save
 from bot.editor.yaml_files import YamlDocument, load
+from bot.experiments.variants import CONTROL, VARIANT_NAME, variant_of
 from bot.settings import PROJECT_ROOT
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Folded response texts (`text: >-`) are re-folded at about this many characters.
 FOLD_WIDTH = 80
-CONTROL = "control"  # the variant of a variation that names none
-VARIANT_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,6 @@ class Variation:
     text: str
     buttons: list[dict[str, Any]] = field(default_factory=list)
     variant: str = CONTROL
-
-
-def variant_of(variation: Any) -> str:
-    """The A/B variant a domain variation belongs to (`CONTROL` unless it names one)."""
-    metadata = variation.get("metadata") if isinstance(variation, dict) else None
-    name = metadata.get("variant") if isinstance(metadata, dict) else None
-    return str(name) if name else CONTROL
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ name and conversation id, so the choice survives restarts and agrees across proc
 or Fisher's exact test for small counts) and `sample_size_needed` says how many
 exposures per arm an effect of a given size needs. `bot.experiments.results` turns
 recorded exposures and conversions into per-variant comparisons and verdicts.
+`bot.experiments.variants` holds the vocabulary the domain files use: which variant a
+variation belongs to (`variant_of`), the control arm's name (`CONTROL`) and what a
+variant may be called (`VARIANT_NAME`).
 """
 
 from bot.experiments.assignment import assign_variant, assignment_point
@@ -19,10 +22,13 @@ from bot.experiments.statistics import (
     compare,
     sample_size_needed,
 )
+from bot.experiments.variants import CONTROL, VARIANT_NAME, variant_of
 
 __all__ = [
+    "CONTROL",
     "MIN_EXPECTED_COUNT",
     "OBSERVED_EFFECT_POWER",
+    "VARIANT_NAME",
     "Arm",
     "Comparison",
     "SignificanceTest",
@@ -30,4 +36,5 @@ __all__ = [
     "assignment_point",
     "compare",
     "sample_size_needed",
+    "variant_of",
 ]

@@ -23,9 +23,10 @@ from bot.crm import record_inbound
 from bot.crm.exposures import record_exposure
 from bot.crm.followup_tables import FollowupEnrollment
 from bot.crm.repository import enqueue_message
-from bot.editor.responses import CONTROL, Variation
+from bot.editor.responses import Variation
 from bot.experiments.assignment import assign_variant
 from bot.experiments.results import experiment_arms
+from bot.experiments.variants import CONTROL
 from bot.followups.mail import FOLLOWUP_EMAIL_SINK, FollowupMail
 from bot.followups.recipients import Recipient
 from bot.followups.workflows import Send

@@ -1,7 +1,7 @@
 """Rasa's templated response generator, extended with A/B tests of messages.
 
 A response is an experiment when a variation names a variant (`metadata: {variant: …}`,
-see `bot.editor.responses`); unnamed variations form the control arm. A conversation's
+see `bot.experiments.variants`); unnamed variations form the control arm. A conversation's
 arm comes from `assign_variant` over `experiment_arms`, so it is the same in every process
 and after every restart. Once a conversation has been shown an arm, it keeps it even if
 a retrain changes the arms: the arm shown is marked in the bot event's metadata, and the
@@ -37,8 +37,7 @@ from rasa.utils.endpoints import EndpointConfig
 from bot import bootstrap
 from bot.crm.database import session_scope
 from bot.crm.exposures import record_exposure
-from bot.editor.responses import CONTROL, variant_of
-from bot.experiments import assign_variant
+from bot.experiments import CONTROL, assign_variant, variant_of
 from bot.experiments.results import experiment_arms
 
 logger = logging.getLogger(__name__)

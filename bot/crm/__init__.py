@@ -1,5 +1,5 @@
-"""The CRM store: contacts, leads, consent proof, suppressions, outbox, audit, inbox and
-the follow-up schedule.
+"""The CRM store: contacts, leads, consent proof, suppressions, outbox, audit, inbox, the
+follow-up schedule and the conversation review.
 
 An adapter over SQLAlchemy (1.4, used in the 2.0 style) that runs the same code on
 SQLite and PostgreSQL; the schema is managed by the Alembic migrations beside it.
@@ -30,6 +30,7 @@ from bot.crm.repository import (
     unsuppress,
     upsert_contact,
 )
+from bot.crm.review_tables import MessageReview
 from bot.crm.tables import (
     AuditEntry,
     ConsentConfirmation,
@@ -51,6 +52,7 @@ __all__ = [
     "InboundMessage",
     "Lead",
     "LeadOutcome",
+    "MessageReview",
     "OutboxRow",
     "Suppression",
     "append_consent_events",

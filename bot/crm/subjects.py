@@ -31,6 +31,7 @@ from bot.crm.identity import identifier_hash, normalise_identifier
 from bot.crm.inbox import InboundMessage
 from bot.crm.outcomes import LeadOutcome
 from bot.crm.repository import enqueue_message, record_audit, suppress
+from bot.crm.review_tables import MessageReview, reviews_of
 from bot.crm.tables import (
     AuditEntry,
     ConsentConfirmation,
@@ -240,6 +241,7 @@ def export_subject(
                 select(FollowupEnrollment.id).where(followups)
             ),
         ),
+        "message_reviews": _rows(session, MessageReview, reviews_of(subject.conversation_ids)),
         "conversation_events": list(conversations.events(subject.conversation_ids)),
     }
 
@@ -300,6 +302,9 @@ def erase_subject(
         "followup_enrollments": delete(FollowupEnrollment).where(
             enrollments_of(subject.conversation_ids, contact_ids, lead_ids)
         ),
+        # What a marketer decided about their messages (the example saved has
+        # placeholders for their data, but the row names their conversation).
+        "message_reviews": delete(MessageReview).where(reviews_of(ids)),
         "leads": delete(Lead).where(Lead.__table__.c.id.in_(lead_ids)),
         "contacts": delete(Contact).where(Contact.__table__.c.id.in_(contact_ids)),
     }

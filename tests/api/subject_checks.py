@@ -84,6 +84,7 @@ def check_erasure(api: Api) -> None:
         "consent_events": 5,
         "experiment_exposures": 1,
         "followup_enrollments": 1,
+        "message_reviews": 0,
         "leads": 2,
         "contacts": 1,
     }

@@ -3,8 +3,8 @@ the visitor messages that need a look, and a connection that does not block writ
 
 Rasa stores each event's JSON as text (`SQLTrackerStore`), so reading a value inside it is
 the database's own JSON function: `json_extract` on SQLite, a cast to `json` on
-PostgreSQL. Only visitor messages are parsed (a `CASE` keeps other rows out), so a query
-costs one pass over the table and the parsing of its visitor messages.
+PostgreSQL. Only visitor messages are parsed (a `CASE` keeps other rows out), and only
+for what a query asks, since parsing is most of what a pass over the table costs.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import JSON, Float, and_, case, cast, func, inspect, not_, or_, 
 from sqlalchemy.engine import Connection, Engine
 
 from bot.crm.database import READ_ONLY
-from bot.stores.conversation_events import EVENTS
+from bot.stores.conversation_events import EVENTS, like_pattern
 
 # What the FallbackClassifier calls a message whose reading is too unsure (bot/config.yml).
 FALLBACK_INTENT = "nlu_fallback"
@@ -53,26 +53,25 @@ def events_connection(bind: Engine | Connection) -> Iterator[Connection | None]:
         yield connection if inspect(connection).has_table(EVENTS.name) else None
 
 
-def _json(dialect: str) -> Any:
+def _json(dialect: str, data: Any) -> Any:
     # PostgreSQL needs the text cast to `json` for its operators; SQLite's JSON functions
     # take the text as it is (a CAST there would turn it into a number).
     if dialect == "postgresql":
-        return cast(EVENTS.c.data, JSON)
-    return type_coerce(EVENTS.c.data, JSON)
+        return cast(data, JSON)
+    return type_coerce(data, JSON)
 
 
 def json_text(dialect: str, *path: str) -> Any:
     """The string at `path` in a visitor message's JSON (NULL for other events)."""
-    return case((VISITOR, _json(dialect)[path].as_string()))
+    return case((VISITOR, _json(dialect, EVENTS.c.data)[path].as_string()))
 
 
 def confidence(dialect: str) -> Any:
     """How sure NLU was of a visitor message's intent (`parse_data.intent.confidence`)."""
-    value = _json(dialect)[("parse_data", "intent", "confidence")]
-    if dialect == "postgresql":
-        # `as_float()` casts the `#>>` text, which is fine for numbers and null.
-        return case((VISITOR, cast(value.as_string(), Float)))
-    return case((VISITOR, value.as_float()))
+    value = _json(dialect, EVENTS.c.data)[("parse_data", "intent", "confidence")]
+    # On PostgreSQL the `#>>` text is cast, which is fine for numbers and null.
+    number = cast(value.as_string(), Float) if dialect == "postgresql" else value.as_float()
+    return case((VISITOR, number))
 
 
 def slot_set_true(dialect: str, slot: str) -> Any:
@@ -84,34 +83,70 @@ def slot_set_true(dialect: str, slot: str) -> Any:
     return and_(is_slot, func.json_type(EVENTS.c.data, "$.value") == "true")
 
 
-def answered_by_fallback() -> Any:
-    """The ids of the visitor messages a fallback action answered: for each such action,
-    the conversation's last visitor message before it (found through Rasa's index on
-    `sender_id`)."""
-    answered, prior = EVENTS.alias("answered"), EVENTS.alias("prior")
-    before = (
-        select(func.max(prior.c.id))
-        .where(
-            prior.c.sender_id == answered.c.sender_id,
-            prior.c.type_name == "user",
-            prior.c.id < answered.c.id,
+def on_channel(dialect: str, channel: str) -> Any:
+    """Whether an event is a visitor message from `channel`. Only the events whose text
+    holds the channel's name at all are parsed: a LIKE costs far less than JSON."""
+    holds = EVENTS.c.data.like(like_pattern(channel), escape="\\")
+    return and_(VISITOR, holds, json_text(dialect, "input_channel") == channel)
+
+
+def _turns(
+    dialect: str, threshold: float, since: float | None, conversations: list[str] | None
+) -> Any:
+    """Visitor messages and fallback actions, each message with whether NLU was unsure of
+    it (`unsure`: fell back, or under `threshold`) and the type of the row after it.
+
+    A fallback action answered a message when it is the next of these rows in its
+    conversation (a window, in the order Rasa saved them). The inner query works out
+    `unsure` before the window sorts the rows (OFFSET 0 keeps PostgreSQL from moving it
+    after), so the sort carries a flag instead of each message's JSON.
+    """
+    fallback = and_(EVENTS.c.type_name == "action", EVENTS.c.action_name.in_(FALLBACK_ACTIONS))
+    unsure = or_(EVENTS.c.intent_name == FALLBACK_INTENT, confidence(dialect) < threshold)
+    chosen = [
+        *([] if since is None else [EVENTS.c.timestamp >= since]),
+        *([] if conversations is None else [EVENTS.c.sender_id.in_(conversations)]),
+    ]
+    rows = (
+        select(
+            EVENTS.c.id,
+            EVENTS.c.sender_id,
+            EVENTS.c.type_name,
+            case((VISITOR, unsure), else_=False).label("unsure"),
         )
-        .correlate(answered)
-        .scalar_subquery()
+        .where(FROM_VISITORS, or_(VISITOR, fallback), *chosen)
+        .offset(0)
+        .subquery("rows")
     )
-    return select(before).where(
-        answered.c.type_name == "action", answered.c.action_name.in_(FALLBACK_ACTIONS)
-    )
+    following = func.lead(rows.c.type_name).over(partition_by=rows.c.sender_id, order_by=rows.c.id)
+    return select(rows, following.label("next_type")).subquery("turns")
 
 
-def needs_review(dialect: str, threshold: float) -> Any:
-    """The condition on a visitor message's event that it needs a look: NLU fell back,
-    a fallback action answered it, or its intent's confidence is under `threshold`."""
-    return and_(
-        VISITOR,
-        or_(
-            EVENTS.c.intent_name == FALLBACK_INTENT,
-            confidence(dialect) < threshold,
-            EVENTS.c.id.in_(answered_by_fallback()),
-        ),
+def _needs_a_look(turns: Any) -> Any:
+    return and_(turns.c.type_name == "user", or_(turns.c.unsure, turns.c.next_type == "action"))
+
+
+def count_needing_review(dialect: str, threshold: float, since: float | None = None) -> Any:
+    """How many visitor messages (sent at `since` or later, a timestamp) need a look: NLU
+    fell back, a fallback action answered them, or their intent's confidence is under
+    `threshold`. One pass over the table, which parses each message's JSON once."""
+    turns = _turns(dialect, threshold, since, None)
+    return select(func.count()).select_from(turns).where(_needs_a_look(turns))
+
+
+def needing_review(
+    dialect: str,
+    threshold: float,
+    since: float | None = None,
+    conversations: list[str] | None = None,
+) -> Any:
+    """(sender_id, message_id) of the messages `count_needing_review` counts (of these
+    conversations only, if given); a message's id is read only for those."""
+    turns = _turns(dialect, threshold, since, conversations)
+    message_id = json_text(dialect, "message_id")
+    return (
+        select(EVENTS.c.sender_id, message_id.label("message_id"))
+        .select_from(turns.join(EVENTS, EVENTS.c.id == turns.c.id))
+        .where(_needs_a_look(turns), message_id.is_not(None))
+        .distinct()
     )

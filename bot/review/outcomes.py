@@ -13,45 +13,37 @@ The tags:
 - `handed_off`: the `handoff_requested` slot was set to true;
 - `became_lead`: the CRM has a lead for the conversation.
 
-Most tags are aggregates of one query on the `events` table, which pages itself when they
-are all it filters by. `left_form` and `became_lead` are read elsewhere (the form's last
-state; the CRM, which may be another database: nothing is joined across the two), so a
-filter on them reads the candidates in order and checks them `ID_BATCH` at a time. The
-try-it panel's own conversations are left out.
+The other tags are aggregates over a conversation's events (`bot.review.conversation_sql`).
+One pass over the `events` table finds the conversations that pass the filters, ordered,
+counted and paged in the database; only then are the page's own details read, by id (a
+pass that worked them out for every conversation would parse every message's JSON).
+`left_form` and `became_lead` are read elsewhere (the form's last state; the CRM, which
+may be another database: nothing is joined across the two), so a filter on them reads the
+candidates in order and checks them `ID_BATCH` at a time. The try-it panel's own
+conversations are left out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from bot.crm.funnel import ID_BATCH
 from bot.crm.tables import Lead
-from bot.followups.activity import LEAD_FORM, ConversationActivity
-from bot.review.events_sql import (
-    FALLBACK_ACTIONS,
-    FALLBACK_INTENT,
-    FROM_VISITORS,
-    VISITOR,
-    confidence,
-    events_connection,
-    json_text,
-    slot_set_true,
-)
+from bot.followups.activity import ConversationActivity
+from bot.review.conversation_sql import candidates, details
+from bot.review.events_sql import events_connection
 from bot.settings import PROJECT_ROOT
-from bot.stores.conversation_events import EVENTS
 
 TAGS = ("fell_back", "low_confidence", "left_form", "opted_out", "handed_off", "became_lead")
-OPT_OUT_ACTIONS = ("action_withdraw_consent", "action_request_erasure")
-HANDOFF_SLOT = "handoff_requested"
 FALLBACK_CLASSIFIER = "FallbackClassifier"
 RASA_DEFAULT_THRESHOLD = 0.3  # the FallbackClassifier's own default
 # Tags read outside the events query: a filter on them checks candidates in batches.
@@ -85,130 +77,23 @@ class ConversationPage:
     threshold: float  # the confidence under which a message counted as low
 
 
-@dataclass(frozen=True)
-class _Row:
-    conversation_id: str
-    last_at: float
-    channel: str | None
-    messages: int
-    tags: frozenset[str]
-    form_ran: bool
+def _stopped(activity: ConversationActivity, conversation_ids: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(conversation_ids), ID_BATCH):
+        found |= activity.stopped_in_form(conversation_ids[start : start + ID_BATCH])
+    return found
 
 
-def _flag(condition: Any) -> Any:
-    return func.max(case((condition, 1), else_=0))
-
-
-def _summaries(
-    dialect: str,
-    *,
-    threshold: float,
-    channel: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    tags: Collection[str],
-) -> Any:
-    """One row per conversation with a visitor message, newest first: its last event,
-    channel, message count and the flags of the tags the events show."""
-    column = EVENTS.c
-    action = column.type_name == "action"
-    flags = {
-        "fell_back": _flag(
-            or_(
-                and_(VISITOR, column.intent_name == FALLBACK_INTENT),
-                and_(action, column.action_name.in_(FALLBACK_ACTIONS)),
-            )
-        ),
-        "low_confidence": _flag(confidence(dialect) < threshold),
-        "opted_out": _flag(and_(action, column.action_name.in_(OPT_OUT_ACTIONS))),
-        "handed_off": _flag(slot_set_true(dialect, HANDOFF_SLOT)),
-        # A necessary condition of `left_form`, which is then checked properly.
-        "form_ran": _flag(and_(column.type_name == "active_loop", column.action_name == LEAD_FORM)),
-    }
-    last_at = func.max(column.timestamp)
-    messages = func.sum(case((VISITOR, 1), else_=0))
-    query = (
-        select(
-            column.sender_id,
-            last_at.label("last_at"),
-            func.max(json_text(dialect, "input_channel")).label("channel"),
-            messages.label("messages"),
-            *(flag.label(name) for name, flag in flags.items()),
-        )
-        .where(FROM_VISITORS)
-        .group_by(column.sender_id)
-        .having(messages > 0)
-        .order_by(last_at.desc(), column.sender_id)
-    )
-    if channel is not None:
-        query = query.having(_flag(json_text(dialect, "input_channel") == channel) == 1)
-    if since is not None:
-        query = query.having(last_at >= since.timestamp())
-    if until is not None:
-        query = query.having(last_at < until.timestamp())
-    for tag in {*tags, *(["form_ran"] if "left_form" in tags else [])}:
-        if tag in flags:
-            query = query.having(flags[tag] == 1)
-    return query
-
-
-def _row(row: Any) -> _Row:
-    flagged = ("fell_back", "low_confidence", "opted_out", "handed_off")
-    return _Row(
-        conversation_id=row.sender_id,
-        last_at=float(row.last_at),
-        channel=row.channel,
-        messages=int(row.messages),
-        tags=frozenset(tag for tag in flagged if getattr(row, tag)),
-        form_ran=bool(row.form_ran),
-    )
-
-
-def _batches(rows: list[_Row]) -> Iterable[list[_Row]]:
-    for start in range(0, len(rows), ID_BATCH):
-        yield rows[start : start + ID_BATCH]
-
-
-def _lead_ids(crm: Session, conversation_ids: list[str]) -> dict[str, str]:
+def _leads(crm: Session, conversation_ids: list[str]) -> dict[str, str]:
     column = Lead.__table__.c
-    found = crm.execute(
-        select(column.conversation_id, column.id).where(
-            column.conversation_id.in_(conversation_ids)
-        )
-    ).all()
-    return {conversation_id: lead_id for conversation_id, lead_id in found}
-
-
-class _Checks:
-    """The tags read outside the events query, for a batch of conversations at a time."""
-
-    def __init__(self, activity: ConversationActivity, crm: Session) -> None:
-        self.activity, self.crm = activity, crm
-        self.stopped: dict[str, str] = {}
-        self.leads: dict[str, str] = {}
-
-    def read(self, rows: list[_Row]) -> None:
-        self.stopped |= self.activity.stopped_in_form(
-            [r.conversation_id for r in rows if r.form_ran]
-        )
-        self.leads |= _lead_ids(self.crm, [r.conversation_id for r in rows])
-
-    def tags(self, row: _Row) -> frozenset[str]:
-        own = {"left_form"} if row.conversation_id in self.stopped else set()
-        if row.conversation_id in self.leads:
-            own.add("became_lead")
-        return row.tags | own
-
-    def summary(self, row: _Row) -> ConversationSummary:
-        return ConversationSummary(
-            conversation_id=row.conversation_id,
-            last_at=datetime.fromtimestamp(row.last_at, timezone.utc),
-            channel=row.channel,
-            messages=row.messages,
-            tags=self.tags(row),
-            stopped_at=self.stopped.get(row.conversation_id),
-            lead_id=self.leads.get(row.conversation_id),
-        )
+    found: dict[str, str] = {}
+    for start in range(0, len(conversation_ids), ID_BATCH):
+        batch = conversation_ids[start : start + ID_BATCH]
+        rows = crm.execute(
+            select(column.conversation_id, column.id).where(column.conversation_id.in_(batch))
+        ).all()
+        found |= {conversation_id: lead_id for conversation_id, lead_id in rows}
+    return found
 
 
 def list_conversations(
@@ -237,7 +122,7 @@ def list_conversations(
     with events_connection(events) as connection:
         if connection is None:
             return ConversationPage([], 0, threshold)
-        query = _summaries(
+        query = candidates(
             connection.dialect.name,
             threshold=threshold,
             channel=channel,
@@ -245,17 +130,36 @@ def list_conversations(
             until=until,
             tags=tags,
         )
-        checks = _Checks(ConversationActivity(connection), crm)
+        activity = ConversationActivity(connection)
         wanted = set(tags) & CHECKED_TAGS
-        if not wanted:
+        if wanted:
+            page, total = _checked_page(connection, query, activity, crm, wanted, limit, offset)
+        else:
             counted = query.add_columns(func.count().over().label("total"))
             rows = connection.execute(counted.limit(limit).offset(offset)).all()
             total = int(rows[0].total) if rows else _total(connection, query, offset)
-            page = [_row(row) for row in rows]
-            checks.read(page)
-        else:
-            page, total = _checked_page(connection, query, checks, wanted, limit, offset)
-    return ConversationPage([checks.summary(row) for row in page], total, threshold)
+            page = [(row.sender_id, float(row.last_at)) for row in rows]
+        ids = [conversation_id for conversation_id, _ in page]
+        shown = details(connection, ids, threshold)
+        stopped = _stopped(activity, [i for i in ids if shown[i].form_ran])
+    leads = _leads(crm, ids)
+    summaries = []
+    for conversation_id, last_at in page:
+        own = shown[conversation_id]
+        checked = {"left_form"} if conversation_id in stopped else set()
+        checked |= {"became_lead"} if conversation_id in leads else set()
+        summaries.append(
+            ConversationSummary(
+                conversation_id=conversation_id,
+                last_at=datetime.fromtimestamp(last_at, timezone.utc),
+                channel=own.channel,
+                messages=own.messages,
+                tags=own.tags | checked,
+                stopped_at=stopped.get(conversation_id),
+                lead_id=leads.get(conversation_id),
+            )
+        )
+    return ConversationPage(summaries, total, threshold)
 
 
 def _total(connection: Connection, query: Any, offset: int) -> int:
@@ -269,15 +173,23 @@ def _total(connection: Connection, query: Any, offset: int) -> int:
 def _checked_page(
     connection: Connection,
     query: Any,
-    checks: _Checks,
+    activity: ConversationActivity,
+    crm: Session,
     wanted: set[str],
     limit: int,
     offset: int,
-) -> tuple[list[_Row], int]:
+) -> tuple[list[tuple[str, float]], int]:
     """The page and total count of a filter on tags read outside the events query: every
-    candidate, in order, checked a batch at a time."""
-    matching: list[_Row] = []
-    for batch in _batches([_row(row) for row in connection.execute(query)]):
-        checks.read(batch)
-        matching += [row for row in batch if wanted <= checks.tags(row)]
+    candidate, in order, checked `ID_BATCH` at a time for those tags only."""
+    candidates = [(row.sender_id, float(row.last_at)) for row in connection.execute(query)]
+    matching: list[tuple[str, float]] = []
+    for start in range(0, len(candidates), ID_BATCH):
+        batch = candidates[start : start + ID_BATCH]
+        ids = [conversation_id for conversation_id, _ in batch]
+        keep = set(ids)
+        if "left_form" in wanted:
+            keep &= set(activity.stopped_in_form(ids))
+        if "became_lead" in wanted:
+            keep &= set(_leads(crm, ids))
+        matching += [candidate for candidate in batch if candidate[0] in keep]
     return matching[offset : offset + limit], len(matching)

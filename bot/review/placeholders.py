@@ -49,14 +49,9 @@ COMPANIES = ("Acme", "Contoso", "Northwind")
 STAND_INS = {"email": EMAILS, "phone": PHONES, "url": URLS, "company": COMPANIES}
 # NLU entities that hold personal data, by what replaces them.
 PERSONAL_ENTITIES = {
-    "email": "email",
-    "phone": "phone",
-    "url": "url",
-    "name": "name",
-    "person": "name",
-    "PERSON": "name",
-    "company": "company",
-    "ORG": "company",
+    **{kind: kind for kind in ("email", "phone", "url")},
+    **dict.fromkeys(("name", "person", "PERSON"), "name"),
+    **dict.fromkeys(("company", "ORG"), "company"),
 }
 # Entities that are what a message is about: their numbers are never phone numbers.
 KEPT_ENTITIES = frozenset({"amount_of_money", "headcount"})
@@ -110,7 +105,7 @@ def _entity_spans(text: str, entity: Entity) -> Iterator[tuple[int, int]]:
     """Where the entity is: its own offsets if they still hold, else its value's places
     (the text may have been edited since NLU read it)."""
     if entity.start is not None and text[entity.start : entity.end] == entity.value:
-        yield entity.start, entity.end if entity.end is not None else entity.start
+        yield entity.start, entity.start + len(entity.value)
     elif entity.value.strip():
         for match in re.finditer(re.escape(entity.value), text):
             yield match.start(), match.end()

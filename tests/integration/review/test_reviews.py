@@ -114,3 +114,18 @@ def test_an_unknown_message_cannot_be_reviewed(seeded: Stores) -> None:
 
 def test_without_events_nothing_waits(stores: Stores) -> None:
     assert count(stores) == 0
+
+
+def test_a_count_may_take_only_recent_messages(seeded: Stores) -> None:
+    later = T0 + timedelta(hours=1, minutes=30)  # after conv-unsure's, before conv-misread's
+    assert messages_needing_review(seeded.events, since=later) == {
+        ("conv-misread", "conv-misread-m1")
+    }
+    assert count(seeded) == 3
+    with session_scope(seeded.crm) as session:
+        assert unreviewed_count(session, seeded.events, since=later) == 1
+    fine(seeded, "conv-misread", "conv-misread-m1")
+    fine(seeded, "conv-unsure", "conv-unsure-m3")
+    with session_scope(seeded.crm) as session:
+        assert unreviewed_count(session, seeded.events, since=later) == 0
+        assert unreviewed_count(session, seeded.events) == 1

@@ -7,7 +7,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
 
+from actions.handoff import ask_for_team
 from actions.tracker_reading import (
     active_form,
     engagement_signals,
@@ -18,9 +20,13 @@ from bot import bootstrap
 from bot.consent import CONSENT_SLOTS, ConsentAnswer, Purpose
 from bot.consent.purposes import describe
 from bot.crm import session_scope
+from bot.crm.database import utcnow
+from bot.crm.tables import Lead
 from bot.double_opt_in import awaiting_confirmation
+from bot.handoff.service import hand_to_team, matching_rule
 from bot.lead_capture import capture_lead
 from bot.leads.form import QUESTIONS
+from bot.scoring import LeadFacts, score_lead
 
 # Named in full so the data check can see which responses the actions use.
 WHY_WE_ASK = {
@@ -114,6 +120,7 @@ class ActionRequestHandoff(Action):
         person, demo = HANDOFF_RESPONSES[situation]
         demo_asked = latest_intent(tracker) == "request_demo"
         dispatcher.utter_message(response=demo if demo_asked else person)
+        ask_for_team(dispatcher, tracker)
         return [SlotSet("handoff_requested", True)]
 
 
@@ -140,7 +147,7 @@ class ActionCompleteLead(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         with session_scope(bootstrap.crm_engine()) as session:
-            capture_lead(
+            lead = capture_lead(
                 session,
                 slots=tracker.slots,
                 conversation_id=tracker.sender_id,
@@ -153,17 +160,47 @@ class ActionCompleteLead(Action):
                 confirmations=bootstrap.confirmation_requests(),
             )
             awaiting = awaiting_confirmation(session, conversation_id=tracker.sender_id)
+            joining = lead is not None and _hand_over_by_rule(session, tracker, lead)
         if _ran_before(tracker, self.name()):
             # A correction after the wrap-up ("actually my email is ..."): the lead is
             # updated and the correction was confirmed; the wrap-up is not said twice.
             return []
         dispatcher.utter_message(response="utter_lead_complete")
         _say_consent(dispatcher, tracker, awaiting)
-        if tracker.get_slot("handoff_requested"):
+        if joining:
+            dispatcher.utter_message(response="utter_handoff_joining")
+        elif tracker.get_slot("handoff_requested"):
             dispatcher.utter_message(response="utter_next_steps_handoff")
         else:
             dispatcher.utter_message(response="utter_next_steps_review")
         return []
+
+
+def _hand_over_by_rule(session: Session, tracker: Tracker, lead: Lead) -> bool:
+    """Hands a lead matching a handoff rule to the team; whether a rep joins now."""
+    if tracker.get_slot("handoff_requested"):
+        return False  # asked already: the request stands
+    facts = LeadFacts.from_slots(
+        tracker.slots,
+        channel=tracker.get_latest_input_channel() or "unknown",
+        signals=engagement_signals(tracker),
+    )
+    score = score_lead(facts, bootstrap.scoring_rules())
+    reason = matching_rule(bootstrap.handoff_config(), facts, score, list(lead.segments or []))
+    if reason is None:
+        return False
+    requested = hand_to_team(
+        session,
+        conversation_id=tracker.sender_id,
+        channel=lead.channel,
+        reason=reason,
+        now=utcnow(),
+        phone=tracker.get_slot("phone"),
+        metadata=tracker.latest_message.get("metadata"),
+        segments=list(lead.segments or []),
+        lead_id=lead.id,
+    )
+    return requested.soon and not requested.joined
 
 
 class ActionFallback(Action):

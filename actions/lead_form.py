@@ -26,6 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import WHY_WE_ASK
+from actions.handoff import ask_for_team
 from actions.tracker_reading import (
     entity_spans,
     last_slot_answered,
@@ -287,6 +288,7 @@ class _Turn:
             return {}
         self.dispatcher.utter_message(response=DIGRESSION_RESPONSES[digression])
         if digression in ASKS_FOR_SOMEONE:
+            ask_for_team(self.dispatcher, self.tracker)
             return {"handoff_requested": True}
         return {}
 

@@ -22,12 +22,14 @@ from sqlalchemy.engine import Engine
 from bot.consent.confirmation import ConfirmationRequests
 from bot.crm import make_engine
 from bot.followups.mail import FollowupMail
+from bot.handoff.config import HandoffConfig, load_handoff_config
 from bot.scoring import ScoringRules, Segment, load_scoring_rules, load_segments
 from bot.secret_key import secret_key
 from bot.settings import PROJECT_ROOT, get_settings
 
 SCORING_RULES = PROJECT_ROOT / "data" / "scoring" / "rules.yml"
 SEGMENTS = PROJECT_ROOT / "data" / "scoring" / "segments.yml"
+HANDOFF = PROJECT_ROOT / "data" / "scoring" / "handoff.yml"
 WORKFLOWS = PROJECT_ROOT / "data" / "workflows"
 DOMAIN = PROJECT_ROOT / "bot" / "domain"
 
@@ -99,6 +101,7 @@ def tracker_engine() -> Engine:
 # The paths are looked up on each call, so tests can point them elsewhere.
 scoring_rules: FileBacked[ScoringRules] = FileBacked(lambda: SCORING_RULES, load_scoring_rules)
 segments: FileBacked[list[Segment]] = FileBacked(lambda: SEGMENTS, load_segments)
+handoff_config: FileBacked[HandoffConfig] = FileBacked(lambda: HANDOFF, load_handoff_config)
 
 
 def _load_workflows(directory: Path) -> dict[str, Sequence]:

@@ -20,8 +20,10 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.validator import Validator
 
-from bot.bootstrap import SCORING_RULES, SEGMENTS
+from bot.bootstrap import HANDOFF, SCORING_RULES, SEGMENTS
 from bot.followups.workflows import project_catalogue, validate_workflow_files
+from bot.handoff.config import validate_handoff_file
+from bot.handoff.queue import HANDOFF_RESPONSES
 from bot.model_archive import CONFIG, DATA, DOMAIN, WORKFLOWS_DATA
 from bot.nlu import compliance_gate, request_cues
 from bot.scoring import validate_rule_files
@@ -74,7 +76,8 @@ class ParleyValidator(Validator):
         follow_ups = {f"utter_ask_{slot.name}" for slot in self.domain.slots}
         form_asks |= follow_ups & set(self.domain.responses)
         sent = responses_named_in(self.actions_package)
-        return form_asks | sent | responses_sent_by_workflows(self.workflows_dir)
+        by_workflows = responses_sent_by_workflows(self.workflows_dir)
+        return form_asks | sent | by_workflows | set(HANDOFF_RESPONSES.values())
 
     def verify_utterances_in_stories(self, ignore_warnings: bool = True) -> bool:
         defined = self._gather_utterance_actions()
@@ -107,11 +110,14 @@ class ParleyValidator(Validator):
 
 
 def marketing_rules_are_valid() -> bool:
-    """Lead scoring rules, segments and follow-up sequences: every problem printed as
-    file:line."""
+    """Lead scoring rules, segments, follow-up sequences and the handoff settings: every
+    problem printed as file:line."""
     workflows = sorted(WORKFLOWS_DATA.glob("*.yml"))
-    errors = validate_rule_files([SCORING_RULES, SEGMENTS]) + validate_workflow_files(
-        workflows, catalogue=project_catalogue()
+    names = project_catalogue()
+    errors = (
+        validate_rule_files([SCORING_RULES, SEGMENTS])
+        + validate_workflow_files(workflows, catalogue=names)
+        + validate_handoff_file(HANDOFF, segments=names.segments, grades=names.grades)
     )
     for error in errors:
         print(error, file=sys.stderr)

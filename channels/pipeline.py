@@ -5,7 +5,9 @@
              by the ingress process, and a Rasa server finds them within `pickup_s`
     drain:   per conversation, in arrival order, under a lock (channels.locks):
              claim ─▶ channel's pre-core step (SMS keywords) ─▶ Rasa ─▶ gated replies ─▶ finish
-             (a follow-up the engine queued is a turn too: `channels.followup_turn`)
+             (a follow-up the engine queued is a turn too: `channels.followup_turn`;
+             so is a sales rep's message, and while a rep holds the conversation the
+             bot only listens: `channels.agent_turn`)
 
 A webhook never waits for a turn, so a slow turn never makes Twilio or Telegram retry;
 turns run on their own thread's loop (`channels.turns`), so they don't hold up the
@@ -26,8 +28,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -35,7 +38,11 @@ from sanic import Sanic
 
 from bot import bootstrap
 from bot.crm import read_scope, session_scope
+from bot.crm.database import utcnow
+from bot.crm.handoff_tables import open_handoff
 from bot.crm.inbox import Claim, claim_next, due_conversations, finish, give_up_or_retry
+from bot.handoff.queue import AGENT_KEY, end_for, person_wrote
+from channels.agent_turn import opts_out, run_agent_row, set_paused
 from channels.followup_turn import say_follow_up
 from channels.inbound import Adapter, Inbound
 from channels.inbox_thread import in_inbox_thread
@@ -176,12 +183,21 @@ class Pipeline:
             self._resolve(claim.id, output.sent)
             return True
 
+    def _agent(self) -> Agent:
+        if self._app is None:
+            raise RuntimeError("the pipeline is not attached to a Rasa server")
+        return cast(Agent, self._app.ctx.agent)
+
     async def _run(self, claim: Claim, output: GatedOutput) -> None:
+        from_rep = claim.payload.get(AGENT_KEY)
+        if from_rep:  # a sales rep's message or hand-back (`bot.handoff`)
+            await run_agent_row(self._agent(), claim.conversation_id, from_rep, output)
+            return
+        held_by = await in_inbox_thread(self._held_by, claim.conversation_id)
         followup = claim.payload.get("followup")
         if followup:  # the bot speaks first (`bot.followups`); it checks for a repeat itself
-            if self._app is None:
-                raise RuntimeError("the pipeline is not attached to a Rasa server")
-            await say_follow_up(self._app.ctx.agent, claim.conversation_id, followup, output)
+            if held_by is None:  # never while a rep holds the conversation
+                await say_follow_up(self._agent(), claim.conversation_id, followup, output)
             return
         if claim.retried and await self._already_processed(claim):
             logger.info("Message %s had been processed before a restart", claim.external_id)
@@ -191,16 +207,26 @@ class Pipeline:
             return
         if self._on_new_message is None:
             raise RuntimeError("the pipeline is not attached to a Rasa server")
-        await self._on_new_message(
-            UserMessage(
-                text=text,
-                output_channel=output,
-                sender_id=claim.conversation_id,
-                input_channel=self.adapter.name(),
-                message_id=claim.external_id,
-                metadata=claim.payload.get("metadata") or None,
-            )
+        message = UserMessage(
+            text=text,
+            output_channel=output,
+            sender_id=claim.conversation_id,
+            input_channel=self.adapter.name(),
+            message_id=claim.external_id,
+            metadata=claim.payload.get("metadata") or None,
         )
+        if held_by is not None:
+            await self._while_held(message, output)
+        await self._on_new_message(message)
+
+    async def _while_held(self, message: UserMessage, output: GatedOutput) -> None:
+        """A rep holds the conversation: the bot only listens (Rasa's pause), unless the
+        person opts out, which ends the handoff and is answered as always."""
+        agent, conversation_id = self._agent(), message.sender_id
+        opted_out = await opts_out(agent, message)
+        if opted_out:
+            await in_inbox_thread(self._end_handoff, conversation_id)
+        await set_paused(agent, conversation_id, output, paused=not opted_out)
 
     async def tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         """The conversation's tracker as the Rasa server stores it."""
@@ -217,6 +243,20 @@ class Pipeline:
             isinstance(event, UserUttered) and event.message_id == claim.external_id
             for event in reversed(tracker.events)
         )
+
+    @staticmethod
+    def _held_by(conversation_id: str) -> str | None:
+        engine = bootstrap.crm_engine()
+        with read_scope(engine) as session:  # most conversations never asked for anyone
+            if open_handoff(session, conversation_id) is None:
+                return None
+        with session_scope(engine) as session:
+            return person_wrote(session, conversation_id, utcnow())
+
+    @staticmethod
+    def _end_handoff(conversation_id: str) -> None:
+        with session_scope(bootstrap.crm_engine()) as session:
+            end_for(session, conversation_id, reason="opted_out", now=utcnow())
 
     def _claim(self, conversation_id: str) -> Claim | None:
         with session_scope(bootstrap.crm_engine()) as session:

@@ -118,6 +118,9 @@ class TranscriptLine(ApiModel):
     sender: Literal["user", "bot"]
     text: str | None
     timestamp: datetime | None
+    agent: str | None = Field(
+        None, description="The sales rep who wrote this message in the bot's place, if one did."
+    )
 
 
 class Transcript(ApiModel):

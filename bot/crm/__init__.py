@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bot.crm.database import make_engine, make_session, read_scope, session_scope
 from bot.crm.followup_tables import FollowupEnrollment, FollowupLog, FollowupStep
+from bot.crm.handoff_tables import AgentPresence, Handoff
 from bot.crm.identity import identifier_hash, normalise_identifier
 from bot.crm.inbox import InboundMessage, record_inbound
 from bot.crm.migrate import upgrade_to_head
@@ -42,6 +43,7 @@ from bot.crm.tables import (
 )
 
 __all__ = [
+    "AgentPresence",
     "AuditEntry",
     "ConsentConfirmation",
     "ConsentEvent",
@@ -49,6 +51,7 @@ __all__ = [
     "FollowupEnrollment",
     "FollowupLog",
     "FollowupStep",
+    "Handoff",
     "InboundMessage",
     "Lead",
     "LeadOutcome",

@@ -2,11 +2,11 @@
 
 The delivery worker runs `purge_expired` every hour (`bot.delivery.__main__`), a batch
 of conversations at a time. A conversation goes when its last event is older than the
-cut-off: its events, its inbox messages, its A/B exposures, the reviews of its messages
-and its lead (with the lead's outbox rows and imported outcome), after the funnel has
-kept one anonymous row for it (`bot.crm.funnel.archive_rows`), so the funnel of an old
-period still counts it. So do leads not updated since the cut-off, contacts left with no
-lead and not updated since (with their consent proof and confirmation requests),
+cut-off: its events, its inbox messages, its A/B exposures, the reviews of its messages,
+its handoffs and its lead (with the lead's outbox rows and imported outcome), after the
+funnel has kept one anonymous row for it (`bot.crm.funnel.archive_rows`), so the funnel
+of an old period still counts it. So do leads not updated since the cut-off, contacts left
+with no lead and not updated since (with their consent proof and confirmation requests),
 processed inbox messages, finished outbox rows and expired confirmation requests older
 than the cut-off. What stays: the suppression list (hashes: an opt-out outlives the
 data), the audit log, and the funnel's anonymous counts. Each purge is audited with its
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.crm.followup_tables import FollowupEnrollment, enrollments_of
 from bot.crm.funnel import archive_rows
+from bot.crm.handoff_tables import Handoff, handoffs_of
 from bot.crm.inbox import InboundMessage
 from bot.crm.repository import record_audit
 from bot.crm.review_tables import MessageReview, reviews_of
@@ -105,6 +106,7 @@ def purge_expired(
             enrollments_of(ids, contact_ids, lead_ids)
         ),
         "message_reviews": delete(MessageReview).where(reviews_of(ids)),
+        "handoffs": delete(Handoff).where(handoffs_of(ids)),
         "leads": delete(Lead).where(leads.id.in_(lead_ids)),
         "consent_events": delete(ConsentEvent).where(
             ConsentEvent.__table__.c.contact_id.in_(contact_ids)

@@ -27,6 +27,7 @@ from bot.crm.followup_tables import (
     end_for_erasure,
     enrollments_of,
 )
+from bot.crm.handoff_tables import Handoff, handoffs_of
 from bot.crm.identity import identifier_hash, normalise_identifier
 from bot.crm.inbox import InboundMessage
 from bot.crm.outcomes import LeadOutcome
@@ -242,6 +243,7 @@ def export_subject(
             ),
         ),
         "message_reviews": _rows(session, MessageReview, reviews_of(subject.conversation_ids)),
+        "handoffs": _rows(session, Handoff, handoffs_of(subject.conversation_ids)),
         "conversation_events": list(conversations.events(subject.conversation_ids)),
     }
 
@@ -305,6 +307,8 @@ def erase_subject(
         # What a marketer decided about their messages (the example saved has
         # placeholders for their data, but the row names their conversation).
         "message_reviews": delete(MessageReview).where(reviews_of(ids)),
+        # Who asked for a person and which rep answered (the words are in the events).
+        "handoffs": delete(Handoff).where(handoffs_of(ids)),
         "leads": delete(Lead).where(Lead.__table__.c.id.in_(lead_ids)),
         "contacts": delete(Contact).where(Contact.__table__.c.id.in_(contact_ids)),
     }

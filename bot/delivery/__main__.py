@@ -32,12 +32,14 @@ from bot.followups.gate import Policy
 from bot.followups.send_window import SendWindows
 from bot.followups.steps import Runtime
 from bot.followups.workflows import project_catalogue
+from bot.handoff.service import tell_overdue
 from bot.process_start import prepare_process
 from bot.settings import Settings, get_settings
 from bot.stores.conversation_events import ConversationEvents
 
 logger = logging.getLogger("bot.delivery")
 RETENTION_EVERY_S = 3600.0
+HANDOFF_WATCH_S = 15.0
 
 
 def make_worker(settings: Settings, engine: Engine, sinks: dict[str, Sink]) -> DeliveryWorker:
@@ -115,6 +117,24 @@ async def keep_retention(settings: Settings, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), RETENTION_EVERY_S)
 
 
+def tell_overdue_handoffs() -> int:
+    with session_scope(bootstrap.crm_engine()) as session:
+        return tell_overdue(session, bootstrap.handoff_config(), utcnow())
+
+
+async def watch_handoffs(stop: asyncio.Event) -> None:
+    """Requests nobody claimed in time: the bot tells the person when someone will reply."""
+    while not stop.is_set():
+        try:
+            told = await asyncio.to_thread(tell_overdue_handoffs)
+            if told:
+                logger.info("handoffs: told %d waiting people when someone will reply", told)
+        except Exception:
+            logger.exception("handoff watch failed; trying again")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), HANDOFF_WATCH_S)
+
+
 async def serve(settings: Settings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -127,11 +147,13 @@ async def serve(settings: Settings) -> None:
         health = start_health_server(settings.host, settings.worker_port, worker.is_healthy)
         retention = asyncio.create_task(keep_retention(settings, stop))
         following_up = asyncio.create_task(followups.run(stop))
+        handoffs = asyncio.create_task(watch_handoffs(stop))
         try:
             await worker.run(stop)
             await following_up
         finally:
             following_up.cancel()
+            handoffs.cancel()
             retention.cancel()
             health.shutdown()
             health.server_close()

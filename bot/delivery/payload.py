@@ -149,3 +149,34 @@ def followup_notice(
 
 def is_followup_notice(payload: Mapping[str, Any]) -> bool:
     return payload.get("type") == FOLLOWUP_NOTICE
+
+
+HANDOFF_REQUESTED = "handoff.requested"
+
+
+def handoff_requested(
+    *,
+    handoff_id: str,
+    conversation_id: str,
+    channel: str,
+    reason: str,
+    routed_to: str | None,
+    lead_id: str | None,
+    at: datetime,
+) -> dict[str, Any]:
+    """A conversation waits for a rep in the console's inbox (`bot.handoff`)."""
+    return {
+        "type": HANDOFF_REQUESTED,
+        "at": at.isoformat(),
+        "handoff_id": handoff_id,
+        "conversation_id": conversation_id,
+        "channel": channel,
+        "reason": reason,
+        "routed_to": routed_to,
+        "lead_id": lead_id,
+    }
+
+
+def is_team_notice(payload: Mapping[str, Any]) -> bool:
+    """A notice for the team (a follow-up's `notify` step, a handoff request), not a lead."""
+    return payload.get("type") in (FOLLOWUP_NOTICE, HANDOFF_REQUESTED)

@@ -17,10 +17,9 @@ from typing import Any
 import httpx
 
 from bot.delivery.payload import (
-    FOLLOWUP_NOTICE,
     SUBJECT_ERASED,
     is_erasure,
-    is_followup_notice,
+    is_team_notice,
 )
 from bot.delivery.signature import secret_key, signature_headers
 from bot.delivery.transport import post
@@ -33,9 +32,9 @@ def envelope(payload: Mapping[str, Any]) -> dict[str, Any]:
     if is_erasure(payload):
         data = {key: value for key, value in payload.items() if key != "type"}
         return {"type": SUBJECT_ERASED, "timestamp": payload.get("erased_at"), "data": data}
-    if is_followup_notice(payload):
+    if is_team_notice(payload):
         data = {key: value for key, value in payload.items() if key != "type"}
-        return {"type": FOLLOWUP_NOTICE, "timestamp": payload.get("at"), "data": data}
+        return {"type": payload["type"], "timestamp": payload.get("at"), "data": data}
     kind = "lead.created" if payload.get("version") == 1 else "lead.updated"
     return {"type": kind, "timestamp": payload.get("updated_at"), "data": dict(payload)}
 

@@ -31,8 +31,12 @@ def training_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / DATA_DIR).rglob("*.yml") if run_time.isdisjoint(p.parents))
 
 
+HANDOFF_FILE = SCORING_DIR / "handoff.yml"
+
+
 def scoring_files(root: Path) -> list[Path]:
-    return sorted((root / SCORING_DIR).glob("*.yml"))
+    """The scoring rules and segments (the handoff settings beside them are not scoring)."""
+    return sorted(p for p in (root / SCORING_DIR).glob("*.yml") if p != root / HANDOFF_FILE)
 
 
 def workflow_files(root: Path) -> list[Path]:

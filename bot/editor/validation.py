@@ -38,6 +38,7 @@ from bot.editor.edits import EditError, Problem
 from bot.editor.locations import Locations, index_project
 from bot.editor.yaml_files import make_yaml
 from bot.followups.workflows import project_catalogue, validate_workflow_files
+from bot.handoff.config import validate_handoff_file
 from bot.scoring import RulesError, validate_rule_files
 from bot.settings import PROJECT_ROOT
 
@@ -250,7 +251,13 @@ def _placed_errors(root: Path, errors: list[RulesError]) -> list[Problem]:
 
 
 def scoring_problems(root: Path) -> list[Problem]:
-    return _placed_errors(root, validate_rule_files(paths.scoring_files(root)))
+    """The scoring rules and segments, and the handoff settings that name them."""
+    errors = validate_rule_files(paths.scoring_files(root))
+    handoff = root / paths.HANDOFF_FILE
+    if handoff.exists():
+        names = project_catalogue(root)
+        errors += validate_handoff_file(handoff, segments=names.segments, grades=names.grades)
+    return _placed_errors(root, errors)
 
 
 def workflow_problems(root: Path) -> list[Problem]:

@@ -61,6 +61,7 @@ class TranscriptLine(TypedDict):
     sender: str
     text: str | None
     timestamp: str | None
+    agent: str | None  # the sales rep who wrote a bot-side message (`bot.handoff`)
 
 
 def like_pattern(text: str) -> str:
@@ -169,17 +170,20 @@ class ConversationEvents:
         ]
 
     def transcript(self, conversation_id: str) -> list[TranscriptLine]:
-        """What the visitor and the bot said, in order (other events are bookkeeping)."""
+        """What the visitor, the bot and any sales rep said, in order (other events are
+        bookkeeping)."""
         lines: list[TranscriptLine] = []
         for event in self.events([conversation_id]):
             if event["type"] in MESSAGE_TYPES:
                 data = event["data"] if isinstance(event["data"], dict) else {}
-                text = data.get("text")
+                text, metadata = data.get("text"), data.get("metadata")
+                agent = metadata.get("agent") if isinstance(metadata, dict) else None
                 lines.append(
                     TranscriptLine(
                         sender=event["type"],
                         text=text if isinstance(text, str) else None,
                         timestamp=event["timestamp"],
+                        agent=str(agent) if agent else None,
                     )
                 )
         return lines

@@ -5,6 +5,8 @@
     POST messages       one visitor message (X-Parley-Conversation header): the turn's
                         replies (200), or 202 when the turn outlasts the wait
     GET  history        the conversation so far, for a reloaded page
+    GET  updates        while a sales rep is in the conversation (`live` in the answers):
+                        the messages after `after`, waiting up to UPDATES_WAIT_S for one
 
 The message goes through the shared pipeline (inbox, ordered processing); the request
 waits for its own turn only as long as a visitor would look at a typing indicator.
@@ -24,7 +26,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import bootstrap
+from bot.crm import read_scope
+from bot.crm.database import utcnow
 from bot.crm.inbox import Claim
+from bot.handoff.queue import is_live
 from bot.settings import get_settings
 from channels.inbound import Inbound
 from channels.outbound import GatedOutput
@@ -38,6 +43,8 @@ from channels.webchat.requests import BadRequest, parse_message
 NAME = "webchat"
 HEADER = "X-Parley-Conversation"
 REPLY_WAIT_S = 20.0
+UPDATES_WAIT_S = 25.0
+UPDATES_EVERY_S = 1.0
 RETRY_AFTER_S = 10
 
 
@@ -119,7 +126,8 @@ class WebChatInput(InputChannel):
                 if accepted.row_id is not None:
                     self.pipeline.forget(accepted.row_id)
                 return response.json({"pending": True}, status=202)
-            return response.json({"replies": [reply(m) for m in sent]})
+            live = await asyncio.to_thread(_live, sender)
+            return response.json({"replies": [reply(m) for m in sent], "live": live})
 
         @blueprint.route("/history", methods=["GET"])
         async def history(request: Request) -> HTTPResponse:
@@ -127,9 +135,35 @@ class WebChatInput(InputChannel):
             if sender is None:
                 return _error(403, "unknown conversation: start a new one")
             tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
-            return response.json({"messages": chat_history(tracker)})
+            live = await asyncio.to_thread(_live, sender)
+            return response.json({"messages": chat_history(tracker), "live": live})
+
+        @blueprint.route("/updates", methods=["GET"])
+        async def updates(request: Request) -> HTTPResponse:
+            sender = _sender(request)
+            if sender is None:
+                return _error(403, "unknown conversation: start a new one")
+            try:
+                after = float(request.args.get("after", "0"))
+            except ValueError:
+                return _error(400, "after: a timestamp (seconds since the epoch)")
+            store = request.app.ctx.agent.tracker_store
+            waited = 0.0
+            while True:
+                live = await asyncio.to_thread(_live, sender)
+                history = chat_history(await store.retrieve(sender), after=after)
+                messages = [m for m in history if m["sender"] == "bot"]
+                if messages or not live or waited >= UPDATES_WAIT_S:
+                    return response.json({"messages": messages, "live": live})
+                await asyncio.sleep(UPDATES_EVERY_S)
+                waited += UPDATES_EVERY_S
 
         return blueprint
+
+
+def _live(conversation_id: str) -> bool:
+    with read_scope(bootstrap.crm_engine()) as session:
+        return is_live(session, conversation_id, utcnow())
 
 
 async def _wait(future: Any, timeout: float) -> list[dict[str, Any]]:

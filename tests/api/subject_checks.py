@@ -85,6 +85,7 @@ def check_erasure(api: Api) -> None:
         "experiment_exposures": 1,
         "followup_enrollments": 1,
         "message_reviews": 0,
+        "handoffs": 0,
         "leads": 2,
         "contacts": 1,
     }

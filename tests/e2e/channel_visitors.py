@@ -13,6 +13,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -141,6 +142,15 @@ class WebChatVisitor:
         answer = httpx.get(f"{self.base}/history", headers=headers, timeout=30)
         assert answer.status_code == 200
         return list(answer.json()["messages"])
+
+    def updates(self, after: float) -> dict[str, Any]:
+        """What the widget's watch gets: bot and team messages after `after`, and `live`."""
+        headers = {"X-Parley-Conversation": self.conversation_id}
+        answer = httpx.get(
+            f"{self.base}/updates", params={"after": after}, headers=headers, timeout=60
+        )
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
 
 
 UPDATE_IDS = itertools.count(random.randrange(10**6, 10**8))

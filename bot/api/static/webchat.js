@@ -26,6 +26,8 @@
   const POLL_INTERVAL_MS = 1500;
   const POLL_LIMIT_MS = 30000;
   const REQUEST_TIMEOUT_MS = 20000;
+  const UPDATES_TIMEOUT_MS = 40000; // the server answers a watch within 25 s
+  const WATCH_RETRY_MS = 3000;
   const MAX_MESSAGE_LENGTH = 2000;
   const UTM_KEYS = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
   const DEFAULT_TITLE = "Chat";
@@ -64,6 +66,8 @@
     creating: null, // promise: a conversation being created
     queue: Promise.resolve(), // messages are delivered one at a time, in order
     waiting: 0, // turns awaiting a reply (typing indicator)
+    cursor: 0, // server timestamp of the newest bot message shown
+    watching: false, // a long poll for the team's messages is under way
   };
   const ui = {};
   let resolveMounted;
@@ -178,7 +182,7 @@
     const controller = new AbortController();
     const timer = setTimeout(function () {
       controller.abort();
-    }, REQUEST_TIMEOUT_MS);
+    }, opts.timeoutMs || REQUEST_TIMEOUT_MS);
     try {
       const response = await fetch(server + "/webhooks/webchat" + path, {
         method: method,
@@ -616,6 +620,10 @@
       return false;
     }
     state.userTurns = messages.filter(isUser).length;
+    advanceCursor(messages);
+    if (response.data.live) {
+      watch();
+    }
     let lastBot = -1;
     messages.forEach(function (message, index) {
       if (!isUser(message)) {
@@ -632,7 +640,7 @@
         return userMessage(chosen ? chosen.title : textOf(message));
       }
       previousButtons = buttonsOf(message);
-      return botMessage(textOf(message), previousButtons, index === lastBot);
+      return botMessage(textOf(message), previousButtons, index === lastBot, message.agent);
     });
     prependToLog(nodes);
     return true;
@@ -676,10 +684,17 @@
     ui.log.scrollTop = ui.log.scrollHeight;
   }
 
-  function botMessage(text, buttons, active) {
+  function botMessage(text, buttons, active, agent) {
     const bubble = el("div", { class: "bubble" });
     appendRichText(bubble, text);
-    const node = el("div", { class: "msg msg-bot" }, [hiddenText(state.title + " says:"), bubble]);
+    const who = agent ? agent + " from the team" : state.title;
+    const node = el("div", { class: agent ? "msg msg-bot msg-agent" : "msg msg-bot" }, [
+      hiddenText(who + " says:"),
+    ]);
+    if (agent) {
+      node.appendChild(el("p", { class: "msg-from", text: who, "aria-hidden": "true" }));
+    }
+    node.appendChild(bubble);
     if (buttons.length) {
       const group = el("div", { class: "choices", role: "group", "aria-label": "Suggested replies" });
       buttons.forEach(function (choice) {
@@ -719,14 +734,26 @@
     });
   }
 
+  /** The newest bot message shown: a watch asks for what came after it. */
+  function advanceCursor(messages) {
+    messages.forEach(function (message) {
+      if (!isUser(message) && typeof message.timestamp === "number") {
+        state.cursor = Math.max(state.cursor, message.timestamp);
+      }
+    });
+  }
+
   function renderReplies(replies) {
+    advanceCursor(replies);
     disableChoices(); // only the newest bot message's buttons stay clickable
     const withButtons = replies.filter(function (reply) {
       return buttonsOf(reply).length;
     });
     const lastWithButtons = withButtons[withButtons.length - 1];
     replies.forEach(function (reply) {
-      appendToLog(botMessage(textOf(reply), buttonsOf(reply), reply === lastWithButtons));
+      appendToLog(
+        botMessage(textOf(reply), buttonsOf(reply), reply === lastWithButtons, reply.agent)
+      );
     });
   }
 
@@ -763,6 +790,9 @@
         state.userTurns += 1;
         const replies = response.data && response.data.replies;
         renderReplies(Array.isArray(replies) ? replies : []);
+        if (response.data && response.data.live) {
+          watch();
+        }
       } else if (response.status === 202) {
         state.userTurns += 1;
         await pollForReplies(message);
@@ -809,6 +839,49 @@
       enqueue(message); // same message_id: the server drops it if the first try got through
     });
     message.node.appendChild(retry);
+  }
+
+  /**
+   * While someone from the team is in the conversation: their messages (and the bot's,
+   * when it is back) arrive without the visitor writing. One long poll at a time.
+   */
+  async function watch() {
+    if (state.watching) {
+      return;
+    }
+    state.watching = true;
+    try {
+      for (;;) {
+        let response;
+        try {
+          response = await call("GET", "/updates?after=" + encodeURIComponent(state.cursor), {
+            conversation: state.conversationId,
+            timeoutMs: UPDATES_TIMEOUT_MS,
+          });
+        } catch (error) {
+          await sleep(WATCH_RETRY_MS);
+          continue;
+        }
+        if (response.status !== 200 || !response.data) {
+          if (response.status === 403) {
+            return;
+          }
+          await sleep(WATCH_RETRY_MS);
+          continue;
+        }
+        const fresh = (response.data.messages || []).filter(function (message) {
+          return !isUser(message) && message.timestamp > state.cursor;
+        });
+        if (fresh.length) {
+          renderReplies(fresh);
+        }
+        if (!response.data.live) {
+          return;
+        }
+      }
+    } finally {
+      state.watching = false;
+    }
   }
 
   /** After a 202: polls the history until the bot's answer to `message` shows up. */

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from rasa_sdk.events import ActiveLoop, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from actions.conversation import (
     ActionCallOff,
@@ -16,6 +18,10 @@ from actions.conversation import (
     ActionRequestHandoff,
 )
 from actions.session import ActionSessionStart
+from bot import bootstrap
+from bot.crm import session_scope
+from bot.crm.handoff_tables import Handoff
+from bot.handoff.routing import seen
 
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
@@ -54,13 +60,53 @@ async def test_handoff_is_recorded_and_says_what_happens_next(
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("book a demo", slots={"contact_known": contact_known}, active_loop=loop)
     events = await ActionRequestHandoff().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == [expected]
+    assert responses(dispatcher) == [expected, "utter_handoff_later"]  # nobody is online
     assert {
         "event": "slot",
         "timestamp": None,
         "name": "handoff_requested",
         "value": True,
     } in events
+
+
+MONDAY_10_AM_IN_NEW_YORK = datetime(2026, 12, 7, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected", "when"),
+    [
+        (MONDAY_10_AM_IN_NEW_YORK, "utter_handoff_joining", None),
+        (
+            MONDAY_10_AM_IN_NEW_YORK + timedelta(hours=10),
+            "utter_handoff_later",
+            "tomorrow at 9 AM New York time",
+        ),
+    ],
+)
+async def test_a_request_for_a_person_is_queued_and_the_wait_is_told_honestly(
+    tracker_for: Any,
+    domain: dict,
+    monkeypatch: pytest.MonkeyPatch,
+    moment: datetime,
+    expected: str,
+    when: str | None,
+) -> None:
+    monkeypatch.setattr("actions.handoff.utcnow", lambda: moment)
+    with session_scope(bootstrap.crm_engine()) as session:
+        seen(session, "ada", moment)
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("can I talk to a human", slots={"contact_known": True})
+    await ActionRequestHandoff().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_handoff_recorded", expected]
+    assert dispatcher.messages[-1].get("when") == when
+    with session_scope(bootstrap.crm_engine()) as session:
+        [handoff] = session.execute(select(Handoff)).scalars().all()
+        assert (handoff.conversation_id, handoff.reason, handoff.status) == (
+            tracker.sender_id,
+            "asked",
+            "waiting",
+        )
+        assert handoff.routed_to == "ada"  # proposed to her even after hours: she is online
 
 
 async def test_wrap_up_confirms_consent_and_next_steps(tracker_for: Any, domain: dict) -> None:

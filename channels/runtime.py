@@ -12,13 +12,13 @@ from channels.pipeline import Pipeline, PipelineSettings
 # Longer than any turn should take; a lease that runs out hands the message to another
 # processor, so it must not be shorter than a slow but healthy turn.
 TURN_LEASE = timedelta(seconds=120)
-# How soon a Rasa server starts on a message the ingress recorded: short beside a turn.
-INGRESS_PICKUP_S = 0.1
+# How soon a Rasa server starts on a row another process recorded (the ingress: SMS and
+# Telegram messages; the worker: follow-ups; the API: a sales rep's messages, on every
+# channel): short beside a turn.
+PICKUP_S = 0.1
 
 
-def make_pipeline(adapter: Adapter, *, from_ingress: bool = False) -> Pipeline:
-    """The channel's pipeline; `from_ingress` when the ingress process records its messages."""
+def make_pipeline(adapter: Adapter) -> Pipeline:
     settings = get_settings()
     locks = ConversationLocks(settings.redis_url, timeout_s=TURN_LEASE.total_seconds())
-    pickup_s = INGRESS_PICKUP_S if from_ingress else None
-    return Pipeline(adapter, locks, PipelineSettings(lease=TURN_LEASE, pickup_s=pickup_s))
+    return Pipeline(adapter, locks, PipelineSettings(lease=TURN_LEASE, pickup_s=PICKUP_S))

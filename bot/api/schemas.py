@@ -209,6 +209,10 @@ class SubjectExport(ApiModel):
     inbound_messages: list[dict[str, Any]]
     suppressions: list[dict[str, Any]]
     experiment_exposures: list[dict[str, Any]]
+    followup_enrollments: list[dict[str, Any]]
+    followup_steps: list[dict[str, Any]]
+    message_reviews: list[dict[str, Any]]
+    handoffs: list[dict[str, Any]]
     conversation_events: list[dict[str, Any]]
 
 

@@ -101,7 +101,7 @@ class SmsInput(InputChannel):
             str(settings.twilio_from_number),
             str(settings.twilio_api_url) if settings.twilio_api_url else None,
         )
-        self.pipeline: Pipeline = make_pipeline(self, from_ingress=True)
+        self.pipeline: Pipeline = make_pipeline(self)
 
     def output_for(self, claim: Claim) -> GatedOutput:
         return SmsOutput(claim.payload.get("address"), self.sender)

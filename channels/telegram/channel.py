@@ -87,7 +87,7 @@ class TelegramInput(InputChannel):
             raise RuntimeError(f"the Telegram channel needs {', '.join(missing)}")
         api_url = str(settings.telegram_api_url) if settings.telegram_api_url else None
         self.bot = make_bot(str(settings.telegram_bot_token), api_url)
-        self.pipeline: Pipeline = make_pipeline(self, from_ingress=True)
+        self.pipeline: Pipeline = make_pipeline(self)
 
     def output_for(self, claim: Claim) -> GatedOutput:
         return TelegramOutput(claim.payload.get("address"), self.bot)

@@ -52,6 +52,8 @@ def check_export(api: Api, lead_ids: dict[str, str]) -> dict[str, Any]:
     assert [m["external_id"] for m in export["inbound_messages"]] == ["SM-conv-priya-1"]
     assert [s["kind"] for s in export["suppressions"]] == ["email"]
     assert [e["conversation_id"] for e in export["experiment_exposures"]] == ["conv-priya-1"]
+    for kind in ("followup_enrollments", "followup_steps", "message_reviews", "handoffs"):
+        assert export[kind] == []  # she has none: the kinds are there, with nothing of others
     conversations = {event["conversation_id"] for event in export["conversation_events"]}
     assert conversations == set(PRIYA_CONVERSATIONS)
     texts = [

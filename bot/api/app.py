@@ -25,7 +25,7 @@ from bot.api.html_page import page
 from bot.api.routes import api_router
 from bot.api.unsubscribe import router as unsubscribe_router
 from bot.api.webchat_assets import webchat_router
-from bot.console.routes import router as console_router
+from bot.console.routes import install as install_console
 from bot.process_start import prepare_process
 from bot.settings import Settings, get_settings
 
@@ -62,7 +62,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodySizeLimit)
     app.include_router(api_router())
     app.include_router(webchat_router(settings))
-    app.include_router(console_router)
+    install_console(app)
     app.include_router(confirmation_router)
     app.include_router(unsubscribe_router)
 

@@ -1,16 +1,19 @@
 """Who is using the marketers' console: the signed session cookie and the CSRF tokens.
 
-A marketer logs in with an API token (`parley token create`); the console keeps only the
-token's name and role in a cookie signed with itsdangerous, never the token itself, so a
-stolen cookie expires within MAX_AGE and dies with the token's revocation (checked on every
-request by name: names are unique, revoked ones included).
+A marketer, an admin or an agent (a sales rep answering handed-off conversations) logs in
+with an API token (`parley token create`); viewers may not. What each page lets a role do
+is declared by the page (`bot.console.access`). The console keeps only the token's name
+and role in a cookie signed with itsdangerous, never the token itself, so a stolen cookie
+expires within MAX_AGE and dies with the token's revocation (checked on every request by
+name: names are unique, revoked ones included).
 
 The signing key is derived from the deployment's secret key with HMAC and a purpose
 string, so a cookie signature reveals nothing about the key that hashes identifiers.
 
 CSRF, both compared in constant time:
     login   double submit: a signed, time-limited random value, in a cookie and in the form
-    others  an HMAC of the session cookie's value, so it changes with every login
+    others  an HMAC of the session cookie's value, so it changes with every login; the
+            console's routers check it on every POST (`bot.console.access.checked_csrf`)
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ SESSION_COOKIE = "parley_console"
 LOGIN_CSRF_COOKIE = "parley_console_login"
 MAX_AGE = 8 * 60 * 60
 LOGIN_CSRF_MAX_AGE = 60 * 60
-NEEDED_ROLE = "marketer"
+LEAST_ROLE = "agent"  # the least trusted role that may sign in
 _PURPOSE = b"parley console cookies v1"
 
 
@@ -67,9 +70,9 @@ def log_in(*, token: str) -> ConsoleUser:
     found = authenticate(bootstrap.crm_engine(), token=token.strip())
     if found is None:
         raise LoginRefused("That token was not accepted.", known=False)
-    if not role_allows(found.role, NEEDED_ROLE):
+    if not role_allows(found.role, LEAST_ROLE):
         raise LoginRefused(
-            f"The console is for marketers and admins; this token's role is {found.role}.",
+            f"The console is for agents, marketers and admins; this token's role is {found.role}.",
             known=True,
         )
     return ConsoleUser(found.name, found.role)
@@ -119,15 +122,19 @@ def current_user(request: Request, session: Session) -> ConsoleUser | None:
     if not isinstance(name, str):
         return None
     token = session.execute(select(ApiToken).where(ApiToken.name == name)).scalar_one_or_none()
-    if token is None or token.revoked_at is not None or not role_allows(token.role, NEEDED_ROLE):
+    if token is None or token.revoked_at is not None or not role_allows(token.role, LEAST_ROLE):
         return None
     return ConsoleUser(token.name, token.role)
 
 
 def session_csrf(request: Request) -> str:
     """The CSRF token for forms posted while logged in: bound to this session's cookie."""
-    value = request.cookies.get(SESSION_COOKIE, "")
-    return hmac.new(signing_key(), b"csrf|" + value.encode(), hashlib.sha256).hexdigest()
+    return csrf_of_session(request.cookies.get(SESSION_COOKIE, ""))
+
+
+def csrf_of_session(cookie: str) -> str:
+    """The CSRF token of the session whose cookie's value is `cookie`."""
+    return hmac.new(signing_key(), b"csrf|" + cookie.encode(), hashlib.sha256).hexdigest()
 
 
 def session_csrf_ok(request: Request, submitted: str | None) -> bool:

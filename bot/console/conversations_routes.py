@@ -8,21 +8,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot.api.deps import SessionDep
-from bot.console.auth import ConsoleUser, current_user
+from bot.console.access import Marketer
+from bot.console.auth import ConsoleUser
 from bot.console.editing import (
-    Csrf,
     Version,
     YamlText,
     data_page,
     form_text,
+    found,
     link,
     project_root,
     save,
-    signed_in_with,
     text_editor,
     version_of,
 )
-from bot.console.pages import to_login
 from bot.editor import EditError, Problem, rules, stories
 from bot.editor.conversations import ConversationText, conversation_text, replace_conversation
 
@@ -36,10 +35,7 @@ HINT = (
 
 
 @router.get("/data/conversations")
-def conversation_list(request: Request, session: SessionDep) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
+def conversation_list(request: Request, user: Marketer) -> Response:
     root = project_root()
     return data_page(
         request, user, "data_conversations.html", stories=stories(root), rules=rules(root)
@@ -50,14 +46,14 @@ def _editor(
     request: Request,
     user: ConsoleUser,
     section: str,
-    found: ConversationText,
+    current: ConversationText,
     *,
     text: str | None = None,
     version: str | None = None,
     problems: list[Problem] | None = None,
     status: int = 200,
 ) -> Response:
-    conversation = found.conversation
+    conversation = current.conversation
     kind = conversation.kind
     return text_editor(
         request,
@@ -67,7 +63,7 @@ def _editor(
         where=f"{conversation.file}:{conversation.line}",
         label=f"The {kind}, in YAML",
         hint=HINT.format(kind=kind),
-        text=found.text if text is None else text,
+        text=current.text if text is None else text,
         action=link(section, conversation.name),
         version=version or version_of(project_root(), [conversation.file]),
         problems=problems,
@@ -75,50 +71,37 @@ def _editor(
     )
 
 
-def _lookup(
-    request: Request, session: SessionDep, section: str, name: str
-) -> tuple[ConsoleUser, ConversationText] | Response:
+def _lookup(section: str, name: str) -> ConversationText:
     kind = KINDS[section]
-
-    def find() -> ConversationText | None:
-        try:
-            return conversation_text(project_root(), kind=kind, name=name)
-        except EditError:
-            return None
-
-    return signed_in_with(request, session, find, kind)
+    try:
+        text = conversation_text(project_root(), kind=kind, name=name)
+    except EditError:
+        text = None
+    return found(text, kind)
 
 
-def _show(request: Request, session: SessionDep, section: str, name: str) -> Response:
-    looked_up = _lookup(request, session, section, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    user, found = looked_up
-    return _editor(request, user, section, found)
+def _show(request: Request, user: ConsoleUser, section: str, name: str) -> Response:
+    return _editor(request, user, section, _lookup(section, name))
 
 
 def _save(
     request: Request,
     session: SessionDep,
+    user: ConsoleUser,
     section: str,
     name: str,
-    csrf: str,
     version: str,
     yaml: str,
 ) -> Response:
-    looked_up = _lookup(request, session, section, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    user, found = looked_up
+    current = _lookup(section, name)
     text = form_text(yaml)
-    kind = found.conversation.kind
+    kind = current.conversation.kind
     return save(
         request,
         session,
         user,
-        csrf=csrf,
         version=version,
-        based_on=[found.conversation.file],
+        based_on=[current.conversation.file],
         propose=lambda root: [
             replace_conversation(root, kind=kind, name=name, text=text, dry_run=True)
         ],
@@ -126,7 +109,7 @@ def _save(
             request,
             user,
             section,
-            found,
+            current,
             text=text,
             version=version,
             problems=problems,
@@ -138,8 +121,8 @@ def _save(
 
 
 @router.get("/data/stories/{name:path}")
-def story_page(name: str, request: Request, session: SessionDep) -> Response:
-    return _show(request, session, "stories", name)
+def story_page(name: str, request: Request, user: Marketer) -> Response:
+    return _show(request, user, "stories", name)
 
 
 @router.post("/data/stories/{name:path}")
@@ -147,16 +130,16 @@ def save_story(
     name: str,
     request: Request,
     session: SessionDep,
-    csrf: Csrf = "",
+    user: Marketer,
     version: Version = "",
     yaml: YamlText = "",
 ) -> Response:
-    return _save(request, session, "stories", name, csrf, version, yaml)
+    return _save(request, session, user, "stories", name, version, yaml)
 
 
 @router.get("/data/rules/{name:path}")
-def rule_page(name: str, request: Request, session: SessionDep) -> Response:
-    return _show(request, session, "rules", name)
+def rule_page(name: str, request: Request, user: Marketer) -> Response:
+    return _show(request, user, "rules", name)
 
 
 @router.post("/data/rules/{name:path}")
@@ -164,8 +147,8 @@ def save_rule(
     name: str,
     request: Request,
     session: SessionDep,
-    csrf: Csrf = "",
+    user: Marketer,
     version: Version = "",
     yaml: YamlText = "",
 ) -> Response:
-    return _save(request, session, "rules", name, csrf, version, yaml)
+    return _save(request, session, user, "rules", name, version, yaml)

@@ -10,20 +10,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot.api.deps import SessionDep
-from bot.console.auth import ConsoleUser, current_user
+from bot.console.access import Marketer
+from bot.console.auth import ConsoleUser
 from bot.console.editing import (
-    Csrf,
     Field,
     Version,
     data_page,
     editable_files,
+    found,
     link,
     project_root,
     save,
-    signed_in_with,
     version_of,
 )
-from bot.console.pages import clean_text, to_login
+from bot.console.pages import clean_text
 from bot.editor import Edit, Intent, Problem, add_example, intents, paths, remove_example, responses
 from bot.editor import rules as all_rules
 from bot.editor import stories as all_stories
@@ -36,10 +36,7 @@ NLU_DIR = "data/nlu"
 
 
 @router.get("/data")
-def overview(request: Request, session: SessionDep) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
+def overview(request: Request, user: Marketer) -> Response:
     root = project_root()
     found_intents, found_responses = intents(root), responses(root)
     counts = {
@@ -85,10 +82,7 @@ def _intents_page(
 
 
 @router.get("/data/intents")
-def intent_list(request: Request, session: SessionDep, name: str | None = None) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
+def intent_list(request: Request, user: Marketer, name: str | None = None) -> Response:
     return _intents_page(request, user, name=clean_text(name))
 
 
@@ -96,16 +90,13 @@ def intent_list(request: Request, session: SessionDep, name: str | None = None) 
 def new_intent(
     request: Request,
     session: SessionDep,
-    csrf: Csrf = "",
+    user: Marketer,
     version: Version = "",
     intent: Field = "",
     example: Field = "",
     nlu_file: Field = "",
     answer: Field = "",
 ) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
     name = intent.strip()
     new = {"intent": name, "example": example, "nlu_file": nlu_file, "answer": answer}
 
@@ -123,7 +114,6 @@ def new_intent(
         request,
         session,
         user,
-        csrf=csrf,
         version=version,
         based_on=editable_files(project_root()),
         propose=propose,
@@ -133,8 +123,8 @@ def new_intent(
     )
 
 
-def _find(name: str) -> Intent | None:
-    return next((intent for intent in intents(project_root()) if intent.name == name), None)
+def _find(name: str) -> Intent:
+    return found(next((i for i in intents(project_root()) if i.name == name), None), "intent")
 
 
 def _intent_page(
@@ -159,19 +149,9 @@ def _intent_page(
     )
 
 
-def _lookup(
-    request: Request, session: SessionDep, name: str
-) -> tuple[ConsoleUser, Intent] | Response:
-    return signed_in_with(request, session, lambda: _find(name), "intent")
-
-
 @router.get("/data/intents/{name}")
-def intent_page(name: str, request: Request, session: SessionDep) -> Response:
-    looked_up = _lookup(request, session, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    user, intent = looked_up
-    return _intent_page(request, user, intent)
+def intent_page(name: str, request: Request, user: Marketer) -> Response:
+    return _intent_page(request, user, _find(name))
 
 
 @router.post("/data/intents/{name}/examples")
@@ -179,11 +159,11 @@ def add_intent_example(
     name: str,
     request: Request,
     session: SessionDep,
-    csrf: Csrf = "",
+    user: Marketer,
     version: Version = "",
     example: Field = "",
 ) -> Response:
-    return _change_example(request, session, name, csrf, version, example, remove=False)
+    return _change_example(request, session, user, name, version, example, remove=False)
 
 
 @router.post("/data/intents/{name}/examples/remove")
@@ -191,27 +171,24 @@ def remove_intent_example(
     name: str,
     request: Request,
     session: SessionDep,
-    csrf: Csrf = "",
+    user: Marketer,
     version: Version = "",
     example: Field = "",
 ) -> Response:
-    return _change_example(request, session, name, csrf, version, example, remove=True)
+    return _change_example(request, session, user, name, version, example, remove=True)
 
 
 def _change_example(
     request: Request,
     session: SessionDep,
+    user: ConsoleUser,
     name: str,
-    csrf: str,
     version: str,
     example: str,
     *,
     remove: bool,
 ) -> Response:
-    looked_up = _lookup(request, session, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    user, intent = looked_up
+    intent = _find(name)
     change = remove_example if remove else add_example
 
     def form_again(problems: list[Problem], status: int) -> Response:
@@ -224,7 +201,6 @@ def _change_example(
         request,
         session,
         user,
-        csrf=csrf,
         version=version,
         based_on=[intent.file],
         propose=lambda root: [change(root, intent=name, text=example, dry_run=True)],

@@ -5,14 +5,12 @@ are. The page shows sinks, lead links, counts and errors, never a payload."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bot.api.deps import Caller, SessionDep, audit
-from bot.console.auth import current_user, session_csrf_ok
-from bot.console.pages import page, refused, to_login
+from bot.console.access import Marketer
+from bot.console.pages import page
 from bot.crm.database import utcnow
 from bot.crm.queries import outbox_counts, search_outbox
 from bot.crm.tables import OutboxRow
@@ -23,7 +21,6 @@ from bot.followups.mail import FOLLOWUP_EMAIL_SINK
 router = APIRouter(prefix="/console", include_in_schema=False)
 SECTION = "/console/deliveries"
 SHOWN = 100  # failed rows on the page, newest first
-Csrf = Annotated[str, Form(max_length=500)]
 
 
 def what(row: OutboxRow) -> str:
@@ -40,10 +37,9 @@ def what(row: OutboxRow) -> str:
 
 
 @router.get("/deliveries")
-def deliveries_page(request: Request, session: SessionDep, retried: int | None = None) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
+def deliveries_page(
+    request: Request, session: SessionDep, user: Marketer, retried: int | None = None
+) -> Response:
     failed, total_failed = search_outbox(session, status="failed", limit=SHOWN, offset=0)
     audit(session, Caller(user.name, user.role), "outbox.listed", returned=len(failed))
     return page(
@@ -60,12 +56,7 @@ def deliveries_page(request: Request, session: SessionDep, retried: int | None =
 
 
 @router.post("/deliveries/{row_id}/retry")
-def retry_delivery(row_id: int, request: Request, session: SessionDep, csrf: Csrf = "") -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
-    if not session_csrf_ok(request, csrf):
-        return refused("The retry was not sent from this site. Please reload the page.")
+def retry_delivery(row_id: int, session: SessionDep, user: Marketer) -> Response:
     row = session.get(OutboxRow, row_id)
     if row is not None and retry_failed(session, row_id, now=utcnow()):
         audit(session, Caller(user.name, user.role), "outbox.retried", row=row_id, sink=row.sink)

@@ -1,12 +1,13 @@
 """What the training-data editors of the console share: the project they edit, the
 version stamp of a form, and the one way every change is saved.
 
-A save goes: CSRF check → the files the form was rendered from are unchanged (else it is
-refused: someone saved meanwhile, and overwriting would silently drop their change) → the
-edit computed as a dry run → `validate_change` on a project copy → written, atomically
-file by file → audited → its diff shown. Any refusal shows the editor's form again with
-the marketer's input and the problems (file:line), and writes nothing. Saves hold one
-lock per process, so another save cannot slip in between the version check and the write.
+A save goes (its CSRF token already checked by the console's routers): the files the form
+was rendered from are unchanged (else it is refused: someone saved meanwhile, and
+overwriting would silently drop their change) → the edit computed as a dry run →
+`validate_change` on a project copy → written, atomically file by file → audited → its
+diff shown. Any refusal shows the editor's form again with the marketer's input and the
+problems (file:line), and writes nothing. Saves hold one lock per process, so another save
+cannot slip in between the version check and the write.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from bot.api.deps import Caller, audit
-from bot.console.auth import ConsoleUser, current_user, session_csrf_ok
-from bot.console.pages import not_found, page, refused, to_login
+from bot.console.access import NoSuchThing
+from bot.console.auth import ConsoleUser
+from bot.console.pages import page
 from bot.editor import Edit, EditError, Problem
 from bot.editor import paths as editor_paths
 from bot.editor.yaml_files import write_atomically
@@ -33,7 +35,6 @@ from bot.settings import PROJECT_ROOT
 
 SECTION = "/console/data"
 RETRAIN = "/console/training"
-Csrf = Annotated[str, Form(max_length=500)]
 Version = Annotated[str, Form(max_length=100)]
 Field = Annotated[str, Form(max_length=1_000)]
 YamlText = Annotated[str, Form(max_length=200_000)]
@@ -93,18 +94,12 @@ def diff_lines(edit: Edit) -> list[tuple[str, str]]:
     ]
 
 
-def signed_in_with(
-    request: Request, session: Session, find: Callable[[], T | None], what: str
-) -> tuple[ConsoleUser, T] | Response:
-    """The signed-in user and the thing a page is about (an intent, a response, ...), or
-    the answer to give instead: the login page, or "not found" naming `what`."""
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
-    found = find()
-    if found is None:
-        return not_found(request, user, f"No such {what}", f"There is no {what} with this name.")
-    return user, found
+def found(thing: T | None, what: str) -> T:
+    """The thing a page is about (an intent, a response, ...), or NoSuchThing naming `what`,
+    which the console answers with its "No such ..." page."""
+    if thing is None:
+        raise NoSuchThing(what)
+    return thing
 
 
 def data_page(
@@ -119,7 +114,6 @@ def save(
     session: Session,
     user: ConsoleUser,
     *,
-    csrf: str,
     version: str,
     based_on: Iterable[str],
     propose: Callable[[Path], list[Edit]],
@@ -129,8 +123,6 @@ def save(
     needs_retraining: bool = True,
 ) -> Response:
     """Validate and save the edits `propose` computes (as a dry run) on the project."""
-    if not session_csrf_ok(request, csrf):
-        return refused("The form was not sent from this site; nothing was saved.")
     root = project_root()
     files = list(based_on)
     with _saving:

@@ -14,8 +14,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.api.deps import SessionDep
-from bot.console.auth import current_user
-from bot.console.pages import page, to_login
+from bot.console.access import Marketer
+from bot.console.pages import page
 from bot.crm.exposures import exposed_conversations
 from bot.crm.funnel import conversions
 from bot.editor.responses import Response as DomainResponse
@@ -69,10 +69,7 @@ def results(session: Session, experiments: list[Experiment]) -> list[ExperimentR
 
 
 @router.get("/experiments")
-def experiments_page(request: Request, session: SessionDep) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
+def experiments_page(request: Request, session: SessionDep, user: Marketer) -> Response:
     experiments = domain_experiments()
     return page(
         request,

@@ -12,9 +12,9 @@ from fastapi.responses import Response
 
 from bot import bootstrap
 from bot.api.deps import SessionDep
-from bot.console.auth import current_user
+from bot.console.access import Marketer
 from bot.console.funnel_routes import Period
-from bot.console.pages import page, to_login
+from bot.console.pages import page
 from bot.followups.report import OUTCOMES, followup_report
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -33,11 +33,12 @@ OUTCOME_LABELS = {
 
 @router.get("/followups")
 def followups_page(
-    request: Request, session: SessionDep, first: str | None = None, last: str | None = None
+    request: Request,
+    session: SessionDep,
+    user: Marketer,
+    first: str | None = None,
+    last: str | None = None,
 ) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
     period = Period.of(first, last, None)
     start, end = period.bounds
     sequences = bootstrap.workflows().values()

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot.api.deps import ConversationsDep, SessionDep
-from bot.console.auth import current_user
+from bot.console.access import Marketer
 from bot.console.charts import Bar, stage_bars
-from bot.console.pages import clean_text, page, to_login
+from bot.console.pages import clean_text, page
 from bot.crm.funnel import GroupBy, form_drop_off, funnel
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -80,14 +80,12 @@ class Period:
 def funnel_page(
     request: Request,
     session: SessionDep,
+    user: Marketer,
     conversations: ConversationsDep,
     first: str | None = None,
     last: str | None = None,
     group_by: str | None = None,
 ) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
     period = Period.of(first, last, group_by)
     start, end = period.bounds
     report = funnel(session, conversations, start=start, end=end, group_by=period.group_by)

@@ -22,8 +22,9 @@ from bot import bootstrap
 from bot.api.deps import Caller, ConversationsDep, SessionDep, audit
 from bot.api.routes.leads import CONSENT_VALUES
 from bot.api.views import lead_detail
-from bot.console.auth import ConsoleUser, current_user, session_csrf_ok
-from bot.console.pages import MAX_TEXT, clean_text, not_found, page, refused, to_login
+from bot.console.access import Marketer, NoSuchThing
+from bot.console.auth import ConsoleUser
+from bot.console.pages import MAX_TEXT, clean_text, page
 from bot.crm.queries import LeadFilters, search_leads
 from bot.crm.tables import Contact, Lead
 
@@ -119,6 +120,7 @@ def _leads_page(
 def leads(
     request: Request,
     session: SessionDep,
+    user: Marketer,
     segment: str | None = None,
     grade: str | None = None,
     channel: str | None = None,
@@ -127,9 +129,6 @@ def leads(
     created_to: str | None = None,
     page: str | None = None,
 ) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
     filters = dict(
         segment=segment,
         grade=grade,
@@ -145,7 +144,7 @@ def leads(
 def search(
     request: Request,
     session: SessionDep,
-    csrf: Annotated[str, Form(max_length=500)] = "",
+    user: Marketer,
     q: Field = "",
     segment: Field = "",
     grade: Field = "",
@@ -155,11 +154,6 @@ def search(
     created_to: Field = "",
     page: Annotated[str, Form(max_length=20)] = "1",
 ) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
-    if not session_csrf_ok(request, csrf):
-        return refused("The search form was not sent from this site.")
     fields = dict(
         q=q,
         segment=segment,
@@ -174,15 +168,16 @@ def search(
 
 @router.get("/leads/{lead_id}")
 def lead_page(
-    lead_id: str, request: Request, session: SessionDep, conversations: ConversationsDep
+    lead_id: str,
+    request: Request,
+    session: SessionDep,
+    user: Marketer,
+    conversations: ConversationsDep,
 ) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
     lead = session.get(Lead, lead_id[:64])
     contact = None if lead is None else session.get(Contact, lead.contact_id)
     if lead is None or contact is None:
-        return not_found(request, user, "No such lead", "There is no lead with this id.")
+        raise NoSuchThing("lead", "There is no lead with this id.")
     audit(session, Caller(user.name, user.role), "lead.read", lead_id=lead.id)
     return page(
         request,

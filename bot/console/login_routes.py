@@ -1,13 +1,20 @@
-"""Logging in and out of the console, and its static files."""
+"""Logging in and out of the console, and its static files.
+
+`open_router` holds what a signed-out visitor may reach (the login form, logging in, the
+static files); `router` what needs a session (the home redirect, logging out), and gets the
+console's CSRF check on its POSTs like every other area's. The login form has its own
+double-submit CSRF token (`bot.console.auth`), since there is no session yet to bind one to.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.api.deps import Caller, SessionDep, audit
+from bot.console.access import Agent, home_of, signed_in
 from bot.console.auth import (
     LoginRefused,
     current_user,
@@ -15,23 +22,22 @@ from bot.console.auth import (
     log_in,
     login_csrf_ok,
     new_login_csrf,
-    session_csrf_ok,
     set_login_csrf,
     start_session,
 )
 from bot.console.pages import STATIC, refused, render, to_login
 
+open_router = APIRouter(prefix="/console", include_in_schema=False)
 router = APIRouter(prefix="/console", include_in_schema=False)
-HOME = "/console/leads"
 MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
 
 @router.get("")
-def home() -> RedirectResponse:
-    return RedirectResponse(HOME, status_code=303)
+def home(user: Agent) -> RedirectResponse:
+    return RedirectResponse(home_of(user), status_code=303)
 
 
-@router.get("/static/{name}")
+@open_router.get("/static/{name}")
 def static_file(name: str) -> Response:
     """One of the console's own stylesheets, scripts or icons (no directories, no other types)."""
     path = STATIC / name
@@ -50,14 +56,15 @@ def _login_form(request: Request, status: int = 200, error: str | None = None) -
     return response
 
 
-@router.get("/login")
+@open_router.get("/login")
 def login_form(request: Request, session: SessionDep) -> Response:
-    if current_user(request, session) is not None:
-        return RedirectResponse(HOME, status_code=303)
+    user = current_user(request, session)
+    if user is not None:
+        return RedirectResponse(home_of(user), status_code=303)
     return _login_form(request)
 
 
-@router.post("/login")
+@open_router.post("/login")
 def login(
     request: Request,
     session: SessionDep,
@@ -71,15 +78,13 @@ def login(
     except LoginRefused as refusal:
         return _login_form(request, 401 if not refusal.known else 403, str(refusal))
     audit(session, Caller(user.name, user.role), "console.login")
-    response = RedirectResponse(HOME, status_code=303)
+    response = RedirectResponse(home_of(user), status_code=303)
     start_session(request, response, user)
     return response
 
 
-@router.post("/logout")
-def logout(request: Request, csrf: Annotated[str, Form(max_length=500)] = "") -> Response:
-    if not session_csrf_ok(request, csrf):
-        return refused("The log-out form was not sent from this site.")
+@router.post("/logout", dependencies=[Depends(signed_in("agent"))])
+def logout(request: Request) -> Response:
     response = to_login()
     end_session(request, response)
     return response

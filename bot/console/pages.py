@@ -1,5 +1,5 @@
-"""What every console page shares: the templates, the security headers, rendering, and
-the signed-in check.
+"""What every console page shares: the templates, the security headers and rendering.
+Who may see a page is `bot.console.access`'s business.
 
 Pages are server-rendered (Jinja2, autoescaped); the few that update live load a script of
 ours from `/console/static/` (`script-src 'self'`), never anything from elsewhere.
@@ -68,8 +68,18 @@ def to_login() -> RedirectResponse:
     return RedirectResponse("/console/login", status_code=303)
 
 
-def refused(message: str, status: int = 403) -> HTMLResponse:
-    return render("message.html", status, title="Not allowed", message=message, user=None)
+def refused(
+    message: str,
+    status: int = 403,
+    *,
+    request: Request | None = None,
+    user: ConsoleUser | None = None,
+) -> HTMLResponse:
+    """The "Not allowed" page; with the signed-in user (and the request, for the log-out
+    form's CSRF token) when the refusal is of what they asked, not of who they are."""
+    if request is None or user is None:
+        return render("message.html", status, title="Not allowed", message=message, user=None)
+    return page(request, user, "message.html", status, title="Not allowed", message=message)
 
 
 def not_found(request: Request, user: ConsoleUser, title: str, message: str) -> HTMLResponse:

@@ -8,20 +8,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot.api.deps import SessionDep
-from bot.console.auth import ConsoleUser, current_user
+from bot.console.access import Marketer
+from bot.console.auth import ConsoleUser
 from bot.console.editing import (
-    Csrf,
     Field,
     Version,
     data_page,
     form_text,
+    found,
     link,
     project_root,
     save,
-    signed_in_with,
     version_of,
 )
-from bot.console.pages import to_login
 from bot.editor import Problem, add_variation, responses, update_variation
 from bot.editor import Response as BotResponse
 
@@ -29,15 +28,12 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 
 @router.get("/data/responses")
-def response_list(request: Request, session: SessionDep) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
+def response_list(request: Request, user: Marketer) -> Response:
     return data_page(request, user, "data_responses.html", rows=responses(project_root()))
 
 
-def _find(name: str) -> BotResponse | None:
-    return next((found for found in responses(project_root()) if found.name == name), None)
+def _find(name: str) -> BotResponse:
+    return found(next((r for r in responses(project_root()) if r.name == name), None), "response")
 
 
 def _response_page(
@@ -64,19 +60,9 @@ def _response_page(
     )
 
 
-def _lookup(
-    request: Request, session: SessionDep, name: str
-) -> tuple[ConsoleUser, BotResponse] | Response:
-    return signed_in_with(request, session, lambda: _find(name), "response")
-
-
 @router.get("/data/responses/{name}")
-def response_page(name: str, request: Request, session: SessionDep) -> Response:
-    looked_up = _lookup(request, session, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    user, found = looked_up
-    return _response_page(request, user, found)
+def response_page(name: str, request: Request, user: Marketer) -> Response:
+    return _response_page(request, user, _find(name))
 
 
 @router.post("/data/responses/{name}/variations")
@@ -84,23 +70,19 @@ def add_response_variation(
     name: str,
     request: Request,
     session: SessionDep,
-    csrf: Csrf = "",
+    user: Marketer,
     version: Version = "",
     text: Field = "",
     variant: Field = "",
 ) -> Response:
-    looked_up = _lookup(request, session, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    user, found = looked_up
+    response = _find(name)
     entered = {"text": form_text(text), "variant": variant.strip()}
     return save(
         request,
         session,
         user,
-        csrf=csrf,
         version=version,
-        based_on=[found.file],
+        based_on=[response.file],
         propose=lambda root: [
             add_variation(
                 root,
@@ -113,7 +95,7 @@ def add_response_variation(
         form_again=lambda problems, status: _response_page(
             request,
             user,
-            found,
+            response,
             entered=entered,
             version=version,
             problems=problems,
@@ -130,22 +112,18 @@ def reword_response_variation(
     number: int,
     request: Request,
     session: SessionDep,
-    csrf: Csrf = "",
+    user: Marketer,
     version: Version = "",
     text: Field = "",
 ) -> Response:
-    looked_up = _lookup(request, session, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    user, found = looked_up
+    response = _find(name)
     field = f"text-{number}"
     return save(
         request,
         session,
         user,
-        csrf=csrf,
         version=version,
-        based_on=[found.file],
+        based_on=[response.file],
         propose=lambda root: [
             update_variation(
                 root, response=name, index=number - 1, text=form_text(text), dry_run=True
@@ -154,7 +132,7 @@ def reword_response_variation(
         form_again=lambda problems, status: _response_page(
             request,
             user,
-            found,
+            response,
             entered={field: form_text(text)},
             field=field,
             version=version,

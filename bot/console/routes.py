@@ -1,6 +1,12 @@
-"""The marketers' console under /console: one router made of one module per area."""
+"""The marketers' console under /console: one router made of one module per area, and
+`install`, which puts it on the API app with the handlers that answer its refusals.
 
-from fastapi import APIRouter
+Every area's routes need a signed-in user and get the CSRF check on their POSTs
+(`bot.console.access.checked_csrf`); only `login_routes.open_router` (the login form,
+logging in, the static files) goes without. Each page names its own least role.
+"""
+
+from fastapi import APIRouter, Depends, FastAPI
 
 from bot.console import (
     conversations_routes,
@@ -17,8 +23,10 @@ from bot.console import (
     try_routes,
     workflows_routes,
 )
+from bot.console.access import HANDLERS, checked_csrf
 
 router = APIRouter()
+router.include_router(login_routes.open_router)
 for area in (
     login_routes,
     leads_routes,
@@ -34,4 +42,14 @@ for area in (
     workflows_routes,
     training_routes,
 ):
-    router.include_router(area.router)
+    router.include_router(area.router, dependencies=[Depends(checked_csrf)])
+
+
+def install(app: FastAPI) -> None:
+    """Serve the console on `app`, and answer what its dependencies raise (not signed in,
+    not allowed, no CSRF token, no such thing) with its own pages. The handlers are for
+    the console's exceptions only, so the API's JSON errors (`bot.api.errors`) are as
+    they were."""
+    app.include_router(router)
+    for error, handler in HANDLERS.items():
+        app.add_exception_handler(error, handler)

@@ -11,21 +11,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot.api.deps import SessionDep
-from bot.console.auth import ConsoleUser, current_user
+from bot.console.access import Marketer
+from bot.console.auth import ConsoleUser
 from bot.console.editing import (
-    Csrf,
     Version,
     YamlText,
     data_page,
     form_text,
+    found,
     link,
     project_root,
     save,
-    signed_in_with,
     text_editor,
     version_of,
 )
-from bot.console.pages import to_login
 from bot.editor import Edit, Problem, paths
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -45,10 +44,7 @@ def _file(name: str) -> str:
 
 
 @router.get("/data/scoring")
-def scoring_files(request: Request, session: SessionDep) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
+def scoring_files(request: Request, user: Marketer) -> Response:
     rows = [
         (link("scoring", name), title, about, _file(name)) for name, (title, about) in FILES.items()
     ]
@@ -89,16 +85,13 @@ def _editor(
     )
 
 
-def _lookup(request: Request, session: SessionDep, name: str) -> tuple[ConsoleUser, str] | Response:
-    return signed_in_with(request, session, lambda: name if name in FILES else None, "file")
+def _lookup(name: str) -> str:
+    return found(name if name in FILES else None, "file")
 
 
 @router.get("/data/scoring/{name}")
-def scoring_page(name: str, request: Request, session: SessionDep) -> Response:
-    looked_up = _lookup(request, session, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    return _editor(request, looked_up[0], name)
+def scoring_page(name: str, request: Request, user: Marketer) -> Response:
+    return _editor(request, user, _lookup(name))
 
 
 @router.post("/data/scoring/{name}")
@@ -106,14 +99,11 @@ def save_scoring(
     name: str,
     request: Request,
     session: SessionDep,
-    csrf: Csrf = "",
+    user: Marketer,
     version: Version = "",
     yaml: YamlText = "",
 ) -> Response:
-    looked_up = _lookup(request, session, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    user = looked_up[0]
+    name = _lookup(name)
     file, text = _file(name), form_text(yaml)
 
     def propose(root: Path) -> list[Edit]:
@@ -123,7 +113,6 @@ def save_scoring(
         request,
         session,
         user,
-        csrf=csrf,
         version=version,
         based_on=[file],
         propose=propose,

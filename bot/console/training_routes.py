@@ -7,14 +7,15 @@ its record, so a page load never waits on TensorFlow.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from bot.api.deps import Caller, SessionDep, audit
-from bot.console.auth import ConsoleUser, current_user, session_csrf_ok
-from bot.console.pages import HEADERS, page, refused, to_login
+from bot.console.access import Marketer, answers_data
+from bot.console.auth import ConsoleUser
+from bot.console.pages import HEADERS, page
 from bot.model_archive import current_model_path
 from bot.settings import get_settings
 from bot.training.launch import RunRefused, current_run, current_runs, start_run
@@ -84,22 +85,12 @@ def _training_page(
 
 
 @router.get("/training")
-def training(request: Request, session: SessionDep) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
+def training(request: Request, user: Marketer) -> Response:
     return _training_page(request, user)
 
 
 @router.post("/training/runs")
-def retrain(
-    request: Request, session: SessionDep, csrf: Annotated[str, Form(max_length=500)] = ""
-) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
-    if not session_csrf_ok(request, csrf):
-        return refused("The retrain form was not sent from this site.")
+def retrain(request: Request, session: SessionDep, user: Marketer) -> Response:
     try:
         run = start_run(get_settings(), user=user.name)
     except RunRefused as refusal:
@@ -109,9 +100,8 @@ def retrain(
 
 
 @router.get("/training/runs/{run_id}")
-def run_status(run_id: str, request: Request, session: SessionDep) -> Response:
-    if current_user(request, session) is None:
-        return JSONResponse({"detail": "Not signed in"}, status_code=401, headers=HEADERS)
+@answers_data
+def run_status(run_id: str, user: Marketer) -> Response:
     run = current_run(get_settings(), run_id[:64])
     if run is None:
         return JSONResponse({"detail": "No such run"}, status_code=404, headers=HEADERS)

@@ -17,9 +17,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from bot.api.deps import SessionDep
-from bot.console.auth import ConsoleUser, current_user, session_csrf_ok
-from bot.console.pages import page, refused, to_login
+from bot.console.access import Marketer
+from bot.console.auth import ConsoleUser
+from bot.console.pages import page, refused
 from bot.rasa_server import RasaConversations, RasaUnavailable
 from bot.settings import get_settings
 
@@ -90,10 +90,7 @@ def _panel(
 
 
 @router.get("/try")
-async def try_panel(request: Request, session: SessionDep, c: str | None = None) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
+async def try_panel(request: Request, user: Marketer, c: str | None = None) -> Response:
     if c is None or not SENDER.fullmatch(c):
         return _panel(request, user, _new_sender(), [])
     try:
@@ -106,16 +103,10 @@ async def try_panel(request: Request, session: SessionDep, c: str | None = None)
 @router.post("/try")
 async def try_message(
     request: Request,
-    session: SessionDep,
-    csrf: Annotated[str, Form(max_length=500)] = "",
+    user: Marketer,
     sender: Annotated[str, Form(max_length=64)] = "",
     message: Annotated[str, Form(max_length=MAX_MESSAGE)] = "",
 ) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
-    if not session_csrf_ok(request, csrf):
-        return refused("The message form was not sent from this site.")
     if not SENDER.fullmatch(sender):
         return refused("This try-it conversation is not one the console started.", 400)
     text = message.replace("\x00", "").strip()

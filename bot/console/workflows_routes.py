@@ -11,21 +11,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot.api.deps import SessionDep
-from bot.console.auth import ConsoleUser, current_user
+from bot.console.access import Marketer
+from bot.console.auth import ConsoleUser
 from bot.console.editing import (
-    Csrf,
     Version,
     YamlText,
     data_page,
     form_text,
+    found,
     link,
     project_root,
     save,
-    signed_in_with,
     text_editor,
     version_of,
 )
-from bot.console.pages import to_login
 from bot.editor import Edit, Problem, paths
 from bot.followups.workflows import sequence_names_in
 
@@ -52,10 +51,7 @@ def _about(path: Path) -> str:
 
 
 @router.get("/data/workflows")
-def workflow_files(request: Request, session: SessionDep) -> Response:
-    user = current_user(request, session)
-    if user is None:
-        return to_login()
+def workflow_files(request: Request, user: Marketer) -> Response:
     rows = [
         (link("workflows", path.stem), path.stem, _about(path), _file(path.stem))
         for path in paths.workflow_files(project_root())
@@ -90,20 +86,14 @@ def _editor(
     )
 
 
-def _known(name: str) -> str | None:
-    return name if name in {path.stem for path in paths.workflow_files(project_root())} else None
-
-
-def _lookup(request: Request, session: SessionDep, name: str) -> tuple[ConsoleUser, str] | Response:
-    return signed_in_with(request, session, lambda: _known(name), "workflow file")
+def _lookup(name: str) -> str:
+    known = {path.stem for path in paths.workflow_files(project_root())}
+    return found(name if name in known else None, "workflow file")
 
 
 @router.get("/data/workflows/{name}")
-def workflow_page(name: str, request: Request, session: SessionDep) -> Response:
-    looked_up = _lookup(request, session, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    return _editor(request, looked_up[0], name)
+def workflow_page(name: str, request: Request, user: Marketer) -> Response:
+    return _editor(request, user, _lookup(name))
 
 
 @router.post("/data/workflows/{name}")
@@ -111,14 +101,11 @@ def save_workflow(
     name: str,
     request: Request,
     session: SessionDep,
-    csrf: Csrf = "",
+    user: Marketer,
     version: Version = "",
     yaml: YamlText = "",
 ) -> Response:
-    looked_up = _lookup(request, session, name)
-    if isinstance(looked_up, Response):
-        return looked_up
-    user = looked_up[0]
+    name = _lookup(name)
     file, text = _file(name), form_text(yaml)
 
     def propose(root: Path) -> list[Edit]:
@@ -128,7 +115,6 @@ def save_workflow(
         request,
         session,
         user,
-        csrf=csrf,
         version=version,
         based_on=[file],
         propose=propose,

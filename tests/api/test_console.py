@@ -17,25 +17,10 @@ from bot.crm import session_scope
 from bot.crm.tables import AuditEntry, OutboxRow
 from bot.crm.tokens import revoke_token
 from tests.api.conftest import Api
+from tests.api.console_session import csrf_of, log_in  # others import them from here too
 from tests.api.seed import T0, capture, jo_slots
 
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ROW_LINK = re.compile(r'<th scope="row"><a href="/console/leads/([0-9a-f-]+)">([^<]*)</a>')
-
-
-def csrf_of(response: httpx.Response) -> str:
-    found = CSRF.search(response.text)
-    assert found, response.text
-    return found.group(1)
-
-
-def log_in(api: Api, role: str = "marketer", token: str | None = None) -> httpx.Response:
-    form = api.client.get("/console/login")
-    return api.client.post(
-        "/console/login",
-        data={"token": token or api.tokens[role], "csrf": csrf_of(form)},
-        follow_redirects=False,
-    )
 
 
 def rows(response: httpx.Response) -> list[str]:
@@ -105,21 +90,6 @@ def test_login_csrf_needs_the_cookie_too(api: Api) -> None:
         "/console/login", data={"token": api.tokens["marketer"], "csrf": token}
     )
     assert response.status_code == 403
-
-
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [
-        ("GET", "/console/leads"),
-        ("GET", "/console/leads/00000000-0000-0000-0000-000000000000"),
-        ("POST", "/console/leads/search"),
-        ("GET", "/console"),
-    ],
-)
-def test_pages_redirect_to_login_when_logged_out(api: Api, method: str, path: str) -> None:
-    response = api.client.request(method, path, follow_redirects=True)
-    assert response.url.path == "/console/login"
-    assert '<label for="token">' in response.text
 
 
 def test_a_forged_session_cookie_is_ignored(api: Api) -> None:

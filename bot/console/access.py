@@ -36,16 +36,16 @@ from starlette.datastructures import UploadFile
 
 from bot.api.deps import SessionDep
 from bot.console.auth import ConsoleUser, current_user, session_csrf_ok
-from bot.console.pages import HEADERS, not_found, refused, to_login
+from bot.console.pages import AGENT_HOME, HEADERS, HOME, home_of, not_found, refused, to_login
 from bot.crm.tables import API_ROLES
 from bot.crm.tokens import check_role, role_allows
 
-HOME = "/console/leads"  # where marketers and admins land
-AGENT_HOME = "/console/inbox"  # where agents land: the handed-off conversations
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DATA_TYPES = ("application/json", "text/event-stream")
+
+__all__ = ["AGENT_HOME", "HOME", "home_of"]  # where users land, kept beside the templates
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
@@ -116,11 +116,6 @@ def role_needed(dependency: Callable[..., Any]) -> str | None:
 
 Agent = Annotated[ConsoleUser, Depends(signed_in("agent"))]
 Marketer = Annotated[ConsoleUser, Depends(signed_in("marketer"))]
-
-
-def home_of(user: ConsoleUser) -> str:
-    """Where a user lands after login and on /console: the first page their role may see."""
-    return HOME if role_allows(user.role, "marketer") else AGENT_HOME
 
 
 async def checked_csrf(request: Request, user: SignedIn) -> None:

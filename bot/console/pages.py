@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from bot.console.auth import ConsoleUser, session_csrf
 from bot.console.charts import percent
+from bot.crm.tokens import role_allows
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -31,7 +32,32 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 
+HOME = "/console/leads"  # where marketers and admins land
+AGENT_HOME = "/console/inbox"  # where agents land: the handed-off conversations
+# The main navigation: each page with the least role that may open it.
+NAVIGATION = (
+    ("/console/inbox", "Inbox", "agent"),
+    ("/console/leads", "Leads", "marketer"),
+    ("/console/funnel", "Funnel", "marketer"),
+    ("/console/followups", "Follow-ups", "marketer"),
+    ("/console/data", "Training data", "marketer"),
+    ("/console/training", "Retrain", "marketer"),
+    ("/console/try", "Try it", "marketer"),
+    ("/console/experiments", "A/B tests", "marketer"),
+    ("/console/deliveries", "Deliveries", "marketer"),
+)
+
 templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+
+
+def home_of(user: ConsoleUser) -> str:
+    """Where a user lands after login and on /console: the first page their role may see."""
+    return HOME if role_allows(user.role, "marketer") else AGENT_HOME
+
+
+def navigation(user: ConsoleUser) -> list[tuple[str, str]]:
+    """The pages the user's role may open, as (path, label)."""
+    return [(href, label) for href, label, needed in NAVIGATION if role_allows(user.role, needed)]
 
 
 def plain(value: Any) -> str:
@@ -57,6 +83,8 @@ def when(value: datetime | str | None) -> str:
 templates.filters["plain"] = plain
 templates.filters["when"] = when
 templates.filters["percent"] = percent
+templates.globals["navigation"] = navigation
+templates.globals["home_of"] = home_of
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:

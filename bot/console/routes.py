@@ -15,6 +15,7 @@ from bot.console import (
     experiments_routes,
     followups_routes,
     funnel_routes,
+    inbox_routes,
     leads_routes,
     login_routes,
     responses_routes,
@@ -29,6 +30,7 @@ router = APIRouter()
 router.include_router(login_routes.open_router)
 for area in (
     login_routes,
+    inbox_routes,
     leads_routes,
     funnel_routes,
     followups_routes,

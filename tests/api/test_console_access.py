@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.console import editing, training_routes
+from bot.console import editing, inbox_routes, training_routes
 from bot.console.access import AGENT_HOME, HOME, marked_data, role_needed
 from bot.console.auth import SESSION_COOKIE, ConsoleUser, csrf_of_session, start_session
 from bot.crm import session_scope
@@ -106,7 +106,8 @@ class Contained:
 @pytest.fixture
 def contained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Contained:
     """What a walk sets off stays in the test: the editors edit a copy of the project, a
-    retraining is refused rather than started, and no Rasa server is asked for its model."""
+    retraining is refused rather than started, no Rasa server is asked for its model, and
+    the inbox's live streams end at once instead of after minutes."""
     started: list[str] = []
 
     def refuse_run(settings: Any, *, user: str) -> None:
@@ -117,6 +118,7 @@ def contained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Contained:
     monkeypatch.setattr(editing, "PROJECT_ROOT", project)
     monkeypatch.setattr(training_routes, "start_run", refuse_run)
     monkeypatch.setattr(training_routes, "live_model", lambda: (None, "Not asked in tests."))
+    monkeypatch.setattr(inbox_routes, "STREAM_FOR_S", 0.0)
     return Contained(project, started)
 
 

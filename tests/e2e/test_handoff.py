@@ -71,7 +71,7 @@ def as_rep(crm: Engine, action: str, handoff_id: str, text: str = "") -> None:
 def expected_promise() -> str:
     """What the bot promises: a colleague in a moment during the team's hours (a rep is
     online), else when someone will reply."""
-    return "in a moment" if is_open(handoff_config(), now()) else "someone will reply here"
+    return "in a moment" if is_open(handoff_config(), now()) else "The team is away right now"
 
 
 def test_web_chat_a_rep_takes_over_the_bot_is_silent_and_hand_back_resumes_the_form(

@@ -23,6 +23,8 @@ from bot.crm import session_scope
 from bot.crm.handoff_tables import Handoff
 from bot.handoff.routing import seen
 
+MONDAY_10_AM_IN_NEW_YORK = datetime(2026, 12, 7, 15, 0, tzinfo=timezone.utc)
+
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [m["response"] for m in dispatcher.messages]
@@ -55,12 +57,18 @@ async def test_explain_why_names_the_question(
     ],
 )
 async def test_handoff_is_recorded_and_says_what_happens_next(
-    tracker_for: Any, domain: dict, loop: str | None, contact_known: bool, expected: str
+    tracker_for: Any,
+    domain: dict,
+    monkeypatch: pytest.MonkeyPatch,
+    loop: str | None,
+    contact_known: bool,
+    expected: str,
 ) -> None:
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("book a demo", slots={"contact_known": contact_known}, active_loop=loop)
+    monkeypatch.setattr("actions.handoff.utcnow", lambda: MONDAY_10_AM_IN_NEW_YORK)
     events = await ActionRequestHandoff().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == [expected, "utter_handoff_later"]  # nobody is online
+    assert responses(dispatcher) == [expected, "utter_handoff_busy"]  # nobody is online
     assert {
         "event": "slot",
         "timestamp": None,
@@ -69,16 +77,13 @@ async def test_handoff_is_recorded_and_says_what_happens_next(
     } in events
 
 
-MONDAY_10_AM_IN_NEW_YORK = datetime(2026, 12, 7, 15, 0, tzinfo=timezone.utc)
-
-
 @pytest.mark.parametrize(
     ("moment", "expected", "when"),
     [
         (MONDAY_10_AM_IN_NEW_YORK, "utter_handoff_joining", None),
         (
             MONDAY_10_AM_IN_NEW_YORK + timedelta(hours=10),
-            "utter_handoff_later",
+            "utter_handoff_after_hours",
             "tomorrow at 9 AM New York time",
         ),
     ],

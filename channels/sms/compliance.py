@@ -16,6 +16,7 @@ from bot.crm import session_scope
 from bot.crm.database import utcnow
 from bot.crm.identity import contact_identifiers
 from bot.double_opt_in import Outcome, confirm, open_confirmations
+from bot.handoff.queue import end_for
 from bot.lead_capture import capture_opt_out, capture_resubscribe
 from bot.settings import Settings
 
@@ -44,7 +45,8 @@ def record_keyword(
     conversation_id: str,
     settings: Settings,
 ) -> None:
-    """Writes what STOP or START changes to the CRM, in one transaction (HELP changes nothing)."""
+    """Writes what STOP or START changes to the CRM, in one transaction (HELP changes
+    nothing); STOP also ends a handoff to a sales rep."""
     if keyword is ComplianceKeyword.HELP:
         return
     stopping = keyword is ComplianceKeyword.STOP
@@ -62,6 +64,8 @@ def record_keyword(
     pepper, sinks = bootstrap.suppression_pepper(), bootstrap.sink_names()
     with session_scope(bootstrap.crm_engine()) as session:
         if stopping:
+            # A rep may text them no more than the bot may: a handoff under way ends.
+            end_for(session, conversation_id, reason="opted_out", now=utcnow())
             capture_opt_out(
                 session,
                 slots={"phone": phone},

@@ -19,8 +19,9 @@ from bot.handoff.hours import is_open
 from bot.handoff.queue import claim, end, say
 from bot.handoff.routing import seen
 from bot.settings import Settings
-from tests.e2e.channel_visitors import SmsVisitor, WebChatVisitor
+from tests.e2e.channel_visitors import SmsVisitor, TelegramVisitor, WebChatVisitor
 from tests.e2e.test_crm_flow import wait_for
+from tests.fakes.telegram_api import FakeTelegramApi
 from tests.fakes.twilio_api import FakeTwilioApi
 
 pytestmark = pytest.mark.e2e
@@ -132,3 +133,27 @@ def test_over_sms_the_reps_words_go_by_text_and_stop_still_works(
     visitor.post("STOP")
     wait_for(lambda: len(visitor.received()) > before)
     assert "unsubscribed" in visitor.received()[-1].lower()
+    with session_scope(crm) as session:
+        ended = session.get(Handoff, handoff.id)
+        assert ended is not None and (ended.status, ended.end_reason) == ("ended", "opted_out")
+
+
+def test_on_telegram_the_rep_writes_in_the_chat_and_hand_back_brings_the_bot_back(
+    stack: Settings, crm: Engine, telegram: FakeTelegramApi
+) -> None:
+    rep_online(crm)
+    visitor = TelegramVisitor(stack, telegram)
+    visitor.say("hi")
+    visitor.say("yes")  # into the lead form
+    visitor.say("I want to talk to a human")
+    handoff = handoff_of(crm, f"telegram:{visitor.chat_id}")
+    assert handoff.channel == "telegram"
+    as_rep(crm, "claim", handoff.id)
+    as_rep(crm, "say", handoff.id, "Hello from Ada on the sales team!")
+    wait_for(lambda: "Hello from Ada on the sales team!" in visitor.received())
+    before = len(visitor.received())
+    assert visitor.say("nice, thanks") == []  # the bot is silent
+    as_rep(crm, "handed_back", handoff.id)
+    wait_for(lambda: len(visitor.received()) >= before + 2)
+    back, question = visitor.received()[before : before + 2]
+    assert "I'm back" in back and "?" in question

@@ -1,6 +1,7 @@
-"""The scoring rules and segments editor: `data/scoring/rules.yml` and `segments.yml`
-edited as text, checked (YAML, the scoring schema, segments against the grades) before
-they are saved exactly as submitted. The running processes reload them when the file
+"""The scoring rules, segments and handoff editor: `data/scoring/rules.yml`,
+`segments.yml` and `handoff.yml` edited as text, checked (YAML, their schemas, segments
+against the grades, handoff rules against both) before they are saved exactly as
+submitted. The running processes reload them when the file
 changes (`bot.bootstrap.FileBacked`), so no retraining or restart is needed."""
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ SCORING_DIR = paths.SCORING_DIR.as_posix()
 FILES = {
     "rules": ("Scoring rules", "How many points each answer is worth, and the grades."),
     "segments": ("Segments", "Which groups of leads exist, by their answers and grade."),
+    "handoff": (
+        "Handoff to the team",
+        "Business hours, the wait for a rep, which leads go straight to a rep, and who takes what.",
+    ),
 }
 HINT = (
     "The whole file, comments included, saved exactly as written once the scoring checks "
@@ -52,8 +57,9 @@ def scoring_files(request: Request, user: Marketer) -> Response:
         request,
         user,
         "data_files.html",
-        title="Scoring rules and segments",
-        intro="Changes apply to the next lead scored; no retraining is needed.",
+        title="Scoring rules, segments and handoff",
+        intro="Changes apply to the next lead scored and the next request for a person; "
+        "no retraining is needed.",
         rows=rows,
     )
 
@@ -73,7 +79,10 @@ def _editor(
         request,
         user,
         title=FILES[name][0],
-        crumbs=[(link(), "Training data"), (link("scoring"), "Scoring rules and segments")],
+        crumbs=[
+            (link(), "Training data"),
+            (link("scoring"), "Scoring rules, segments and handoff"),
+        ],
         where=file,
         label=f"{FILES[name][0]} ({file})",
         hint=HINT,

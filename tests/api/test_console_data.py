@@ -348,3 +348,24 @@ def test_a_bad_new_intent_name_is_refused_keeping_the_form(console: Api, project
     assert 'value="a tour of the product"' in refused.text
     assert "<option selected>utter_product</option>" in refused.text
     assert text_of(project, "bot/domain/core.yml") == before
+
+
+def test_the_handoff_settings_are_edited_beside_the_segments(console: Api, project: Path) -> None:
+    before = text_of(project, "data/scoring/handoff.yml")
+    page = "/console/data/scoring/handoff"
+    assert "Handoff to the team" in console.client.get("/console/data/scoring").text
+
+    refused = post_form(
+        console,
+        page,
+        page,
+        yaml=before.replace("segment: hot_enterprise", "segment: hot_enterprize"),
+    )
+    assert refused.status_code == 422
+    assert "did you mean &#39;hot_enterprise&#39;?" in refused.text
+    assert text_of(project, "data/scoring/handoff.yml") == before
+
+    edited = before.replace("wait_for_rep: 3m", "wait_for_rep: 90s")
+    saved = post_form(console, page, page, yaml=edited)
+    assert saved.status_code == 200, saved.text
+    assert text_of(project, "data/scoring/handoff.yml") == edited

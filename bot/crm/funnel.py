@@ -3,8 +3,10 @@
 A conversation begins with its first visitor message. Its stages, each a subset of the one
 before: `started`, `form_started` (the lead form ran), `qualified` (its lead is qualified
 or handed off), `consent_given` (a consent was granted in it) and `pushed` (its lead was
-delivered to a sink). `form_drop_off` says which question the form was asking when a
-visitor left without becoming a lead.
+delivered to a sink). Beside them, not a stage of its own (a visitor may ask for someone
+at any point), `talked_to_person`: a sales rep wrote in the conversation (`bot.handoff`).
+`form_drop_off` says which question the form was asking when a visitor left without
+becoming a lead.
 
 The tracker store and the CRM may be different databases, so nothing is joined across
 them: one query reads the events (`ConversationEvents.funnel_events`), then one query per
@@ -25,6 +27,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.crm.database import parse_utc
+from bot.crm.handoff_tables import Handoff
 from bot.crm.tables import ConsentEvent, FunnelArchive, Lead, OutboxRow
 from bot.leads.form import QUESTIONS
 from bot.stores.conversation_events import ConversationEvents, StoredEvent
@@ -61,13 +64,23 @@ class FunnelRow:
 
     group: str
     stages: tuple[StageCount, ...]
+    talked_to_person: int = 0  # conversations a sales rep wrote in
 
     @property
     def counts(self) -> dict[str, int]:
         return {stage.stage: stage.count for stage in self.stages}
 
+    @property
+    def talked_share(self) -> float | None:
+        """Of the conversations started, the share a rep wrote in."""
+        return _ratio(self.talked_to_person, self.stages[0].count)
+
     def as_dict(self) -> dict[str, Any]:
-        return {"group": self.group, "stages": [stage.as_dict() for stage in self.stages]}
+        return {
+            "group": self.group,
+            "stages": [stage.as_dict() for stage in self.stages],
+            "talked_to_person": self.talked_to_person,
+        }
 
 
 @dataclass(frozen=True)
@@ -218,7 +231,23 @@ def _stages_reached(conversation: _Conversation, lead: _LeadOutcome | None) -> i
     return count
 
 
-def _row(group: str, reached: Iterable[int]) -> FunnelRow:
+def _talked_to_person(session: Session, conversation_ids: Sequence[str]) -> set[str]:
+    """The conversations in which a sales rep wrote (a handoff with a first reply)."""
+    talked: set[str] = set()
+    column = Handoff.__table__.c
+    for first in range(0, len(conversation_ids), ID_BATCH):
+        batch = conversation_ids[first : first + ID_BATCH]
+        talked.update(
+            session.scalars(
+                select(column.conversation_id).where(
+                    column.conversation_id.in_(batch), column.first_reply_at.is_not(None)
+                )
+            )
+        )
+    return talked
+
+
+def _row(group: str, reached: Iterable[int], talked: int = 0) -> FunnelRow:
     at_least = Counter[int]()
     for count in reached:
         for stage in range(count):
@@ -233,7 +262,7 @@ def _row(group: str, reached: Iterable[int]) -> FunnelRow:
         )
         for index, name in enumerate(STAGES)
     )
-    return FunnelRow(group=group, stages=stages)
+    return FunnelRow(group=group, stages=stages, talked_to_person=talked)
 
 
 def _group_of(conversation: _Conversation, lead: _LeadOutcome | None, group_by: GroupBy) -> str:
@@ -285,6 +314,7 @@ def archive_rows(session: Session, events: Sequence[StoredEvent]) -> list[Funnel
     }
     conversations = _read_events(reads)
     leads = _lead_outcomes(session, sorted(began))
+    talked = _talked_to_person(session, sorted(began))
     rows = []
     for conversation_id, started_at in began.items():
         conversation, lead = conversations[conversation_id], leads.get(conversation_id)
@@ -296,6 +326,7 @@ def archive_rows(session: Session, events: Sequence[StoredEvent]) -> list[Funnel
                 stages=_stages_reached(conversation, lead),
                 form_started=conversation.form_started,
                 last_asked=conversation.last_asked if lead is None else None,
+                talked_to_person=conversation_id in talked,
             )
         )
     return rows
@@ -313,20 +344,23 @@ def funnel(
     _check_period(start, end)
     conversations = _read_events(events.funnel_events(start=start, end=end))
     leads = _lead_outcomes(session, sorted(conversations))
+    talked = _talked_to_person(session, sorted(conversations))
     reached: dict[str, list[int]] = {}
+    talks = Counter[str]()
     for conversation_id, conversation in conversations.items():
         lead = leads.get(conversation_id)
         group = _group_of(conversation, lead, group_by)
         reached.setdefault(group, []).append(_stages_reached(conversation, lead))
+        talks[group] += conversation_id in talked
     for archived in _archived(session, start, end):
         group = archived.channel if group_by == "channel" else archived.campaign
         reached.setdefault(group, []).append(archived.stages)
-    rows = [_row(group, stages) for group, stages in reached.items()]
+        talks[group] += archived.talked_to_person
+    rows = [_row(group, stages, talks[group]) for group, stages in reached.items()]
     rows.sort(key=lambda row: (-row.stages[0].count, row.group))
     everyone = [stages for group in reached.values() for stages in group]
-    return FunnelReport(
-        start=start, end=end, group_by=group_by, total=_row("total", everyone), groups=tuple(rows)
-    )
+    total = _row("total", everyone, sum(talks.values()))
+    return FunnelReport(start=start, end=end, group_by=group_by, total=total, groups=tuple(rows))
 
 
 def form_drop_off(

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import registry
 
@@ -298,3 +299,7 @@ class FunnelArchive(Base):
     form_started: Mapped[bool] = Column(Boolean, nullable=False)
     # The question it left the form at, when it started the form and never became a lead.
     last_asked: Mapped[str | None] = Column(String(64))
+    # A sales rep wrote in it (`bot.handoff`).
+    talked_to_person: Mapped[bool] = Column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )

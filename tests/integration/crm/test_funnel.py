@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from bot.crm import ConsentEvent, enqueue_delivery, upsert_contact
 from bot.crm.funnel import STAGES, form_drop_off, funnel
+from bot.crm.handoff_tables import Handoff
 from bot.leads.form import QUESTIONS
 from bot.stores.conversation_events import ConversationEvents
 from tests.api.seed import tracker_store
@@ -328,3 +329,28 @@ def test_an_empty_period_or_tracker_store_gives_an_empty_funnel(
 def test_a_naive_period_is_refused(session: Session, events: ConversationEvents) -> None:
     with pytest.raises(ValueError, match="naive"):
         funnel(session, events, start=datetime(2026, 11, 20), end=END, group_by="channel")
+
+
+def test_conversations_a_rep_wrote_in_are_counted_beside_the_stages(
+    crm: Session, events: ConversationEvents
+) -> None:
+    for conversation_id, replied in (("web-a", True), ("web-b", False)):
+        crm.add(
+            Handoff(
+                conversation_id=conversation_id,
+                channel="webchat",
+                reason="asked",
+                status="assigned" if replied else "waiting",
+                agent="rosa" if replied else None,
+                requested_at=START,
+                first_reply_at=START if replied else None,
+                changed_at=START,
+            )
+        )
+    crm.flush()
+    report = funnel(crm, events, start=START, end=END, group_by="channel")
+    assert report.total.talked_to_person == 1
+    assert report.total.talked_share == pytest.approx(1 / 8)
+    webchat = report.group("webchat")
+    assert webchat is not None and webchat.talked_to_person == 1
+    assert report.as_dict()["total"]["talked_to_person"] == 1

@@ -26,6 +26,7 @@ from bot.crm import (
     upgrade_to_head,
 )
 from bot.crm.funnel import form_drop_off, funnel
+from bot.crm.handoff_tables import Handoff
 from bot.crm.inbox import InboundMessage
 from bot.crm.retention import purge_expired
 from bot.stores.conversation_events import ConversationEvents
@@ -107,15 +108,29 @@ def test_old_data_goes_and_the_suppression_and_funnel_counts_stay(
             .values(status="processed", received_at=OLD)
         )
         suppress(session, kind="email", value="Priya.Patel@Globex.com", reason="x", pepper=PEPPER)
+        session.add(  # a sales rep wrote in the old lead's conversation
+            Handoff(
+                conversation_id="old-lead",
+                channel="webchat",
+                reason="asked",
+                status="ended",
+                agent="rosa",
+                requested_at=OLD,
+                first_reply_at=OLD,
+                changed_at=OLD,
+            )
+        )
     day = OLD.replace(hour=0, minute=0)
     before = reports(engine, day)
     assert before[0].total.stages[0].count == 3
+    assert before[0].total.talked_to_person == 1
 
     with session_scope(engine) as session:
         purged = purge_expired(session, ConversationEvents(session.connection()), cutoff=CUTOFF)
     assert purged is not None
     assert purged["conversations"] == 3 and purged["funnel_archive"] == 3
     assert purged["leads"] == 1 and purged["inbound_messages"] == 1
+    assert purged["handoffs"] == 1
 
     assert reports(engine, day) == before  # the funnel of the purged day is unchanged
     assert count(engine, Lead) == 1  # the recent one

@@ -1,4 +1,5 @@
-"""Live handoff: conversations handed to sales reps, and which reps are online.
+"""Live handoff: conversations handed to sales reps, which reps are online, and the
+funnel archive's note that a rep wrote in a purged conversation.
 
 Revision ID: 0011
 Revises: 0010
@@ -61,6 +62,10 @@ def upgrade() -> None:
         sqlite_where=sa.text(OPEN),
         postgresql_where=sa.text(OPEN),
     )
+    with op.batch_alter_table("funnel_archive") as batch:
+        batch.add_column(
+            sa.Column("talked_to_person", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     op.create_table(
         "agent_presence",
         sa.Column("agent", sa.String(64), nullable=False),
@@ -71,4 +76,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("agent_presence")
+    with op.batch_alter_table("funnel_archive") as batch:
+        batch.drop_column("talked_to_person")
     op.drop_table("handoffs")

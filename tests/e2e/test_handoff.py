@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -157,3 +157,22 @@ def test_on_telegram_the_rep_writes_in_the_chat_and_hand_back_brings_the_bot_bac
     wait_for(lambda: len(visitor.received()) >= before + 2)
     back, question = visitor.received()[before : before + 2]
     assert "I'm back" in back and "?" in question
+
+
+def test_a_request_nobody_takes_in_time_gets_an_honest_word_from_the_bot(
+    stack: Settings, crm: Engine, twilio: FakeTwilioApi
+) -> None:
+    visitor = SmsVisitor(stack, twilio)
+    visitor.say("hi")
+    visitor.say("can someone from sales call me?")
+    handoff = handoff_of(crm, f"sms:{visitor.phone}")
+    before = len(visitor.received())
+    with session_scope(crm) as session:  # as if it had waited past `wait_for_rep`
+        waited = session.get(Handoff, handoff.id)
+        assert waited is not None
+        waited.requested_at = now() - timedelta(minutes=10)
+        waited.waiting_told_at = None
+    wait_for(lambda: len(visitor.received()) > before, seconds=60)  # the worker's watch
+    time.sleep(20)  # another round of the watch: told once (a text may come in parts)
+    told = " ".join(visitor.received()[before:])
+    assert told.count("Sorry for the wait") == 1 and told.count("reply here") == 1

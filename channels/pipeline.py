@@ -39,7 +39,7 @@ from sanic import Sanic
 from bot import bootstrap
 from bot.crm import read_scope, session_scope
 from bot.crm.database import utcnow
-from bot.crm.handoff_tables import open_handoff
+from bot.crm.handoff_tables import latest_handoff_status
 from bot.crm.inbox import Claim, claim_next, due_conversations, finish, give_up_or_retry
 from bot.handoff.queue import AGENT_KEY, end_for, person_wrote
 from channels.agent_turn import opts_out, run_agent_row, set_paused
@@ -193,7 +193,7 @@ class Pipeline:
         if from_rep:  # a sales rep's message or hand-back (`bot.handoff`)
             await run_agent_row(self._agent(), claim.conversation_id, from_rep, output)
             return
-        held_by = await in_inbox_thread(self._held_by, claim.conversation_id)
+        held_by, handed_off = await in_inbox_thread(self._handoff_state, claim.conversation_id)
         followup = claim.payload.get("followup")
         if followup:  # the bot speaks first (`bot.followups`); it checks for a repeat itself
             if held_by is None:  # never while a rep holds the conversation
@@ -217,6 +217,8 @@ class Pipeline:
         )
         if held_by is not None:
             await self._while_held(message, output)
+        elif handed_off:  # ended without the bot's return (a STOP): it must not stay paused
+            await set_paused(self._agent(), claim.conversation_id, output, paused=False)
         await self._on_new_message(message)
 
     async def _while_held(self, message: UserMessage, output: GatedOutput) -> None:
@@ -245,13 +247,18 @@ class Pipeline:
         )
 
     @staticmethod
-    def _held_by(conversation_id: str) -> str | None:
+    def _handoff_state(conversation_id: str) -> tuple[str | None, bool]:
+        """The rep holding the conversation, if one does, and whether it was ever handed
+        to the team; an open handoff is marked changed (the inbox shows the message)."""
         engine = bootstrap.crm_engine()
         with read_scope(engine) as session:  # most conversations never asked for anyone
-            if open_handoff(session, conversation_id) is None:
-                return None
+            latest = latest_handoff_status(session, conversation_id)
+        if latest is None:
+            return None, False
+        if latest == "ended":
+            return None, True
         with session_scope(engine) as session:
-            return person_wrote(session, conversation_id, utcnow())
+            return person_wrote(session, conversation_id, utcnow()), True
 
     @staticmethod
     def _end_handoff(conversation_id: str) -> None:

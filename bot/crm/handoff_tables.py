@@ -15,7 +15,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, select, text
 from sqlalchemy.orm import Session
 
 from bot.crm.database import UtcDateTime, utcnow
@@ -80,6 +80,16 @@ COLUMNS = Handoff.__table__.c
 def handoffs_of(conversation_ids: Collection[str]) -> Any:
     """The condition selecting these conversations' handoffs (export, erasure, retention)."""
     return COLUMNS.conversation_id.in_(list(conversation_ids))
+
+
+def latest_handoff_status(session: Session, conversation_id: str) -> str | None:
+    """The status of the conversation's latest handoff; None if it never had one."""
+    return session.execute(
+        select(COLUMNS.status)
+        .where(COLUMNS.conversation_id == conversation_id)
+        .order_by(COLUMNS.requested_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def open_handoff(session: Session, conversation_id: str) -> Handoff | None:

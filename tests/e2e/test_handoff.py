@@ -136,6 +136,8 @@ def test_over_sms_the_reps_words_go_by_text_and_stop_still_works(
     with session_scope(crm) as session:
         ended = session.get(Handoff, handoff.id)
         assert ended is not None and (ended.status, ended.end_reason) == ("ended", "opted_out")
+    visitor.say("START")
+    assert visitor.say("hi again")  # the bot speaks again: the pause went with the handoff
 
 
 def test_on_telegram_the_rep_writes_in_the_chat_and_hand_back_brings_the_bot_back(

@@ -40,7 +40,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 
 from bot.handoff.queue import AGENT_KEY, HANDOFF_RESPONSES
-from channels.followup_turn import LEAD_FORM
+from channels.followup_turn import LEAD_FORM, record_and_say
 from channels.outbound import GatedOutput
 
 # Intents a person uses to opt out or to be forgotten: honoured while a rep holds on.
@@ -127,9 +127,4 @@ async def run_agent_row(
             ask = await _utter(agent, tracker, f"utter_ask_{question}", channel)
             events += [ActionExecuted(LEAD_FORM), ask, SlotSet(REQUESTED_SLOT, question)]
             events.append(ActionExecuted(ACTION_LISTEN_NAME))
-    for event in events:
-        tracker.update(event)
-    await processor.save_tracker(tracker)
-    for event in events:
-        if isinstance(event, BotUttered):
-            await output.send_response(conversation_id, event.message())
+    await record_and_say(agent, tracker, events, output)

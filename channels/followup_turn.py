@@ -83,9 +83,20 @@ async def say_follow_up(
             SlotSet(REQUESTED_SLOT, question),
             ActionExecuted(ACTION_LISTEN_NAME),
         ]
+    await record_and_say(agent, tracker, events, output)
+
+
+async def record_and_say(
+    agent: Agent, tracker: DialogueStateTracker, events: list[Event], output: GatedOutput
+) -> None:
+    """A turn the bot takes unasked: the events saved to the tracker first, then its
+    messages handed to the channel's gated output (which holds them until the turn ends)."""
+    processor = agent.processor
+    if processor is None:
+        raise RuntimeError("no model loaded")
     for event in events:
         tracker.update(event)
     await processor.save_tracker(tracker)
     for event in events:
         if isinstance(event, BotUttered):
-            await output.send_response(conversation_id, event.message())
+            await output.send_response(tracker.sender_id, event.message())

@@ -183,78 +183,47 @@ def conversation_events(handoff_id: str, session: SessionDep, user: Agent) -> St
     return _stream(user.name, lambda: _stamp(handoff_id))
 
 
-def _act(
-    request: Request,
-    session: SessionDep,
-    conversations: ConversationsDep,
-    user: ConsoleUser,
+def _change(
+    session: SessionDep, handoff_id: str, action: str, user: ConsoleUser, text: str
+) -> None:
+    """What a rep's button does; raises HandoffRefused before changing anything."""
+    now = utcnow()
+    if action == "claim":
+        claim(session, handoff_id, agent=user.name, now=now)
+    elif action == "reply":
+        say(session, handoff_id, agent=user.name, text=text, now=now)
+    else:
+        reason = "handed_back" if action == "hand-back" else "closed"
+        end(session, handoff_id, agent=user.name, reason=reason, now=now)
+
+
+ACTIONS = {
+    "claim": "handoff.claimed",
+    "reply": "handoff.replied",
+    "hand-back": "handoff.handed_back",
+    "close": "handoff.closed",
+}
+
+
+@router.post("/inbox/{handoff_id}/{action}")
+def act(
     handoff_id: str,
     action: str,
-    change: Callable[[], object],
-) -> Response:
-    _entry(session, handoff_id)
-    try:
-        change()
-    except HandoffRefused as refused:  # raised before anything changed
-        return _conversation_page(
-            request, session, conversations, user, handoff_id, problem=str(refused)
-        )
-    audit(session, Caller(user.name, user.role), action, handoff=handoff_id)
-    return RedirectResponse(f"{SECTION}/{handoff_id}", status_code=303)
-
-
-@router.post("/inbox/{handoff_id}/claim")
-def claim_conversation(
-    handoff_id: str,
-    request: Request,
-    session: SessionDep,
-    conversations: ConversationsDep,
-    user: Agent,
-) -> Response:
-    def change() -> object:
-        return claim(session, handoff_id, agent=user.name, now=utcnow())
-
-    return _act(request, session, conversations, user, handoff_id, "handoff.claimed", change)
-
-
-@router.post("/inbox/{handoff_id}/reply")
-def reply(
-    handoff_id: str,
     request: Request,
     session: SessionDep,
     conversations: ConversationsDep,
     user: Agent,
     text: Text = "",
 ) -> Response:
-    def change() -> object:
-        return say(session, handoff_id, agent=user.name, text=text, now=utcnow())
-
-    return _act(request, session, conversations, user, handoff_id, "handoff.replied", change)
-
-
-@router.post("/inbox/{handoff_id}/hand-back")
-def hand_back(
-    handoff_id: str,
-    request: Request,
-    session: SessionDep,
-    conversations: ConversationsDep,
-    user: Agent,
-) -> Response:
-    def change() -> object:
-        return end(session, handoff_id, agent=user.name, reason="handed_back", now=utcnow())
-
-    return _act(request, session, conversations, user, handoff_id, "handoff.handed_back", change)
-
-
-@router.post("/inbox/{handoff_id}/close")
-def close(
-    handoff_id: str,
-    request: Request,
-    session: SessionDep,
-    conversations: ConversationsDep,
-    user: Agent,
-) -> Response:
-    def change() -> object:
-        return end(session, handoff_id, agent=user.name, reason="closed", now=utcnow())
-
-    return _act(request, session, conversations, user, handoff_id, "handoff.closed", change)
+    """Claim, reply, hand back or close; a refusal shows the conversation with why."""
+    if action not in ACTIONS:
+        raise NoSuchThing("action", "Claim, reply, hand back or close: nothing else.")
+    _entry(session, handoff_id)
+    try:
+        _change(session, handoff_id, action, user, text)
+    except HandoffRefused as refused:  # raised before anything changed
+        return _conversation_page(
+            request, session, conversations, user, handoff_id, problem=str(refused)
+        )
+    audit(session, Caller(user.name, user.role), ACTIONS[action], handoff=handoff_id)
+    return RedirectResponse(f"{SECTION}/{handoff_id}", status_code=303)

@@ -105,9 +105,11 @@ def _held_by(session: Session, handoff_id: str, agent: str) -> Handoff:
     return handoff
 
 
-def _to_conversation(
+def to_conversation(
     session: Session, handoff: Handoff, *, kind: str, agent: str, key: str, **more: Any
 ) -> None:
+    """A row in the conversation's inbox, run by the Rasa server in order with the
+    person's messages (`channels.agent_turn`); its key makes it run once."""
     record_inbound(
         session,
         channel=handoff.channel,
@@ -149,7 +151,7 @@ def say(session: Session, handoff_id: str, *, agent: str, text: str, now: dateti
     handoff = _held_by(session, handoff_id, agent)
     handoff.replies += 1
     key = f"agent:{handoff.id}:{handoff.replies}"
-    _to_conversation(session, handoff, kind="reply", agent=agent, key=key, text=text)
+    to_conversation(session, handoff, kind="reply", agent=agent, key=key, text=text)
     handoff.first_reply_at = handoff.first_reply_at or now
     handoff.changed_at = now
     return handoff
@@ -165,7 +167,7 @@ def end(session: Session, handoff_id: str, *, agent: str, reason: str, now: date
     if handoff.status == "assigned" and handoff.agent != agent:
         raise HandoffRefused(f"{handoff.agent} holds this conversation.")
     if handoff.status == "assigned":
-        _to_conversation(
+        to_conversation(
             session,
             handoff,
             kind="resume" if reason == "handed_back" else "close",

@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 
 from bot import bootstrap
 from bot.crm.handoff_tables import COLUMNS, Handoff
-from bot.crm.inbox import record_inbound
 from bot.crm.repository import enqueue_message
 from bot.delivery.payload import handoff_requested
 from bot.handoff.config import HandoffConfig
 from bot.handoff.hours import describe_opening, is_open, next_opening
-from bot.handoff.queue import AGENT_KEY, Requested, address_of, request
+from bot.handoff.queue import Requested, address_of, request, to_conversation
 from bot.handoff.routing import Audience
 from bot.scoring import LeadFacts, LeadScore
 
@@ -123,23 +122,13 @@ def tell_overdue(session: Session, config: HandoffConfig, now: datetime) -> int:
     told = 0
     for handoff in overdue:
         handoff.waiting_told_at = now
-        key = f"agent:{handoff.id}:overdue"
-        record_inbound(
+        to_conversation(
             session,
-            channel=handoff.channel,
-            external_id=key,
-            conversation_id=handoff.conversation_id,
-            payload={
-                "text": "",
-                "address": address_of(handoff.conversation_id),
-                "metadata": {},
-                AGENT_KEY: {
-                    "kind": "notice",
-                    "name": BOT,
-                    "key": key,
-                    "values": {"when": when_someone_replies(config, now)},
-                },
-            },
+            handoff,
+            kind="notice",
+            agent=BOT,
+            key=f"agent:{handoff.id}:overdue",
+            values={"when": when_someone_replies(config, now)},
         )
         told += 1
     return told

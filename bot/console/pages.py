@@ -7,9 +7,10 @@ ours from `/console/static/` (`script-src 'self'`), never anything from elsewher
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -40,6 +41,7 @@ NAVIGATION = (
     ("/console/leads", "Leads", "marketer"),
     ("/console/funnel", "Funnel", "marketer"),
     ("/console/followups", "Follow-ups", "marketer"),
+    ("/console/review", "Review", "marketer"),
     ("/console/data", "Training data", "marketer"),
     ("/console/training", "Retrain", "marketer"),
     ("/console/try", "Try it", "marketer"),
@@ -55,9 +57,35 @@ def home_of(user: ConsoleUser) -> str:
     return HOME if role_allows(user.role, "marketer") else AGENT_HOME
 
 
-def navigation(user: ConsoleUser) -> list[tuple[str, str]]:
-    """The pages the user's role may open, as (path, label)."""
-    return [(href, label) for href, label, needed in NAVIGATION if role_allows(user.role, needed)]
+class NavItem(NamedTuple):
+    href: str
+    label: str
+    badge: int | None  # the number beside it; None (or 0): none
+    counted: str  # what the number counts, in words ("unreviewed messages")
+
+
+# Badges beside navigation entries, by path: how to count what waits there (a callable
+# answering a number, or None for no badge, quickly: it runs on every page) and what it
+# counts. An area adds its own with `add_badge`.
+BADGES: dict[str, tuple[Callable[[], int | None], str]] = {}
+
+
+def add_badge(href: str, count: Callable[[], int | None], counted: str) -> None:
+    BADGES[href] = (count, counted)
+
+
+def _item(href: str, label: str) -> NavItem:
+    if href not in BADGES:
+        return NavItem(href, label, None, "")
+    count, counted = BADGES[href]
+    return NavItem(href, label, count(), counted)
+
+
+def navigation(user: ConsoleUser) -> list[NavItem]:
+    """The pages the user's role may open, each with its badge, if it has one."""
+    return [
+        _item(href, label) for href, label, needed in NAVIGATION if role_allows(user.role, needed)
+    ]
 
 
 def plain(value: Any) -> str:

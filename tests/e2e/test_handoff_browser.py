@@ -13,8 +13,11 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import update
 
 from bot.crm import make_engine, session_scope
+from bot.crm.database import utcnow
+from bot.crm.handoff_tables import Handoff
 from bot.crm.tokens import create_token
 from bot.settings import PROJECT_ROOT, Settings
 from tests.e2e.test_conversations import QUESTIONS
@@ -45,9 +48,15 @@ def pages(browser: Browser) -> Iterator[tuple[Page, Page]]:
 
 @pytest.fixture
 def rep_token(stack: Settings) -> str:
+    """Rosa's agent token, on an inbox other tests' handoffs no longer crowd."""
     engine = make_engine(stack.crm_database_url)
     with session_scope(engine) as session:
         _, raw = create_token(session, name="rosa", role="agent")
+        session.execute(
+            update(Handoff)
+            .where(Handoff.status != "ended")
+            .values(status="ended", end_reason="closed", ended_at=utcnow(), changed_at=utcnow())
+        )
     engine.dispose()
     return raw
 

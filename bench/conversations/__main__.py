@@ -1,11 +1,13 @@
 """`make conversations`: every persona against a freshly started stack; ends in a RESULT line.
 
     .venv/bin/python -m bench.conversations [--concurrency 4] [--only key,key] [--out DIR]
+                                            [--personas FILE]
 
 The stack runs on embedded defaults (SQLite in a scratch directory, in-process locks, no
 CRM sink) on free loopback ports, with the trained model (`bot.model_archive.ensure_model`
 trains it first if the training data changed). Transcripts go to
 results/conversations/<persona>.txt, the stack's output to results/conversations/stack.log.
+`--personas` reads another crowd (bench/conversations/strangers.yml, say) instead of personas.yml.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from bench.conversations.crm import admin_token
 from bench.conversations.harness import DEFAULT_CONCURRENCY, run_personas
-from bench.conversations.personas import coverage, load_personas
+from bench.conversations.personas import PERSONAS_FILE, coverage, load_personas
 from bench.conversations.report import print_report
 from bench.stack_runner import loopback_settings, running_stack
 from bot.rasa_server import rasa_api_token
@@ -38,9 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
     parser.add_argument("--only", default="", help="comma-separated persona keys")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--personas", type=Path, default=PERSONAS_FILE, help="a crowd file")
     args = parser.parse_args(argv)
 
-    personas = load_personas()
+    personas = load_personas(args.personas)
     if args.only:
         wanted = set(args.only.split(","))
         personas = [p for p in personas if p.key in wanted]

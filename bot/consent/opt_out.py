@@ -153,6 +153,47 @@ def _retyped(text: str) -> str:
     return _WORD.sub(fix, text)
 
 
+# The words that make a classifier think of an opt-out or an erasure.
+_COMPLIANCE_WORD = re.compile(
+    r"^(?:stop|quit|end|cancel|unsub|opt|delet|eras|remov|forget)", re.IGNORECASE
+)
+_NAME_TOKEN = re.compile(r"[^\s,;:!?().\"]+")
+# Small words inside a name: "End of Story Books", "Stop and Go".
+_NAME_JOINS = frozenset({"&", "of", "and", "the", "de", "n", "'n'"})
+# Capitalised words that join a sentence, not a name: "Stop It", "Please Stop Now".
+_NOT_NAME_WORDS = frozenset(
+    {"I", "It", "Me", "Now", "Please", "This", "That", "All", "Them", "Us", "You", "Your",
+     "My", "Our", "Just", "Already", "Ok", "Okay", "Thanks", "Asking", "Messaging"}
+)  # fmt: skip
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def _in_a_name(tokens: list[str], at: int) -> bool:
+    """Whether tokens[at] is part of a capitalised name: "Mia Stop", "Stop & Go"."""
+    if not _capitalised(tokens[at]):
+        return False
+    for step in (-1, 1):
+        near = at + step
+        while 0 <= near < len(tokens) and tokens[near].lower() in _NAME_JOINS:
+            near += step
+        if 0 <= near < len(tokens):
+            word = tokens[near]
+            if _capitalised(word) and word not in _NOT_NAME_WORDS:
+                return True
+    return False
+
+
+def names_it_only(text: str) -> bool:
+    """Whether every opt-out or erasure word in the message is part of a name ("Mia Stop,
+    from Stop & Go", "Cancel Culture Media"), so the message asks for nothing."""
+    tokens = _NAME_TOKEN.findall(text)
+    found = [at for at, token in enumerate(tokens) if _COMPLIANCE_WORD.match(token)]
+    return bool(found) and all(_in_a_name(tokens, at) for at in found)
+
+
 def is_negated(text: str) -> bool:
     """Whether the message denies a stop or delete ("don't stop, tell me more")."""
     return _NEGATED.search(text) is not None

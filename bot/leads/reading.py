@@ -88,6 +88,8 @@ _CORRECTION = re.compile(
 )
 # "sorry, ...", "no, ...": a correction only when the message answers nothing else.
 _MAYBE_CORRECTION = re.compile(r"^\W*(?:sorry|oops|whoops|woops|no\s*,|nope\s*,)", re.IGNORECASE)
+# "wait, the company is actually Harbor Goods": a cued value replaces the one held.
+_ACTUALLY = re.compile(r"\bactually\b|^\W*wait\b", re.IGNORECASE)
 _NOT_THIS = re.compile(r"(?:,|\s)\s*(?:and\s+)?not\s+(?P<old>[^,.!?]+?)\s*[.!?]*$", re.IGNORECASE)
 _CORRECTION_PADDING = re.compile(
     r"^\W*(?:(?:sorry|oops|whoops|woops|actually|correction|wait|my bad|no|nope|typo|i meant"
@@ -171,12 +173,44 @@ def _typed_values(
 
 
 def _cued_values(text: str, pending: str | None) -> list[Found]:
-    finders = (find_name, find_company, find_role, find_need)
-    return [
-        found
-        for found in (finder(text) for finder in finders)
-        if found is not None and found.field != pending
-    ]
+    """The values other than `pending`'s that `text` gives with their cues."""
+    found = (
+        find_name(text),
+        find_company(text, introduced=pending == "name"),
+        find_role(text),
+        find_need(text),
+    )
+    return [value for value in found if value is not None and value.field != pending]
+
+
+def _own_cue(text: str, pending: str) -> Found | None:
+    """The answer to `pending` given with its cue ("my name is Jo Park", "I'm the CTO")."""
+    if pending == "name":
+        return find_name(text, asked=True)
+    if pending == "company":
+        return find_company(text)
+    return find_role(text) if pending == "role" else None
+
+
+def _candidates(answer: str, own: Found | None, pending: str) -> list[str]:
+    """What may answer `pending`, best first: the part of the message left for it, or the
+    value given with its cue. A name's cue is the surer ("oops, my name is Jo Parks"); a
+    title's and a company's cues may cut the answer short, so they only stand in."""
+    if own is None:
+        return [answer]
+    return [own.value, answer] if pending == "name" else [answer, own.value]
+
+
+def _first_answer(
+    question: str, candidates: list[str], entities: Sequence[EntitySpan], context: AnswerContext
+) -> Any:
+    problem: InvalidAnswer | None = None
+    for candidate in filter(None, candidates):
+        try:
+            return _answer(question, candidate, entities, context)
+        except InvalidAnswer as invalid:
+            problem = problem or invalid
+    raise problem or InvalidAnswer(_SHAPE_REASONS.get(question, ""))
 
 
 def _unclaimed(text: str, taken: list[tuple[int, int]], pending: str) -> tuple[str, list[str]]:
@@ -272,13 +306,23 @@ def read_message(
             values["timeline"] = timeline.value
             taken.append(said_when)
     correcting = _CORRECTION.search(text) is not None or _NOT_THIS.search(text) is not None
-    for found in [] if correcting else _cued_values(text, pending):
-        if found.field not in values and found.field not in held:
-            values[found.field] = found.value
-            taken.append((found.start, found.end))
+    fixing = correcting or bool(_MAYBE_CORRECTION.search(text) or _ACTUALLY.search(text))
+    recued = False
+    for found in _cued_values(text, pending):
+        if found.field in values:
+            continue
+        if found.field in held:
+            # "oops, my name is Jo Parks": a correction of the answer its cue names.
+            if not fixing or held[found.field] == found.value:
+                continue
+            recued = True
+        elif correcting:
+            continue
+        values[found.field] = found.value
+        taken.append((found.start, found.end))
     in_context = phone_context(context, {**held, **values})
     target = _replaced_answer(text, held)
-    if target is None and _CORRECTION.search(text) and last_answered in held:
+    if target is None and _CORRECTION.search(text) and last_answered in held and not recued:
         target = last_answered
     if target is not None and target not in values:
         try:
@@ -295,10 +339,9 @@ def read_message(
         company_open = "company" not in {*held, *values, pending}
         if answer and len(left) == 1 and company_open and _looks_like_a_name(left[0]):
             reading.company_guess = left[0]
+        candidates = _candidates(answer, _own_cue(text, pending), pending)
         try:
-            if not answer:
-                raise InvalidAnswer(_SHAPE_REASONS.get(pending, ""))
-            values[pending] = _answer(pending, answer, entities, in_context)
+            values[pending] = _first_answer(pending, candidates, entities, in_context)
         except InvalidAnswer as invalid:
             if not values:
                 reading.problem = invalid

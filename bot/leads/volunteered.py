@@ -30,10 +30,14 @@ class Found:
 # A capitalised word, or a particle inside a name ("de la Cruz", "van Dijk", "O'Brien").
 _CAPITALISED = r"[A-Z][\w'’.-]*"
 _PERSON = rf"{_CAPITALISED}(?:\s+(?:(?:de|da|del|la|van|von|der|bin|al)\s+)?{_CAPITALISED}){{0,3}}"
+# What may follow a name: the end, a pause, or the company ("from", "at", "with").
+_AFTER_NAME = r"(?=\s*(?:[,.;!–—-]|(?i:from|at|with|here|and)\b|$))"
 _NAME_CUE = re.compile(
-    rf"(?i:\bthis is|\bmy name is|\bmy name's|\bname's|\bi'?m|\bi am)\s+(?P<v>{_PERSON})"
-    r"(?=\s*(?:[,.;!–—-]|(?i:from|at|with|here|and)\b|$))",
+    rf"(?i:\bthis is|\bmy name is|\bmy name's|\bname's|\bi'?m|\bi am)(?i:\s+actually)?"
+    rf"\s+(?P<v>{_PERSON})" + _AFTER_NAME
 )
+# Asked for their name, people give it without a cue: "Jo Park from StopGap Retail".
+_NAME_FIRST = re.compile(rf"^(?i:(?:hi|hello|hey)\W+)?(?P<v>{_PERSON})" + _AFTER_NAME)
 # "at Harbor Goods", "from Sandline", "with StopGap Software", "work for Acme".
 _COMPANY_WORD = r"(?:[A-Z0-9][\w&'’.+-]*|&|of|and|the|de)"
 _AFTER_FIRST = rf"[\w&'’.+-]*(?:\s+{_COMPANY_WORD}){{0,4}}"
@@ -42,6 +46,14 @@ _COMPANY_CUE = re.compile(
     rf"(?i:\b(?:i|we)\s*(?:work|am working|'m working|are working|'re working)\s+(?:at|for|with)"
     rf"|\b(?:from|at))\s+(?P<v>{_COMPANY_NAME})",
 )
+# "the company is actually Harbor Goods", "our company's called Ledgerline".
+_COMPANY_IS = re.compile(
+    rf"(?i:\bcompany(?:'s|’s|\s+is|\s+name\s+is)(?:\s+(?:actually|called|now))*)"
+    rf"\s+(?P<v>{_COMPANY_NAME})"
+)
+# In the answer to "what's your name?" the visitor is introducing themselves already:
+# "Dana Whitfield, with Northwind Tea".
+_COMPANY_AFTER_NAME = re.compile(rf"(?i:\b(?:from|at|with))\s+(?P<v>{_COMPANY_NAME})")
 # "we're Kestrel Pay", "a 40-person fintech called Ledgerline".
 _WE_ARE = re.compile(rf"(?i:\bwe(?:'re|’re|\s+are))\s+(?P<v>[A-Z]{_AFTER_FIRST})")
 _CALLED = re.compile(rf"(?i:\b(?:called|named))\s+(?P<v>{_COMPANY_NAME})")
@@ -101,15 +113,20 @@ _TIMELINE_CUE = re.compile(
 )
 
 
-def find_name(text: str) -> Found | None:
-    match = _NAME_CUE.search(text)
+def find_name(text: str, *, asked: bool = False) -> Found | None:
+    """The name a visitor gives with its cue ("this is Omar"), or, `asked` for it, at the
+    start of their answer."""
+    match = _NAME_CUE.search(text) or (_NAME_FIRST.match(text) if asked else None)
     if match is None:
         return None
     value = match["v"].rstrip(".")
     return Found("name", value, match.start("v"), match.start("v") + len(value))
 
 
-def _company_matches(text: str) -> Iterator[re.Match[str]]:
+def _company_matches(text: str, introduced: bool) -> Iterator[re.Match[str]]:
+    yield from _COMPANY_IS.finditer(text)
+    if introduced:
+        yield from _COMPANY_AFTER_NAME.finditer(text)
     for match in _COMPANY_CUE.finditer(text):
         if (
             match.group().lower().startswith(("i", "we"))
@@ -126,8 +143,11 @@ def _company_matches(text: str) -> Iterator[re.Match[str]]:
             yield match
 
 
-def find_company(text: str) -> Found | None:
-    for match in sorted(_company_matches(text), key=lambda m: m.start("v")):
+def find_company(text: str, *, introduced: bool = False) -> Found | None:
+    """The company named after its cue ("from", "at", "we're", "called") in a visitor's
+    introduction of themselves; `introduced` when the message answers the name question."""
+    matches = _company_matches(text, introduced)
+    for match in sorted(matches, key=lambda m: m.start("v")):
         value = match["v"].rstrip(".,")
         words = value.split()
         while words and words[-1] in ("of", "and", "the", "de", "&"):

@@ -8,7 +8,8 @@ Runs after the intent and fallback classifiers (see bot/consent/opt_out.py for t
 - a message the classifier read as one of them but the rules do not confirm becomes
   `unclear_opt_out` / `unclear_erasure`: the bot asks once instead of acting, and in the
   lead form an answer that merely contains such a word ("StopGap Software") stays an answer;
-- a negated one ("don't stop, tell me more") takes the classifier's next intent.
+- a negated one ("don't stop, tell me more"), or one whose every such word is part of a
+  name ("Mia Stop, from Stop & Go"), takes the classifier's next intent.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.consent.opt_out import is_erasure_request, is_negated, is_opt_out
+from bot.consent.opt_out import is_erasure_request, is_negated, is_opt_out, names_it_only
 from bot.nlu.text_rules import TextRule, override_intent
 
 OPT_OUT_INTENT = "withdraw_consent"
@@ -57,7 +58,7 @@ class ComplianceGate(TextRule):
         if predicted not in UNCLEAR:
             return
         following = _next_intent(message)
-        if is_negated(text) and following is not None:
+        if (is_negated(text) or names_it_only(text)) and following is not None:
             message.set(INTENT, following, add_to_output=True)
         else:
             _rename(message, UNCLEAR[predicted])

@@ -204,3 +204,50 @@ def test_the_words_around_a_correction_answer_nothing() -> None:
     held = {"email": "jo@fullstopdesign.com"}
     reading = read("sorry typo, it's jo.park@fullstopdesign.com", "company", held, "email")
     assert reading.values == {"email": "jo.park@fullstopdesign.com"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "company"),
+    [
+        ("I'm Jo Park from StopGap Retail", "Jo Park", "StopGap Retail"),
+        ("Jo Park from StopGap Retail", "Jo Park", "StopGap Retail"),
+        ("Mia Stop, from Stop & Go", "Mia Stop", "Stop & Go"),
+        ("Dana Whitfield, with Northwind Tea", "Dana Whitfield", "Northwind Tea"),
+        ("hi — Sam Ortiz at Quitman Logistics", "Sam Ortiz", "Quitman Logistics"),
+    ],
+)
+def test_the_name_answer_may_name_the_company_too(text: str, name: str, company: str) -> None:
+    assert read(text, "name").values == {"name": name, "company": company}
+
+
+def test_a_company_named_outside_an_introduction_is_not_taken() -> None:
+    assert "company" not in read("we sell to teams at Harbor Goods", "use_case").values
+
+
+def test_a_name_given_with_its_cue_answers_the_name_question() -> None:
+    held = {"company": "StopGap Retail"}
+    reading = read("oops, my name is Jo Parks", "name", held, "company")
+    assert reading.values == {"name": "Jo Parks"}
+    assert reading.corrected == []
+
+
+@pytest.mark.parametrize("text", ["oops, my name is Jo Parks", "sorry, typo — I'm Jo Parks"])
+def test_a_correction_with_its_cue_corrects_that_answer_not_the_last(text: str) -> None:
+    held = {"name": "Jo Park", "company": "StopGap Retail"}
+    reading = read(text, "email", held, "company")
+    assert reading.values == {"name": "Jo Parks"}
+    assert reading.corrected == ["name"]
+
+
+def test_a_company_correction_says_which_answer_it_corrects() -> None:
+    held = {"name": "Jo Park", "company": "Harbour Goods"}
+    reading = read("wait, the company is actually Harbor Goods", "email", held, "name")
+    assert reading.values == {"company": "Harbor Goods"}
+    assert reading.corrected == ["company"]
+
+
+def test_a_cued_answer_already_held_is_not_a_correction_unless_it_says_so() -> None:
+    held = {"name": "Jo Park"}
+    assert read("I'm Sam, Jo's colleague — jo@stopgap.com", "email", held, "name").values == {
+        "email": "jo@stopgap.com"
+    }

@@ -40,8 +40,8 @@ def test_a_certain_erasure_request_beats_the_classifier(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "predicted", "becomes"),
     [
-        ("StopGap Software", "withdraw_consent", "unclear_opt_out"),
-        ("The Erasure Project", "request_erasure", "unclear_erasure"),
+        ("stopgap software", "withdraw_consent", "unclear_opt_out"),
+        ("Stop It", "withdraw_consent", "unclear_opt_out"),
         ("the delete button on our site is broken", "request_erasure", "unclear_erasure"),
     ],
 )
@@ -54,6 +54,20 @@ def test_an_unconfirmed_prediction_becomes_unclear(text: str, predicted: str, be
 def test_a_negated_stop_takes_the_next_intent() -> None:
     message = gated("don't stop, tell me more", "withdraw_consent", runner_up="ask_product")
     assert message.get(INTENT)["name"] == "ask_product"
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted"),
+    [
+        ("StopGap Software", "withdraw_consent"),
+        ("Mia Stop, from Stop & Go", "withdraw_consent"),
+        ("End of Story Books", "withdraw_consent"),
+        ("The Erasure Project", "request_erasure"),
+    ],
+)
+def test_a_name_with_a_stop_word_in_it_takes_the_next_intent(text: str, predicted: str) -> None:
+    message = gated(text, predicted, runner_up="inform")
+    assert message.get(INTENT)["name"] == "inform"
 
 
 def test_other_messages_keep_the_classifiers_intent() -> None:

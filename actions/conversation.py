@@ -15,6 +15,7 @@ from actions.tracker_reading import (
     engagement_signals,
     last_response,
     latest_intent,
+    said_since_latest_message,
 )
 from bot import bootstrap
 from bot.consent import CONSENT_SLOTS, ConsentAnswer, Purpose
@@ -164,6 +165,9 @@ class ActionCompleteLead(Action):
         if _ran_before(tracker, self.name()):
             # A correction after the wrap-up ("actually my email is ..."): the lead is
             # updated and the correction was confirmed; the wrap-up is not said twice.
+            # A message that changed nothing still gets an answer.
+            if not said_since_latest_message(tracker):
+                dispatcher.utter_message(response="utter_all_set")
             return []
         dispatcher.utter_message(response="utter_lead_complete")
         _say_consent(dispatcher, tracker, awaiting)

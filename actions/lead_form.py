@@ -29,6 +29,7 @@ from actions.conversation import WHY_WE_ASK
 from actions.handoff import ask_for_team
 from actions.tracker_reading import (
     entity_spans,
+    held_before_latest_message,
     last_slot_answered,
     latest_intent,
     latest_user_text,
@@ -39,7 +40,7 @@ from bot.consent.replies import consent_reply
 from bot.leads.answers import authority_of
 from bot.leads.contact import normalise_phone
 from bot.leads.countries import region_named
-from bot.leads.digressions import digression_of, is_closing, is_declining
+from bot.leads.digressions import asks_to_carry_on, digression_of, is_closing, is_declining
 from bot.leads.errors import InvalidAnswer, NeedsCountry
 from bot.leads.form import (
     DECLINED,
@@ -139,10 +140,13 @@ class ValidateLeadForm(FormValidationAction):
 
     @staticmethod
     def _filled_before_asked(tracker: Tracker, context: AnswerContext) -> dict[str, Any]:
-        """Values a channel set before the form asked (the SMS sender's number)."""
+        """Values a channel set before the form asked (the SMS sender's number). Answers
+        the form stored before are not read again: they are in their stored form."""
         values: dict[str, Any] = {}
         for question, candidate in tracker.slots_to_validate().items():
             if question not in QUESTIONS or candidate in (None, DECLINED):
+                continue
+            if held_before_latest_message(tracker, question, candidate):
                 continue
             try:
                 values[question] = read_answer(question, str(candidate), {}, context)
@@ -168,6 +172,8 @@ class ValidateLeadForm(FormValidationAction):
                 return aside
             # "I'd love a demo — I'm Sam from Acme": the details they gave count too.
             return {**turn.read(None).values, **aside}
+        if asks_to_carry_on(turn.text):
+            return {}  # the pending question comes again
         if pending == LAST_NAME:
             return turn.read_last_name()
         if pending == PHONE_COUNTRY:
@@ -246,8 +252,9 @@ class _Turn:
             try:
                 phone = normalise_phone(str(self.tracker.get_slot(PHONE_UNPLACED)), region)
                 return {"phone": phone, PHONE_UNPLACED: ASKED}
-            except InvalidAnswer:
-                pass
+            except InvalidAnswer as invalid:
+                # "That's not a valid United Kingdom number": not "no number there".
+                return {**self.after_failure("phone", invalid), PHONE_UNPLACED: ASKED}
         return {**self.read_answers("phone"), PHONE_UNPLACED: ASKED}
 
     def read_company_check(self) -> dict[str, Any]:

@@ -93,6 +93,29 @@ def last_slot_answered(tracker: Tracker, slots: tuple[str, ...]) -> str | None:
     return None
 
 
+def held_before_latest_message(tracker: Tracker, slot: str, value: Any) -> bool:
+    """Whether `slot` already held `value` before the visitor's latest message: set again
+    by a form that starts once more (after a digression, or with its questions answered),
+    not new."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
+            return bool(event.get("value") == value)
+    return False
+
+
+def said_since_latest_message(tracker: Tracker) -> bool:
+    """Whether the bot has said anything since the visitor's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False
+
+
 def active_form(tracker: Tracker) -> str | None:
     return (tracker.active_loop or {}).get("name")
 

@@ -67,6 +67,9 @@ _REQUESTS = [
     rf"(?:(?:the|all|these|those|your|any|this|ur)\s+)?(?:\w+\s+){{0,2}}?{_CONTACT_NOUN}\b",
     # "no more promo texts", "I don't want these texts anymore", "rather not get any emails"
     rf"^\s*(?:please\s+|pls\s+)?no\s+more\s+(?:\w+\s+){{0,2}}?{_CONTACT_NOUN}\b",
+    # "no marketing emails pls": the whole sentence refuses marketing
+    rf"^\s*(?:please\s+|pls\s+)?no\s+(?:marketing|promo(?:tional)?|sales|spam(?:my)?)\s+"
+    rf"{_CONTACT_NOUN}(?:\s+(?:please|pls|plz|thanks|thx|ty))?\W*$",
     rf"\b(?:i\s+(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:want|wish)|i'?d\s+rather\s+not)"
     rf"\s+(?:to\s+)?(?:(?:receive|get)\s+)?(?:(?:any|these|your|the)\s+)?(?:more\s+)?"
     rf"(?:\w+\s+){{0,2}}?{_CONTACT_NOUN}\b",

@@ -83,6 +83,26 @@ def asks_for_person(text: str) -> bool:
     return _HUMAN_REQUEST.search(text) is not None
 
 
+# "can we carry on?", "ok, so what's next?", "back to the questions": the visitor asks to
+# go on with the questions, wherever the conversation stands.
+_CARRY_ON = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|well|right|alright|and|anyway|anyways)\W+)*"
+    r"(?:(?:can|could|shall|should)\s+(?:we|i|you)\s+|let'?s\s+|please\s+|pls\s+"
+    r"|i'?d like to\s+|i want to\s+)?"
+    r"(?:carry on|continue|keep going|go on|resume|get back to (?:it|the questions)"
+    r"|pick up where we left off|back to the questions|what'?s next|what now|next steps?"
+    r"|where were we|what (?:else )?do you need(?: from me)?)"
+    r"(?:\s+(?:with\s+)?(?:the\s+|your\s+|those\s+|these\s+)?(?:questions?|form|it|this))?"
+    r"(?:\W+(?:then|please|pls|thanks|now))*\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_to_carry_on(text: str) -> bool:
+    """Whether the whole message asks to go on with the questions."""
+    return _CARRY_ON.match(text) is not None
+
+
 _CLOSING = re.compile(
     r"\b(?:bye|goodbye|good-?bye|bye-?bye|cya|see (?:you|ya)|take care"
     r"|have a (?:good|nice|great|lovely) (?:day|one|evening|weekend))\b",

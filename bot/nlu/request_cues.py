@@ -13,6 +13,8 @@ the request wins:
 - a stated need the classifier could not place ("looking for a bot to answer pricing
   questions on our site") becomes `inform`: the visitor is telling us what they want,
   which starts the lead form with that need taken;
+- "can we carry on?", "what's next?" — asking to go on with the questions — becomes
+  `express_interest`, which starts the lead form again where it stands;
 - "forget it", "never mind", "let's leave it there" — the whole message calls off what is
   under way — becomes `call_off`, an intent only this rule sets (the lead form stops and
   keeps nothing; outside it the bot says no problem).
@@ -30,7 +32,13 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.leads.digressions import asks_for_demo, asks_for_person, is_closing, is_declining
+from bot.leads.digressions import (
+    asks_for_demo,
+    asks_for_person,
+    asks_to_carry_on,
+    is_closing,
+    is_declining,
+)
 from bot.leads.volunteered import find_need
 from bot.nlu.text_rules import TextRule, override_intent
 
@@ -94,6 +102,8 @@ def cued_intent(predicted: str | None, text: str) -> str | None:
         return "request_human"
     if is_closing(text):
         return "goodbye"
+    if asks_to_carry_on(text):
+        return "express_interest"
     stated_need = find_need(text) is not None and not is_declining("decline_to_answer", text)
     return "inform" if predicted in UNPLACED and stated_need else None
 

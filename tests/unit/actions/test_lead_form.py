@@ -227,3 +227,38 @@ async def test_a_probable_company_is_confirmed_not_asked_again(
         slots, _ = await validate(tracker, domain)
         assert slots.get("company") == company
         assert slots["company_guess"] is None
+
+
+async def test_answers_stored_before_are_not_read_again_when_the_form_restarts(
+    tracker_for: Any, domain: dict
+) -> None:
+    answered = {"timeline": "within_1_month", "budget": {"low": 200, "high": 200, "unit": "USD"}}
+    # The form starts again after it was done: Rasa sets its filled slots once more.
+    tracker = tracker_for(
+        "we also run a shop on Shopify", candidates=answered, active_loop="lead_form"
+    )
+    tracker.events[:0] = [{"event": "slot", "name": k, "value": v} for k, v in answered.items()]
+    slots, messages = await validate(tracker, domain)
+    assert "timeline" not in slots and "budget" not in slots
+    assert messages == []
+
+
+async def test_asking_to_carry_on_asks_the_question_again_without_a_failure(
+    tracker_for: Any, domain: dict
+) -> None:
+    tracker = asking("timeline", "ok, can we carry on?", tracker_for, intent="express_interest")
+    slots, messages = await validate(tracker, domain)
+    assert "timeline" not in slots
+    assert slots["validation_failures"] == {}
+    assert messages == []
+
+
+async def test_a_number_not_valid_in_the_country_named_says_so(
+    tracker_for: Any, domain: dict
+) -> None:
+    unplaced = {"phone_unplaced": "07700 900412"}
+    tracker = asking("phone_country", "the UK", tracker_for, slots=unplaced)
+    slots, messages = await validate(tracker, domain)
+    assert "phone" not in slots
+    assert slots["phone_unplaced"] == ""
+    assert "United Kingdom" in messages[0]["reason"]

@@ -22,6 +22,10 @@ EMAIL, SMS = Purpose.MARKETING_EMAIL, Purpose.MARKETING_SMS
         ("STOP", {EMAIL, SMS}),
         ("unsubscribe", {EMAIL, SMS}),
         ("delete my data", {EMAIL, SMS}),
+        # What it names to keep stays.
+        ("Please don't text me, email's fine.", {SMS}),
+        ("stop texting me but keep the emails", {SMS}),
+        ("unsubscribe, texts are ok though", {EMAIL}),
     ],
 )
 def test_an_opt_out_covers_what_it_names_or_everything(text: str, expected: set[Purpose]) -> None:

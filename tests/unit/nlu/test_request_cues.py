@@ -29,6 +29,9 @@ from bot.nlu.request_cues import cued_intent
             "we need something that follows up with people who fill in our form",
             "inform",
         ),
+        ("decline_to_answer", "can we carry on with the questions?", "express_interest"),
+        ("decline_to_answer", "ok, so what's next?", "express_interest"),
+        ("nlu_fallback", "where were we", "express_interest"),
     ],
 )
 def test_certain_words_overrule_a_reading_that_asks_nothing(
@@ -53,6 +56,9 @@ def test_certain_words_overrule_a_reading_that_asks_nothing(
         # A postponement or interest is already what the visitor wants.
         ("not_now", "i need to sleep on it for a week or so"),
         ("express_interest", "we want a bot that answers questions about our courses"),
+        # Skipping a question is not carrying on.
+        ("decline_to_answer", "next question"),
+        ("inform", "we'd continue to use Zendesk"),
     ],
 )
 def test_other_readings_stand(predicted: str, text: str) -> None:

@@ -12,6 +12,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.tracker_reading import (
     active_form,
+    held_before_latest_message,
     latest_message_id,
     latest_user_text,
     message_is_new_to,
@@ -101,7 +102,9 @@ class ValidateConsentForm(FormValidationAction):
                 answers[asking] = reply.value
         for purpose, slot in CONSENT_SLOTS.items():
             answer = answers.get(slot)
-            if answer is None:
+            if answer is None or held_before_latest_message(tracker, slot, answer):
+                # An answer given before (an opt-out) is set again when the form starts:
+                # its proof is the message that gave it, not this one.
                 continue
             records.append(_record(tracker, purpose, ConsentAnswer(answer)))
             events.append(SlotSet(slot, answer))

@@ -123,7 +123,8 @@ def is_closing(text: str) -> bool:
 # How a longer refusal says so ("I'd prefer not to share our budget yet").
 _DECLINE_CUE = re.compile(
     r"\b(?:rather not|prefer not|not (?:telling|sharing|comfortable|willing)|skip|pass on"
-    r"|none of your|don'?t want to (?:say|share|tell))\b",
+    r"|none of your|don'?t want to (?:say|share|tell)|keep (?:it|that|this|my \w+) to myself"
+    r"|(?:it'?s|that'?s) private)\b",
     re.IGNORECASE,
 )
 

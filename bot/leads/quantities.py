@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from text_to_num import alpha2digit  # type: ignore[import-untyped, unused-ignore]
 
+from bot.leads.currencies import SPELLINGS
+
 __all__ = ["Range", "is_unsure", "parse_headcount", "parse_money"]
 
 MAX_HEADCOUNT = 10_000_000
@@ -65,16 +67,7 @@ _MULTIPLIERS = {
     **dict.fromkeys(("m", "mm", "mn", "mil", "million"), 1e6),
     **dict.fromkeys(("bn", "billion"), 1e9),
 }
-_CURRENCY_SPELLINGS = (
-    "USD=us$|$|usd|dollars|dollar|bucks EUR=€|eur|euros|euro GBP=£|gbp|pounds|pound|quid|sterling "
-    "CAD=c$|ca$|cad|canadian_dollars AUD=a$|au$|aud|australian_dollars CHF=chf|swiss_francs "
-    "JPY=¥|jpy|yen INR=₹|inr|rupees"
-)
-_CURRENCIES = {
-    spelling.replace("_", " "): code
-    for code, spellings in (entry.split("=") for entry in _CURRENCY_SPELLINGS.split())
-    for spelling in spellings.split("|")
-}
+_CURRENCIES = {spelling: code for code, spellings in SPELLINGS.items() for spelling in spellings}
 
 
 def _alternation(words: Iterable[str], whole_words: bool = True) -> str:
@@ -119,9 +112,14 @@ _REWRITES = (
 )
 
 
+# "8 000 NOK", "12 500": thousands grouped with spaces, as much of Europe writes them.
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])")
+
+
 def _to_digits(text: str, threshold: float) -> str:
     """Lower-case ``text`` and rewrite spelled-out numbers as digits."""
-    t = text.lower().translate(_PUNCTUATION)
+    t = _SPACED_THOUSANDS.sub(lambda m: m.group().replace(" ", ""), text.lower())
+    t = t.translate(_PUNCTUATION)
     if _NEGATIVE.match(t):
         return ""  # nobody has a negative budget or team; no figure beats a wrong one
     for pattern, replacement in _REWRITES:

@@ -16,8 +16,9 @@ and returns every value the message gives:
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -74,7 +75,19 @@ _REGION_BY_TLD = {
     "pt": "PT", "ch": "CH", "at": "AT", "ar": "AR", "co": "CO", "ng": "NG", "ke": "KE",
 }  # fmt: skip
 _REGION_BY_CURRENCY = {"GBP": "GB", "AUD": "AU", "CAD": "CA", "INR": "IN", "NZD": "NZ"}
+_GROUPED_BEFORE = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})* (?=\d{3}\b)")
+# "Endeavour Reef Tours up in Cairns": where the company is, not its name.
+_PLACE_AFTER = re.compile(r"\s+(?:(?:up|down|out|over|based|located)\s+)?in\s+[A-Z][\w\s]*$")
 _CHUNKS = re.compile(r"(?:[^,;\n—–-]|-(?=\S)|(?<=\S)-)+")
+# Sentences end a part too ("… overseas visitors. Budget's around 400 AUD"), except after
+# a title or a company's suffix ("Dr. Anna Müller", "Acme Inc. in Leeds").
+_SENTENCE_END = re.compile(r"[.!?]+\s+")
+_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "st", "jr", "sr", "inc", "co", "ltd", "corp"})
+# A retyped name close to the one held is its correction ("Remedy Removals" after
+# "Remdey Removals"); how close, as difflib's ratio.
+_RETYPED = 0.85
+_RETYPABLE = ("name", "company")
+_NOT_OLD = re.compile(r"^(?:and\s+)?not\b", re.IGNORECASE)
 _PADDING = " \t,;:.!-–—"
 # "lol — marketing manager", "um, Greenleaf": what a visitor says before the answer.
 _FILLER = re.compile(
@@ -94,9 +107,12 @@ _NOT_THIS = re.compile(r"(?:,|\s)\s*(?:and\s+)?not\s+(?P<old>[^,.!?]+?)\s*[.!?]*
 _CORRECTION_PADDING = re.compile(
     r"^\W*(?:(?:sorry|oops|whoops|woops|actually|correction|wait|my bad|no|nope|typo|i meant"
     r"|lol|lmao|haha+|ugh|argh"
-    r"|i mean|(?:that )?should (?:be|have been)|it'?s|it is|that'?s|make (?:that|it))\b\W*)+",
+    r"|i mean|(?:that )?should (?:be|have been)|it'?s|it is|that'?s|make (?:that|it)"
+    r"|hold on|hang on|one sec(?:ond)?|oh)\b\W*)+",
     re.IGNORECASE,
 )
+# "it's Pellucid Health now": the word that says it changed is not part of the value.
+_CHANGED_NOW = re.compile(r"\s+(?:now|instead|these days)\W*$", re.IGNORECASE)
 # Free-text questions take what is left only when it is shaped like their answer.
 _MAX_WORDS = {"name": 5, "company": 8, "role": 8}
 _NOT_AN_ANSWER = re.compile(
@@ -154,13 +170,17 @@ def _typed_values(
         if question is None or question in values:
             continue
         in_context = phone_context(context, {**held, **values})
+        start, end = _locate(text, span)
+        if question == "budget":
+            # "8 000 NOK": the NLU's span starts at the last group.
+            grouped = [m.start() for m in _GROUPED_BEFORE.finditer(text) if m.end() == start]
+            start = grouped[0] if grouped else start
+        value = text[start:end] if end > start else span.value
         try:
-            values[question] = read_answer(
-                question, span.value, {span.entity: span.value}, in_context
-            )
+            values[question] = read_answer(question, value, {span.entity: value}, in_context)
         except InvalidAnswer:
             continue
-        taken.append(_locate(text, span))
+        taken.append((start, end))
     if "phone" not in values:
         # A local number the NLU's rules did not know as one (they read US formats).
         found = find_phone(text, phone_context(context, {**held, **values}).default_phone_region)
@@ -198,7 +218,8 @@ def _candidates(answer: str, own: Found | None, pending: str) -> list[str]:
     title's and a company's cues may cut the answer short, so they only stand in."""
     if own is None:
         return [answer]
-    return [own.value, answer] if pending == "name" else [answer, own.value]
+    sentence = len([part for part in _parts(answer) if answer[slice(*part)].strip(_PADDING)]) > 1
+    return [own.value, answer] if pending == "name" or sentence else [answer, own.value]
 
 
 def _first_answer(
@@ -213,23 +234,70 @@ def _first_answer(
     raise problem or InvalidAnswer(_SHAPE_REASONS.get(question, ""))
 
 
+def _parts(text: str) -> Iterator[tuple[int, int]]:
+    """Where each comma-separated part, or sentence, of `text` starts and ends."""
+    for chunk in _CHUNKS.finditer(text):
+        start = chunk.start()
+        for end in _SENTENCE_END.finditer(chunk.group()):
+            word = chunk.group()[: end.start()].rsplit(None, 1)[-1:] or [""]
+            if word[0].lower() not in _ABBREVIATIONS:
+                yield start, chunk.start() + end.start()
+                start = chunk.start() + end.end()
+        yield start, chunk.end()
+
+
 def _unclaimed(text: str, taken: list[tuple[int, int]], pending: str) -> tuple[str, list[str]]:
-    """The comma-separated part of the message nothing else claimed that answers `pending`,
-    or "": the only one, or the first when the message starts with it and it fits the
-    pending question ("Rachel Green, rachel@…, Central Perk Café, I'm the manager" at the
-    name question); and the parts left over."""
-    chunks = [c for c in _CHUNKS.finditer(text) if c.group().strip(_PADDING)]
-    free = [
-        chunk.group().strip(_PADDING)
-        for chunk in chunks
-        if not any(start < chunk.end() and chunk.start() < end for start, end in taken)
-    ]
+    """The part of the message nothing else claimed that answers `pending`, or "": the
+    only one, or the first when the message starts with it and it fits the pending
+    question ("Rachel Green, rachel@…, Central Perk Café, I'm the manager" at the name
+    question), or for the use case all of them; and the parts left over."""
+    parts = [(s, e) for s, e in _parts(text) if text[s:e].strip(_PADDING)]
+    free = _left_over(text, taken)
     if len(free) == 1:
         return free[0], []
-    starts = bool(free) and chunks[0].group().strip(_PADDING) == free[0]
+    if pending == "use_case" and free:
+        return ". ".join(free), []
+    starts = bool(free) and text[slice(*parts[0])].strip(_PADDING) == free[0]
     if starts and fits(pending, free[0]):
         return free[0], free[1:]
     return "", free
+
+
+def _timeline_said(text: str, cue: tuple[int, int]) -> Any:
+    """The timeline the words from `cue` on say ("… 400 AUD a month and there's no rush"
+    is no rush, not a month), else its part of the message, else the message."""
+    start, _ = cue
+    part = next(((s, e) for s, e in _parts(text) if s <= start < e), (0, len(text)))
+    for words in (text[start : part[1]], text[slice(*part)], text):
+        timeline = parse_timeline(words)
+        if timeline is not None:
+            return timeline
+    return None
+
+
+def _left_over(text: str, taken: list[tuple[int, int]]) -> list[str]:
+    """The parts of `text` nothing in `taken` overlaps."""
+    return [
+        text[s:e].strip(_PADDING)
+        for s, e in _parts(text)
+        if text[s:e].strip(_PADDING) and not any(start < e and s < end for start, end in taken)
+    ]
+
+
+def _retyped(text: str, held: Mapping[str, Any]) -> Found | None:
+    """A part of `text` that retypes a held name or company with a slip fixed."""
+    for start, end in _parts(text):
+        part = _CORRECTION_PADDING.sub("", text[start:end]).strip(_PADDING)
+        if _NOT_OLD.match(part):
+            continue  # "…, not Clearview Clinics": the value replaced
+        for question in _RETYPABLE:
+            old = held.get(question)
+            if not isinstance(old, str) or len(part) < 4 or part.lower() == old.lower():
+                continue
+            if difflib.SequenceMatcher(None, part.lower(), old.lower()).ratio() >= _RETYPED:
+                at = text.index(part, start)
+                return Found(question, part, at, at + len(part))
+    return None
 
 
 def _looks_like_a_name(text: str) -> bool:
@@ -272,7 +340,14 @@ def _corrected_value(
     text: str, question: str, entities: Sequence[EntitySpan], context: AnswerContext
 ) -> Any:
     body = _CORRECTION_PADDING.sub("", _NOT_THIS.sub("", text)).strip(_PADDING)
-    return _answer(question, body, entities, context)
+    try:
+        return _answer(question, _CHANGED_NOW.sub("", body), entities, context)
+    except InvalidAnswer:
+        # "the company: I gave you our old name. We rebranded, it's Pellucid Health now":
+        # the new value ends the message.
+        start, end = list(_parts(body))[-1]
+        last = _CORRECTION_PADDING.sub("", body[start:end]).strip(_PADDING)
+        return _answer(question, _CHANGED_NOW.sub("", last), entities, context)
 
 
 def _answer(
@@ -301,7 +376,7 @@ def read_message(
     values, taken = _typed_values(text, entities, held, context)
     said_when = timeline_span(text) if pending != "timeline" else None
     if said_when is not None and "timeline" not in values:
-        timeline = parse_timeline(text)
+        timeline = _timeline_said(text, said_when)
         if timeline is not None:
             values["timeline"] = timeline.value
             taken.append(said_when)
@@ -320,6 +395,11 @@ def read_message(
             continue
         values[found.field] = found.value
         taken.append((found.start, found.end))
+    retyped = _retyped(text, held)
+    if retyped is not None and retyped.field not in values:
+        values[retyped.field] = retyped.value
+        taken.append((retyped.start, retyped.end))
+        recued = True
     in_context = phone_context(context, {**held, **values})
     target = _replaced_answer(text, held)
     if target is None and _CORRECTION.search(text) and last_answered in held and not recued:
@@ -330,16 +410,21 @@ def read_message(
         except InvalidAnswer:
             target = None
     if pending is not None and pending not in values and target is None:
-        answer, left = (
-            _unclaimed(text, taken, pending) if taken else (_FILLER.sub("", text.strip()), [])
-        )
+        own = _own_cue(text, pending)
+        if own is not None and pending == "name":
+            # "Brodie McAllister, Endeavour Reef Tours": the name, and the rest left over.
+            answer, left = own.value, _left_over(text, [*taken, (own.start, own.end)])
+        elif taken:
+            answer, left = _unclaimed(text, taken, pending)
+        else:
+            answer, left = _FILLER.sub("", text.strip()), []
         if correcting or any(held.get(q, v) != v for q, v in values.items()):
             # "sorry typo, it's jo.park@…": the words around a correction answer nothing.
             answer = _CORRECTION_PADDING.sub("", answer).strip(_PADDING)
         company_open = "company" not in {*held, *values, pending}
         if answer and len(left) == 1 and company_open and _looks_like_a_name(left[0]):
-            reading.company_guess = left[0]
-        candidates = _candidates(answer, _own_cue(text, pending), pending)
+            reading.company_guess = _PLACE_AFTER.sub("", left[0])
+        candidates = _candidates(answer, own, pending)
         try:
             values[pending] = _first_answer(pending, candidates, entities, in_context)
         except InvalidAnswer as invalid:

@@ -48,12 +48,15 @@ _COMPANY_CUE = re.compile(
 )
 # "the company is actually Harbor Goods", "our company's called Ledgerline".
 _COMPANY_IS = re.compile(
-    rf"(?i:\bcompany(?:'s|’s|\s+is|\s+name\s+is)(?:\s+(?:actually|called|now))*)"
+    rf"(?i:\bcompany(?:'s|’s|\s+is|\s+name\s+is)"
+    rf"(?:\s+(?:actually|literally|really|just|called|named|now))*)"
     rf"\s+(?P<v>{_COMPANY_NAME})"
 )
 # In the answer to "what's your name?" the visitor is introducing themselves already:
 # "Dana Whitfield, with Northwind Tea".
-_COMPANY_AFTER_NAME = re.compile(rf"(?i:\b(?:from|at|with))\s+(?P<v>{_COMPANY_NAME})")
+_COMPANY_AFTER_NAME = re.compile(
+    rf"(?i:\b(?:from|at|with)|\bi\s+(?:run|own|founded|co-?founded))\s+(?P<v>{_COMPANY_NAME})"
+)
 # "we're Kestrel Pay", "a 40-person fintech called Ledgerline".
 _WE_ARE = re.compile(rf"(?i:\bwe(?:'re|’re|\s+are))\s+(?P<v>[A-Z]{_AFTER_FIRST})")
 _CALLED = re.compile(rf"(?i:\b(?:called|named))\s+(?P<v>{_COMPANY_NAME})")
@@ -78,6 +81,18 @@ _ROLE_CUE = re.compile(
     rf"\b(?:i'?m|i am|i work as|my role is|my title is|as)\s+(?:the|a|an|our)\s+(?P<v>{_TITLE})\b",
     re.IGNORECASE,
 )
+# "I'm head of growth there": without an article the title comes at once.
+_SHORT_TITLE = _TITLE.replace("{0,4}?", "{0,1}?", 1)
+_BARE_ROLE_CUE = re.compile(
+    rf"\b(?:i'?m|i am|i work as|my role is|my title is)\s+"
+    rf"(?!(?:not|just|also|only|looking|trying|here|interested|the|a|an)\b)(?P<v>{_SHORT_TITLE})\b",
+    re.IGNORECASE,
+)
+_PLACE_WORDS = re.compile(r"\s+(?:there|here|now|currently)$", re.IGNORECASE)
+# "2am", "9:30 pm": a time, never a company.
+_A_TIME = re.compile(r"^\d{1,2}(?::\d\d)?\s*(?:am|pm)\b", re.IGNORECASE)
+# "at 2am. Need something": a company's name ends with its sentence.
+_SENTENCE_END = re.compile(r"[.!?]\s")
 # "Head of Growth at Tidewater Labs": the title, and the company after it.
 _TITLE_AT = re.compile(rf"(?i:(?P<v>\b{_TITLE}))\s+(?:at|@)\s+[A-Z0-9]")
 _AFTER_A_TITLE = re.compile(rf"(?i:\b{_TITLE})\s*$")
@@ -108,6 +123,7 @@ _TIMELINE_CUE = re.compile(
     r"\b(?:asap|as soon as possible|right away|immediately|urgently|no rush"
     r"|(?:next|this|coming)\s+(?:week|month|quarter|year)|end of (?:the )?(?:month|quarter|year)"
     r"|(?:go|going|be|get it|have it)\s+live|launch|within\s+(?:a|an|one|two|three|\d+)"
+    r"|within the (?:week|month|quarter|year)"
     r"|in\s+(?:a|an|one|two|three|four|six|\d+)\s+(?:weeks?|months?|quarters?))\b",
     re.IGNORECASE,
 )
@@ -148,7 +164,9 @@ def find_company(text: str, *, introduced: bool = False) -> Found | None:
     introduction of themselves; `introduced` when the message answers the name question."""
     matches = _company_matches(text, introduced)
     for match in sorted(matches, key=lambda m: m.start("v")):
-        value = match["v"].rstrip(".,")
+        value = _SENTENCE_END.split(match["v"] + " ", maxsplit=1)[0].rstrip(".,")
+        if _A_TIME.match(value):
+            continue
         words = value.split()
         while words and words[-1] in ("of", "and", "the", "de", "&"):
             words.pop()
@@ -160,10 +178,16 @@ def find_company(text: str, *, introduced: bool = False) -> Found | None:
 
 
 def find_role(text: str) -> Found | None:
-    match = _ROLE_CUE.search(text) or _TITLE_AT.search(text) or _ONLY_A_TITLE.match(text)
+    match = (
+        _ROLE_CUE.search(text)
+        or _BARE_ROLE_CUE.search(text)
+        or _TITLE_AT.search(text)
+        or _ONLY_A_TITLE.match(text)
+    )
     if match is None:
         return None
-    return Found("role", match["v"], match.start("v"), match.end("v"))
+    value = _PLACE_WORDS.sub("", match["v"])
+    return Found("role", value, match.start("v"), match.start("v") + len(value))
 
 
 def _is_request(text: str) -> bool:

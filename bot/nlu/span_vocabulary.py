@@ -9,6 +9,8 @@ lower-cased.
 
 from __future__ import annotations
 
+from bot.leads.currencies import WORDS as CURRENCY_WORDS
+
 # ---------------------------------------------------------------------------
 # Word lists (all compared lower-cased)
 # ---------------------------------------------------------------------------
@@ -32,13 +34,10 @@ MONEY_MULTIPLIERS: list[str] = [
 HEADCOUNT_MULTIPLIERS: list[str] = ["k", "m", "mn", "thousand", "million"]
 
 # Currency before the number: "$50k", "usd 25000", "US$5,000".
-CURRENCY_PREFIXES: list[str] = ["$", "€", "£", "us$", "usd", "eur", "gbp"]
+CURRENCY_PREFIXES: list[str] = ["$", "€", "£", "us$", *CURRENCY_WORDS]
 
 # Currency after the number: "5000 euros", "50 bucks", "5000€".
-CURRENCY_SUFFIXES: list[str] = [
-    "dollars", "dollar", "usd", "bucks", "buck", "euros", "euro", "eur",
-    "pounds", "pound", "gbp", "quid", "$", "€", "£",
-]  # fmt: skip
+CURRENCY_SUFFIXES: list[str] = [*CURRENCY_WORDS, "$", "€", "£"]
 
 # Range connectors usable anywhere: "10-20k", "$10k to $20k", "10–20k".
 # ("and" is only a connector right after "between": see

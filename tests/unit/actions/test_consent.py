@@ -75,6 +75,23 @@ async def test_denial_is_recorded_as_not_granted(tracker_for: Any, domain: dict)
     assert slots["consent_records"][0]["answer"] == "denied"
 
 
+async def test_an_earlier_withdrawal_is_not_recorded_again_when_the_form_starts(
+    tracker_for: Any, domain: dict
+) -> None:
+    # Withdrawn mid-form ("Unsubscribe"), then the lead form ends with "rather not say"
+    # to the phone question: the consent form starts with the withdrawal set again.
+    withdrawn = {"consent_email": "withdrawn", "consent_sms": "withdrawn"}
+    tracker = tracker_for(
+        "rather not say",
+        slots={"email": "bea@studio.io", "phone": "+14155550132"},
+        candidates=withdrawn,
+        active_loop="consent_form",
+    )
+    tracker.events[:0] = [{"event": "slot", "name": k, "value": v} for k, v in withdrawn.items()]
+    slots = slots_of(await ValidateConsentForm().run(CollectingDispatcher(), tracker, domain))
+    assert "consent_records" not in slots
+
+
 async def test_stop_emailing_me_withdraws_email_only(tracker_for: Any, domain: dict) -> None:
     tracker = tracker_for(
         "stop emailing me",

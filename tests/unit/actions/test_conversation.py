@@ -137,8 +137,20 @@ async def test_a_correction_after_the_wrap_up_is_not_wrapped_up_again(
         "actually my email is dana.wu@acme.io", slots={"email": "dana.wu@acme.io"}
     )
     tracker.events.insert(0, {"event": "action", "name": "action_complete_lead"})
+    # The form confirmed the correction ("I've changed your e-mail address to …").
+    tracker.events.append({"event": "bot", "text": "Got it", "metadata": {}})
     await ActionCompleteLead().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == []
+
+
+async def test_a_message_after_the_wrap_up_that_changes_nothing_is_answered(
+    tracker_for: Any, domain: dict
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("we also run a shop on Shopify btw", slots={"email": "dana@acme.io"})
+    tracker.events.insert(0, {"event": "action", "name": "action_complete_lead"})
+    await ActionCompleteLead().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_all_set"]
 
 
 async def test_wrap_up_without_consent(tracker_for: Any, domain: dict) -> None:

@@ -251,3 +251,77 @@ def test_a_cued_answer_already_held_is_not_a_correction_unless_it_says_so() -> N
     assert read("I'm Sam, Jo's colleague — jo@stopgap.com", "email", held, "name").values == {
         "email": "jo@stopgap.com"
     }
+
+
+def test_a_title_after_the_company_without_an_article_is_the_role() -> None:
+    reading = read("Halcyon Sleep, I'm head of growth there", "company")
+    assert reading.values == {"company": "Halcyon Sleep", "role": "head of growth"}
+
+
+@pytest.mark.parametrize(
+    ("text", "pending", "field", "value"),
+    [
+        ("ugh, fat fingers. Remedy Removals", "role", "company", "Remedy Removals"),
+        (
+            "Oh no, I spelled my own name wrong before. It's Katarina. Katarina Olsen.",
+            "budget",
+            "name",
+            "Katarina Olsen",
+        ),
+    ],
+)
+def test_a_retyped_name_or_company_corrects_it_whatever_was_asked(
+    text: str, pending: str, field: str, value: str
+) -> None:
+    held = {"name": "Katrina Olsen", "company": "Remdey Removals"}
+    reading = read(text, pending, held, "email")
+    assert reading.values == {field: value}
+    assert reading.corrected == [field]
+
+
+def test_a_correction_ending_in_the_new_value_takes_only_that() -> None:
+    text = "Wait, the company: that's our old name. We're Pellucid Health now, not Clearview."
+    reading = read(text, "timeline", {"company": "Clearview"}, "budget")
+    assert reading.values == {"company": "Pellucid Health"}
+
+
+def test_words_around_a_correction_do_not_answer_the_question() -> None:
+    held = {"email": "sam@quitaqueoutfiters.com"}
+    reading = read("hold on, missed a t. sam@quitaqueoutfitters.com", "role", held, "email")
+    assert reading.values == {"email": "sam@quitaqueoutfitters.com"}
+
+
+def test_each_sentence_answers_its_own_question() -> None:
+    text = (
+        "answer questions about our tours. Budget's around 400 AUD a month and no rush on our end"
+    )
+    reading = read(text, "use_case")
+    assert reading.values["use_case"] == "answer questions about our tours"
+    assert reading.values["timeline"] == "no_timeline"
+    assert reading.values["budget"]["unit"] == "AUD"
+
+
+def test_a_time_of_day_is_not_a_company() -> None:
+    text = "We're a haulage firm and our quote requests come in at 2am. Need something for them."
+    assert "company" not in read(text, None).values
+
+
+def test_a_company_the_visitor_runs_is_named_with_the_name() -> None:
+    reading = read("hey — Ravi Menon here, I run East End Vets", "name")
+    assert reading.values == {"name": "Ravi Menon", "company": "East End Vets"}
+
+
+def test_a_company_after_the_name_without_a_cue_is_a_guess_without_its_town() -> None:
+    reading = read("Brodie McAllister, Endeavour Reef Tours up in Cairns", "name")
+    assert reading.values == {"name": "Brodie McAllister"}
+    assert reading.company_guess == "Endeavour Reef Tours"
+
+
+def test_a_company_said_in_a_sentence_is_the_name_after_its_cue() -> None:
+    text = "the company is literally called Unsubscribe, it's a newsletter design studio"
+    assert read(text, "company").values == {"company": "Unsubscribe"}
+
+
+@pytest.mark.parametrize(("text", "low"), [("8 000 NOK a month", 8000), ("12 500 euros", 12500)])
+def test_thousands_grouped_with_spaces_are_one_amount(text: str, low: int) -> None:
+    assert read(text, "budget").values["budget"]["low"] == low

@@ -98,13 +98,23 @@ _TITLE_AT = re.compile(rf"(?i:(?P<v>\b{_TITLE}))\s+(?:at|@)\s+[A-Z0-9]")
 _AFTER_A_TITLE = re.compile(rf"(?i:\b{_TITLE})\s*$")
 # The whole message is a title ("Head of Growth", "marketing manager").
 _ONLY_A_TITLE = re.compile(rf"^\W*(?:(?:the|a|an|i'?m|i am)\s+)*(?P<v>{_TITLE})\W*$", re.IGNORECASE)
+# What comes in to a business that a chatbot could take: calls, questions, leads.
+_INCOMING = (
+    r"(?:calls|questions|messages|e-?mails|enquiries|inquiries|requests|leads|tickets|chats"
+    r"|dms|bookings|quote requests)"
+)
 # A stated need: "we need something to ...", "looking for a bot that ...".
 _NEED_CUE = re.compile(
     r"\b(?:we|i)(?:\s+|(?='))(?:really\s+)?(?:need|want|would like|'d like|are looking for"
     r"|'re looking for|am looking for|'m looking for|are trying to|'re trying to|have to)\b"
     r"|\blooking for (?:a|an|some)\b|\bneed (?:a|an|some|smth|sth)(?:thing)?\b|\bhelp us\b"
     r"|\bso (?:we|that)\b"
-    r"|\b(?:a|the) (?:chat)?bot (?:that|to|for)\b",
+    r"|\b(?:a|the) (?:chat)?bot (?:that|to|for)\b"
+    # A problem with what comes in is a need too: "our front desk is drowning in calls".
+    rf"|\b(?:too many|so many|drowning in|(?:swamped|overwhelmed|flooded) (?:with|by)"
+    rf"|miss(?:ing|es)?|lose|losing|can'?t keep up with|can'?t answer)"
+    rf" (?:\w+ ){{0,2}}?{_INCOMING}\b"
+    r"|\bstruggl\w+ to (?:keep up|answer|reply|respond|follow up)\b",
     re.IGNORECASE,
 )
 # What the visitor wants to do themselves, not what their bot should do: "I want to get

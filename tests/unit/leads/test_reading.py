@@ -325,3 +325,18 @@ def test_a_company_said_in_a_sentence_is_the_name_after_its_cue() -> None:
 @pytest.mark.parametrize(("text", "low"), [("8 000 NOK a month", 8000), ("12 500 euros", 12500)])
 def test_thousands_grouped_with_spaces_are_one_amount(text: str, low: int) -> None:
     assert read(text, "budget").values["budget"]["low"] == low
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our front desk is drowning in calls asking whether we have appointments open",
+        "we keep losing leads because nobody answers the chat at night",
+    ],
+)
+def test_a_problem_with_what_comes_in_is_a_need(text: str) -> None:
+    assert read(text, None).values == {"use_case": text}
+
+
+def test_too_many_of_anything_else_is_not_a_need() -> None:
+    assert "use_case" not in read("way too many to count lol", "company_size").values

@@ -29,6 +29,7 @@ from bot.nlu.request_cues import cued_intent
             "we need something that follows up with people who fill in our form",
             "inform",
         ),
+        ("nlu_fallback", "I get far too many questions about our tours to answer them", "inform"),
         ("decline_to_answer", "can we carry on with the questions?", "express_interest"),
         ("decline_to_answer", "ok, so what's next?", "express_interest"),
         ("nlu_fallback", "where were we", "express_interest"),

@@ -1,10 +1,11 @@
 """A marketer's day in the console, in headless Chromium against the whole running stack.
 
 They log in, find a lead that came from a conversation, read the funnel, add an intent
-example and an A/B variant of the greeting, are stopped by a validation error when they
-break a story, retrain and watch the progress, then see the live bot read the new example
-in the try-it panel, answer with the new variant, and the A/B page count it. Screenshots
-of every page go to results/screenshots/.
+example and an A/B variant of the greeting, find a visitor's message the bot fell back on
+in the review queue and file it as an example of what the visitor meant, are stopped by a
+validation error when they break a story, retrain and watch the progress, then see the
+live bot read both new examples in the try-it panel, answer with the new variant, and the
+A/B page count it. Screenshots of every page go to results/screenshots/.
 
 The stack serves the repository's own data files, so every edit is undone byte for byte
 afterwards, the server gets its original model back and the new archive is removed: the
@@ -35,6 +36,8 @@ pytestmark = pytest.mark.e2e
 SCREENSHOTS = PROJECT_ROOT / "results" / "screenshots"
 INTENT = "ask_pricing"
 EXAMPLE = "could you tell me what the subscription fee would come to"
+# A visitor's pricing question the trained model falls back on.
+FELL_BACK = "what would i be shelling out yearly"
 VARIANT = "warm"
 VARIANT_TEXT = (
     "Hello and welcome! I'm the {brand_name} assistant: ask me about pricing, the product, "
@@ -149,6 +152,30 @@ def add_a_variant(page: Page, stack: Settings) -> None:
     shot(page, "variant-saved")
 
 
+def review_a_fallback(page: Page, stack: Settings) -> None:
+    """A visitor's message the bot fell back on waits in the review queue; the marketer
+    files it as an example of the intent the visitor meant."""
+    visitor = Conversation(f"http://{stack.host}:{stack.rasa_port}")
+    assert "not sure I understood" in visitor.said(FELL_BACK)
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name=re.compile("^Review")
+    ).click()
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    page.get_by_label("Fell back").check()
+    page.get_by_role("button", name="Apply filters").click()
+    shot(page, "review")
+    page.get_by_role("row").filter(has_text="Fell back").first.get_by_role("link").first.click()
+    message = page.get_by_role("article").filter(has_text=FELL_BACK)
+    expect(message).to_contain_text("Needs a review")
+    expect(message).to_contain_text("nlu_fallback")
+    shot(page, "review-conversation")
+    message.get_by_label("Intent", exact=True).select_option(INTENT)
+    message.get_by_role("button", name="File as an example").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    expect(page.locator("pre.diff")).to_contain_text(FELL_BACK)
+    shot(page, "review-filed")
+
+
 def break_a_story(page: Page, stack: Settings) -> None:
     before = (PROJECT_ROOT / STORIES_FILE).read_bytes()
     page.goto(f"http://{stack.host}:{stack.api_port}/console/data/conversations")
@@ -183,14 +210,14 @@ def retrain(page: Page) -> None:
     shot(page, "retrained")
 
 
-def try_the_example(page: Page) -> None:
+def try_the_example(page: Page, example: str, name: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Try it").click()
-    page.get_by_label("Your message").fill(EXAMPLE)
+    page.get_by_label("Your message").fill(example)
     page.get_by_role("button", name="Send").click()
     latest = page.locator("#latest")
-    expect(latest).to_contain_text(EXAMPLE)
+    expect(latest).to_contain_text(example)
     expect(latest.locator(".intent")).to_have_text(INTENT)
-    shot(page, "try-it")
+    shot(page, name)
 
 
 def meet_the_variant(page: Page, stack: Settings) -> None:
@@ -223,6 +250,7 @@ def test_a_marketer_edits_retrains_and_reads_the_results_in_the_browser(
     read_the_funnel(page)
     add_an_example(page)
     add_a_variant(page, stack)
+    review_a_fallback(page, stack)
     break_a_story(page, stack)
     retrain(page)
     served = httpx.get(
@@ -230,6 +258,7 @@ def test_a_marketer_edits_retrains_and_reads_the_results_in_the_browser(
         params={"token": rasa_servers(stack)[0].token},
     ).json()["model_file"]
     assert Path(served).name == current_model_path(stack.models_dir).name
-    try_the_example(page)
+    try_the_example(page, EXAMPLE, "try-it")
+    try_the_example(page, FELL_BACK, "try-it-reviewed")
     meet_the_variant(page, stack)
     read_the_ab_test(page)

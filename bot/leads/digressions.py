@@ -55,7 +55,8 @@ _HUMAN_REQUEST = re.compile(
 _DECLINE = re.compile(
     r"^\W*(?:no(?:pe|ne)?|nah|skip(?: it| that| this)?|pass|n/?a|next|no thanks?|no thank you"
     r"|(?:i'?d )?rather not(?: say| share| tell)?|(?:i'?d )?prefer not to(?: say| share)?"
-    r"|not telling|none|don'?t have one|i don'?t have one|not (?:now|today))"
+    r"|not telling|none|don'?t have one|i don'?t have one|not (?:now|today)"
+    r"|no (?:phone|number|mobile|cell|budget|e-?mail)(?: number| yet)?)"
     r"\W*(?:thanks?|thx|sorry)?\W*$",
     re.IGNORECASE,
 )

@@ -96,7 +96,8 @@ _FILLER = re.compile(
 )
 # "typo", "I meant", "should be", "not 400": the message corrects an answer given before.
 _CORRECTION = re.compile(
-    r"\btypo\b|\bi meant\b|\bcorrection\b|\bmy bad\b|\bshould (?:be|have been|read)\b",
+    r"\btypo\b|\bi meant\b|\bcorrection\b|\bmy bad\b|\bshould (?:be|have been|read)\b"
+    r"|^\W*(?:(?:actually|sorry|oops|wait)\W+)*make (?:that|it)\b",
     re.IGNORECASE,
 )
 # "sorry, ...", "no, ...": a correction only when the message answers nothing else.

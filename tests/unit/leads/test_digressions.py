@@ -36,6 +36,7 @@ def test_digressions_need_their_words(intent: str, text: str, expected: str | No
         ("decline_to_answer", "answer questions about our cooking classes", False),
         ("inform", "no idea", False),
         ("decline_to_answer", "I'd rather keep my number to myself", True),
+        ("inform", "no phone thanks", True),
     ],
 )
 def test_declining(intent: str, text: str, expected: bool) -> None:

@@ -340,3 +340,10 @@ def test_a_problem_with_what_comes_in_is_a_need(text: str) -> None:
 
 def test_too_many_of_anything_else_is_not_a_need() -> None:
     assert "use_case" not in read("way too many to count lol", "company_size").values
+
+
+def test_make_that_corrects_the_last_answer() -> None:
+    held = {"company_size": {"low": 5, "high": 5, "unit": "people"}}
+    reading = read("actually make that 6, just hired someone", "use_case", held, "company_size")
+    assert reading.values == {"company_size": {"low": 6, "high": 6, "unit": "people"}}
+    assert reading.corrected == ["company_size"]

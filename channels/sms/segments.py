@@ -8,6 +8,10 @@ emoji costs only the part it is in.
 
 Parts break at sentence ends and line breaks first, then between words, and inside a
 word (a long URL) only as a last resort.
+
+Typographic punctuation the bot's responses use (dashes, curly quotes, the ellipsis) is
+outside the GSM alphabet and would send the whole part as UCS-2, at 70 characters a
+segment: it goes out as its plain GSM equivalent.
 """
 
 from __future__ import annotations
@@ -27,8 +31,16 @@ _GSM_BASIC = frozenset(
 )
 # Sent as ESC + character, so each costs two septets.
 _GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
+_PLAIN = str.maketrans(
+    {"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "\u00a0": " "}
+)
 # A sentence ends at ., ! or ? (perhaps inside a closing quote or bracket) before a space.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"')\]”’])\s+")
+
+
+def plain_for_sms(text: str) -> str:
+    """The text with typographic punctuation in its GSM form ("—" as "-", "’" as "'")."""
+    return text.translate(_PLAIN)
 
 
 def encoding_of(text: str) -> Encoding:
@@ -62,7 +74,7 @@ def split_for_sms(text: str) -> list[str]:
     """
     parts: list[str] = []
     current = ""
-    for separator, sentence in _sentences(text):
+    for separator, sentence in _sentences(plain_for_sms(text)):
         joined = f"{current}{separator}{sentence}" if current else sentence
         if fits_one_segment(joined):
             current = joined

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from channels.sms.segments import (
     encoding_of,
     fits_one_segment,
+    plain_for_sms,
     segment_capacity,
     sms_length,
     split_for_sms,
@@ -146,16 +147,26 @@ def test_no_part_is_empty_or_padded(text: str) -> None:
 @given(texts)
 def test_every_character_outside_whitespace_survives_in_order(text: str) -> None:
     parts = split_for_sms(text)
-    assert "".join("".join(part.split()) for part in parts) == "".join(text.split())
+    assert "".join("".join(part.split()) for part in parts) == "".join(plain_for_sms(text).split())
 
 
 @given(st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=30), max_size=80))
 def test_words_that_fit_come_back_whole_and_in_order(words: list[str]) -> None:
     text = " ".join(words)
-    assert " ".join(split_for_sms(text)).split() == text.split()
+    assert " ".join(split_for_sms(text)).split() == plain_for_sms(text).split()
 
 
 @given(texts)
 def test_a_part_is_split_no_further(text: str) -> None:
     for part in split_for_sms(text):
         assert split_for_sms(part) == [part]
+
+
+def test_typographic_punctuation_goes_out_as_gsm_so_a_reply_stays_one_segment() -> None:
+    reply = (
+        "Got it — I’ve changed your company to “Stop & Go”… The team is away right now; "
+        "someone will reply here tomorrow at 9 AM New York time."
+    )
+    [part] = split_for_sms(reply)
+    assert encoding_of(part) == "GSM-7"
+    assert part.startswith('Got it - I\'ve changed your company to "Stop & Go"...')

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.leads.contact import find_phone
 from bot.leads.errors import InvalidAnswer
 from bot.leads.form import QUESTIONS, AnswerContext, read_answer
+from bot.leads.parts import PADDING, left_over, part_around, parts
 from bot.leads.quantities import Range
 from bot.leads.timeline import parse_timeline
 from bot.leads.volunteered import (
@@ -36,6 +37,7 @@ from bot.leads.volunteered import (
     mentions_timeline,
     timeline_span,
 )
+from bot.leads.whereabouts import visitor_context
 
 
 @dataclass(frozen=True)
@@ -66,29 +68,14 @@ _ENTITY_FIELDS = {
     "headcount": "company_size",
     "amount_of_money": "budget",
 }
-# What the rest of the conversation says about where a number typed without a country
-# code is from: the e-mail domain's country, or the currency of the budget.
-_REGION_BY_TLD = {
-    "uk": "GB", "ie": "IE", "de": "DE", "fr": "FR", "es": "ES", "it": "IT", "nl": "NL",
-    "be": "BE", "au": "AU", "nz": "NZ", "ca": "CA", "in": "IN", "sg": "SG", "za": "ZA",
-    "mx": "MX", "br": "BR", "jp": "JP", "se": "SE", "no": "NO", "dk": "DK", "pl": "PL",
-    "pt": "PT", "ch": "CH", "at": "AT", "ar": "AR", "co": "CO", "ng": "NG", "ke": "KE",
-}  # fmt: skip
-_REGION_BY_CURRENCY = {"GBP": "GB", "AUD": "AU", "CAD": "CA", "INR": "IN", "NZD": "NZ"}
 _GROUPED_BEFORE = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})* (?=\d{3}\b)")
 # "Endeavour Reef Tours up in Cairns": where the company is, not its name.
 _PLACE_AFTER = re.compile(r"\s+(?:(?:up|down|out|over|based|located)\s+)?in\s+[A-Z][\w\s]*$")
-_CHUNKS = re.compile(r"(?:[^,;\n—–-]|-(?=\S)|(?<=\S)-)+")
-# Sentences end a part too ("… overseas visitors. Budget's around 400 AUD"), except after
-# a title or a company's suffix ("Dr. Anna Müller", "Acme Inc. in Leeds").
-_SENTENCE_END = re.compile(r"[.!?]+\s+")
-_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "st", "jr", "sr", "inc", "co", "ltd", "corp"})
 # A retyped name close to the one held is its correction ("Remedy Removals" after
 # "Remdey Removals"); how close, as difflib's ratio.
 _RETYPED = 0.85
 _RETYPABLE = ("name", "company")
 _NOT_OLD = re.compile(r"^(?:and\s+)?not\b", re.IGNORECASE)
-_PADDING = " \t,;:.!-–—"
 # "lol — marketing manager", "um, Greenleaf": what a visitor says before the answer.
 _FILLER = re.compile(
     r"^\W*(?:lol|lmao|haha+|hehe+|um+|uh+|erm?|hmm+|well|oh|ah|so|ok(?:ay)?)\s*[,.!…—–-]+\s*",
@@ -105,7 +92,7 @@ _MAYBE_CORRECTION = re.compile(r"^\W*(?:sorry|oops|whoops|woops|no\s*,|nope\s*,)
 # "wait, the company is actually Harbor Goods": a cued value replaces the one held.
 _ACTUALLY = re.compile(r"\bactually\b|^\W*wait\b", re.IGNORECASE)
 _NOT_THIS = re.compile(r"(?:,|\s)\s*(?:and\s+)?not\s+(?P<old>[^,.!?]+?)\s*[.!?]*$", re.IGNORECASE)
-_CORRECTION_PADDING = re.compile(
+_CORRECTIONPADDING = re.compile(
     r"^\W*(?:(?:sorry|oops|whoops|woops|actually|correction|wait|my bad|no|nope|typo|i meant"
     r"|lol|lmao|haha+|ugh|argh"
     r"|i mean|(?:that )?should (?:be|have been)|it'?s|it is|that'?s|make (?:that|it)"
@@ -138,21 +125,6 @@ _SHAPE_REASONS = {
 }
 
 
-def phone_context(base: AnswerContext, held: Mapping[str, Any]) -> AnswerContext:
-    """The region to read local phone numbers in, from what the visitor already said."""
-    email = held.get("email")
-    if isinstance(email, str) and "@" in email:
-        region = _REGION_BY_TLD.get(email.rsplit(".", 1)[-1].lower())
-        if region:
-            return replace(base, default_phone_region=region)
-    budget = held.get("budget")
-    if isinstance(budget, dict):
-        region = _REGION_BY_CURRENCY.get(str(budget.get("unit")))
-        if region:
-            return replace(base, default_phone_region=region)
-    return base
-
-
 def _locate(text: str, span: EntitySpan) -> tuple[int, int]:
     if span.start is not None and span.end is not None:
         return span.start, span.end
@@ -170,7 +142,7 @@ def _typed_values(
         question = _ENTITY_FIELDS.get(span.entity)
         if question is None or question in values:
             continue
-        in_context = phone_context(context, {**held, **values})
+        in_context = visitor_context(context, {**held, **values})
         start, end = _locate(text, span)
         if question == "budget":
             # "8 000 NOK": the NLU's span starts at the last group.
@@ -184,7 +156,7 @@ def _typed_values(
         taken.append((start, end))
     if "phone" not in values:
         # A local number the NLU's rules did not know as one (they read US formats).
-        found = find_phone(text, phone_context(context, {**held, **values}).default_phone_region)
+        found = find_phone(text, visitor_context(context, {**held, **values}).default_phone_region)
         if found is not None:
             values["phone"], start, end = found
             taken.append((start, end))
@@ -219,7 +191,7 @@ def _candidates(answer: str, own: Found | None, pending: str) -> list[str]:
     title's and a company's cues may cut the answer short, so they only stand in."""
     if own is None:
         return [answer]
-    sentence = len([part for part in _parts(answer) if answer[slice(*part)].strip(_PADDING)]) > 1
+    sentence = len([part for part in parts(answer) if answer[slice(*part)].strip(PADDING)]) > 1
     return [own.value, answer] if pending == "name" or sentence else [answer, own.value]
 
 
@@ -235,30 +207,18 @@ def _first_answer(
     raise problem or InvalidAnswer(_SHAPE_REASONS.get(question, ""))
 
 
-def _parts(text: str) -> Iterator[tuple[int, int]]:
-    """Where each comma-separated part, or sentence, of `text` starts and ends."""
-    for chunk in _CHUNKS.finditer(text):
-        start = chunk.start()
-        for end in _SENTENCE_END.finditer(chunk.group()):
-            word = chunk.group()[: end.start()].rsplit(None, 1)[-1:] or [""]
-            if word[0].lower() not in _ABBREVIATIONS:
-                yield start, chunk.start() + end.start()
-                start = chunk.start() + end.end()
-        yield start, chunk.end()
-
-
 def _unclaimed(text: str, taken: list[tuple[int, int]], pending: str) -> tuple[str, list[str]]:
     """The part of the message nothing else claimed that answers `pending`, or "": the
     only one, or the first when the message starts with it and it fits the pending
     question ("Rachel Green, rachel@…, Central Perk Café, I'm the manager" at the name
     question), or for the use case all of them; and the parts left over."""
-    parts = [(s, e) for s, e in _parts(text) if text[s:e].strip(_PADDING)]
-    free = _left_over(text, taken)
+    spans = [(s, e) for s, e in parts(text) if text[s:e].strip(PADDING)]
+    free = left_over(text, taken)
     if len(free) == 1:
         return free[0], []
     if pending == "use_case" and free:
         return ". ".join(free), []
-    starts = bool(free) and text[slice(*parts[0])].strip(_PADDING) == free[0]
+    starts = bool(free) and text[slice(*spans[0])].strip(PADDING) == free[0]
     if starts and fits(pending, free[0]):
         return free[0], free[1:]
     return "", free
@@ -268,7 +228,7 @@ def _timeline_said(text: str, cue: tuple[int, int]) -> Any:
     """The timeline the words from `cue` on say ("… 400 AUD a month and there's no rush"
     is no rush, not a month), else its part of the message, else the message."""
     start, _ = cue
-    part = next(((s, e) for s, e in _parts(text) if s <= start < e), (0, len(text)))
+    part = part_around(text, start)
     for words in (text[start : part[1]], text[slice(*part)], text):
         timeline = parse_timeline(words)
         if timeline is not None:
@@ -276,19 +236,10 @@ def _timeline_said(text: str, cue: tuple[int, int]) -> Any:
     return None
 
 
-def _left_over(text: str, taken: list[tuple[int, int]]) -> list[str]:
-    """The parts of `text` nothing in `taken` overlaps."""
-    return [
-        text[s:e].strip(_PADDING)
-        for s, e in _parts(text)
-        if text[s:e].strip(_PADDING) and not any(start < e and s < end for start, end in taken)
-    ]
-
-
 def _retyped(text: str, held: Mapping[str, Any]) -> Found | None:
     """A part of `text` that retypes a held name or company with a slip fixed."""
-    for start, end in _parts(text):
-        part = _CORRECTION_PADDING.sub("", text[start:end]).strip(_PADDING)
+    for start, end in parts(text):
+        part = _CORRECTIONPADDING.sub("", text[start:end]).strip(PADDING)
         if _NOT_OLD.match(part):
             continue  # "…, not Clearview Clinics": the value replaced
         for question in _RETYPABLE:
@@ -329,7 +280,7 @@ def _replaced_answer(text: str, held: Mapping[str, Any]) -> str | None:
     replaced = _NOT_THIS.search(text)
     if replaced is None:
         return None
-    old = replaced["old"].strip(_PADDING).lower()
+    old = replaced["old"].strip(PADDING).lower()
     for question, value in held.items():
         shown = str(Range.from_slot(value)) if isinstance(value, dict) else str(value)
         if old and question in QUESTIONS and old in shown.lower():
@@ -340,14 +291,14 @@ def _replaced_answer(text: str, held: Mapping[str, Any]) -> str | None:
 def _corrected_value(
     text: str, question: str, entities: Sequence[EntitySpan], context: AnswerContext
 ) -> Any:
-    body = _CORRECTION_PADDING.sub("", _NOT_THIS.sub("", text)).strip(_PADDING)
+    body = _CORRECTIONPADDING.sub("", _NOT_THIS.sub("", text)).strip(PADDING)
     try:
         return _answer(question, _CHANGED_NOW.sub("", body), entities, context)
     except InvalidAnswer:
         # "the company: I gave you our old name. We rebranded, it's Pellucid Health now":
         # the new value ends the message.
-        start, end = list(_parts(body))[-1]
-        last = _CORRECTION_PADDING.sub("", body[start:end]).strip(_PADDING)
+        start, end = list(parts(body))[-1]
+        last = _CORRECTIONPADDING.sub("", body[start:end]).strip(PADDING)
         return _answer(question, _CHANGED_NOW.sub("", last), entities, context)
 
 
@@ -401,7 +352,7 @@ def read_message(
         values[retyped.field] = retyped.value
         taken.append((retyped.start, retyped.end))
         recued = True
-    in_context = phone_context(context, {**held, **values})
+    in_context = visitor_context(context, {**held, **values})
     target = _replaced_answer(text, held)
     if target is None and _CORRECTION.search(text) and last_answered in held and not recued:
         target = last_answered
@@ -414,14 +365,14 @@ def read_message(
         own = _own_cue(text, pending)
         if own is not None and pending == "name":
             # "Brodie McAllister, Endeavour Reef Tours": the name, and the rest left over.
-            answer, left = own.value, _left_over(text, [*taken, (own.start, own.end)])
+            answer, left = own.value, left_over(text, [*taken, (own.start, own.end)])
         elif taken:
             answer, left = _unclaimed(text, taken, pending)
         else:
             answer, left = _FILLER.sub("", text.strip()), []
         if correcting or any(held.get(q, v) != v for q, v in values.items()):
             # "sorry typo, it's jo.park@…": the words around a correction answer nothing.
-            answer = _CORRECTION_PADDING.sub("", answer).strip(_PADDING)
+            answer = _CORRECTIONPADDING.sub("", answer).strip(PADDING)
         company_open = "company" not in {*held, *values, pending}
         if answer and len(left) == 1 and company_open and _looks_like_a_name(left[0]):
             reading.company_guess = _PLACE_AFTER.sub("", left[0])

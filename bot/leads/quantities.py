@@ -66,6 +66,9 @@ _MULTIPLIERS = {
     **dict.fromkeys(("k", "thousand", "grand"), 1e3),
     **dict.fromkeys(("m", "mm", "mn", "mil", "million"), 1e6),
     **dict.fromkeys(("bn", "billion"), 1e9),
+    # How India counts: a lakh is 100,000, a crore ten million.
+    **dict.fromkeys(("lakh", "lakhs", "lac", "lacs"), 1e5),
+    **dict.fromkeys(("crore", "crores", "cr"), 1e7),
 }
 _CURRENCIES = {spelling: code for code, spellings in SPELLINGS.items() for spelling in spellings}
 

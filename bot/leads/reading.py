@@ -24,7 +24,7 @@ from typing import Any
 
 from bot.leads.contact import find_phone
 from bot.leads.errors import InvalidAnswer
-from bot.leads.form import QUESTIONS, AnswerContext, read_answer
+from bot.leads.form import QUESTIONS, UNKNOWN, AnswerContext, read_answer
 from bot.leads.parts import PADDING, left_over, part_around, parts
 from bot.leads.quantities import Range
 from bot.leads.timeline import parse_timeline
@@ -68,7 +68,6 @@ _ENTITY_FIELDS = {
     "headcount": "company_size",
     "amount_of_money": "budget",
 }
-_GROUPED_BEFORE = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})* (?=\d{3}\b)")
 # "Endeavour Reef Tours up in Cairns": where the company is, not its name.
 _PLACE_AFTER = re.compile(r"\s+(?:(?:up|down|out|over|based|located)\s+)?in\s+[A-Z][\w\s]*$")
 # A retyped name close to the one held is its correction ("Remedy Removals" after
@@ -92,13 +91,21 @@ _MAYBE_CORRECTION = re.compile(r"^\W*(?:sorry|oops|whoops|woops|no\s*,|nope\s*,)
 # "wait, the company is actually Harbor Goods": a cued value replaces the one held.
 _ACTUALLY = re.compile(r"\bactually\b|^\W*wait\b", re.IGNORECASE)
 _NOT_THIS = re.compile(r"(?:,|\s)\s*(?:and\s+)?not\s+(?P<old>[^,.!?]+?)\s*[.!?]*$", re.IGNORECASE)
-_CORRECTIONPADDING = re.compile(
+_CORRECTION_PADDING = re.compile(
     r"^\W*(?:(?:sorry|oops|whoops|woops|actually|correction|wait|my bad|no|nope|typo|i meant"
     r"|lol|lmao|haha+|ugh|argh"
     r"|i mean|(?:that )?should (?:be|have been)|it'?s|it is|that'?s|make (?:that|it)"
     r"|hold on|hang on|one sec(?:ond)?|oh)\b\W*)+",
     re.IGNORECASE,
 )
+# After a short answer, a clause about it: "Crumb Club, we do cookie subscription boxes".
+_SAYS_MORE = re.compile(
+    r"^[^,;.!?—–]{1,60}[,;.!?—–]\s*(?:we|we're|we are|our|i|i'm|it's|its|they|they're)\b",
+    re.IGNORECASE,
+)
+_NOT_WORD = re.compile(r"\bnot\b", re.IGNORECASE)
+# "…, not just Casa Verde": the value replaced is Casa Verde.
+_JUST = re.compile(r"^(?:just|only|simply)\s+", re.IGNORECASE)
 # "it's Pellucid Health now": the word that says it changed is not part of the value.
 _CHANGED_NOW = re.compile(r"\s+(?:now|instead|these days)\W*$", re.IGNORECASE)
 # Free-text questions take what is left only when it is shaped like their answer.
@@ -143,17 +150,20 @@ def _typed_values(
         if question is None or question in values:
             continue
         in_context = visitor_context(context, {**held, **values})
-        start, end = _locate(text, span)
-        if question == "budget":
-            # "8 000 NOK": the NLU's span starts at the last group.
-            grouped = [m.start() for m in _GROUPED_BEFORE.finditer(text) if m.end() == start]
-            start = grouped[0] if grouped else start
-        value = text[start:end] if end > start else span.value
-        try:
-            values[question] = read_answer(question, value, {span.entity: value}, in_context)
-        except InvalidAnswer:
-            continue
-        taken.append((start, end))
+        where = _locate(text, span)
+        # A budget is read from its whole part ("£250-£400 pcm", "c$1,200", "8 000 NOK",
+        # "four hundred and fifty pounds"): the NLU's span may hold only some of it.
+        around = [part_around(text, where[0])] if question == "budget" else []
+        for start, end in [*around, where]:
+            value = text[start:end] if end > start else span.value
+            try:
+                answer = read_answer(question, value, {span.entity: value}, in_context)
+            except InvalidAnswer:
+                continue
+            if answer != UNKNOWN:
+                values[question] = answer
+                taken.append((start, end))
+                break
     if "phone" not in values:
         # A local number the NLU's rules did not know as one (they read US formats).
         found = find_phone(text, visitor_context(context, {**held, **values}).default_phone_region)
@@ -236,10 +246,18 @@ def _timeline_said(text: str, cue: tuple[int, int]) -> Any:
     return None
 
 
+def _colon_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The part `text[start:end]` and, when it has a colon, what follows it ("two o's:
+    Beatrix Holloway")."""
+    colon = text.rfind(":", start, end)
+    return [(start, end), (colon + 1, end)] if colon >= 0 else [(start, end)]
+
+
 def _retyped(text: str, held: Mapping[str, Any]) -> Found | None:
     """A part of `text` that retypes a held name or company with a slip fixed."""
-    for start, end in parts(text):
-        part = _CORRECTIONPADDING.sub("", text[start:end]).strip(PADDING)
+    pieces = [(s, e) for start, end in parts(text) for s, e in _colon_pieces(text, start, end)]
+    for start, end in pieces:
+        part = _CORRECTION_PADDING.sub("", text[start:end]).strip(PADDING)
         if _NOT_OLD.match(part):
             continue  # "…, not Clearview Clinics": the value replaced
         for question in _RETYPABLE:
@@ -280,7 +298,7 @@ def _replaced_answer(text: str, held: Mapping[str, Any]) -> str | None:
     replaced = _NOT_THIS.search(text)
     if replaced is None:
         return None
-    old = replaced["old"].strip(PADDING).lower()
+    old = _JUST.sub("", replaced["old"]).strip(PADDING).lower()
     for question, value in held.items():
         shown = str(Range.from_slot(value)) if isinstance(value, dict) else str(value)
         if old and question in QUESTIONS and old in shown.lower():
@@ -291,14 +309,14 @@ def _replaced_answer(text: str, held: Mapping[str, Any]) -> str | None:
 def _corrected_value(
     text: str, question: str, entities: Sequence[EntitySpan], context: AnswerContext
 ) -> Any:
-    body = _CORRECTIONPADDING.sub("", _NOT_THIS.sub("", text)).strip(PADDING)
+    body = _CORRECTION_PADDING.sub("", _NOT_THIS.sub("", text)).strip(PADDING)
     try:
         return _answer(question, _CHANGED_NOW.sub("", body), entities, context)
     except InvalidAnswer:
         # "the company: I gave you our old name. We rebranded, it's Pellucid Health now":
         # the new value ends the message.
         start, end = list(parts(body))[-1]
-        last = _CORRECTIONPADDING.sub("", body[start:end]).strip(PADDING)
+        last = _CORRECTION_PADDING.sub("", body[start:end]).strip(PADDING)
         return _answer(question, _CHANGED_NOW.sub("", last), entities, context)
 
 
@@ -366,13 +384,19 @@ def read_message(
         if own is not None and pending == "name":
             # "Brodie McAllister, Endeavour Reef Tours": the name, and the rest left over.
             answer, left = own.value, left_over(text, [*taken, (own.start, own.end)])
-        elif taken:
+        elif taken or (
+            pending in ("name", "company") and _SAYS_MORE.search(text) and text[:1].isupper()
+        ):
+            # "Crumb Club, we do cookie subscription boxes": the name, then about it.
             answer, left = _unclaimed(text, taken, pending)
         else:
             answer, left = _FILLER.sub("", text.strip()), []
-        if correcting or any(held.get(q, v) != v for q, v in values.items()):
-            # "sorry typo, it's jo.park@…": the words around a correction answer nothing.
-            answer = _CORRECTIONPADDING.sub("", answer).strip(PADDING)
+        changed = any(held.get(q, v) != v for q, v in values.items())
+        if correcting or changed:
+            # "sorry typo, it's jo.park@…": the words around a correction answer nothing,
+            # nor does the value it replaces ("oops roofing not roofng").
+            answer = _CORRECTION_PADDING.sub("", answer).strip(PADDING)
+            answer = "" if changed and _NOT_WORD.search(answer) else answer
         company_open = "company" not in {*held, *values, pending}
         if answer and len(left) == 1 and company_open and _looks_like_a_name(left[0]):
             reading.company_guess = _PLACE_AFTER.sub("", left[0])

@@ -38,6 +38,11 @@ _NAME_CUE = re.compile(
 )
 # Asked for their name, people give it without a cue: "Jo Park from StopGap Retail".
 _NAME_FIRST = re.compile(rf"^(?i:(?:hi|hello|hey)\W+)?(?P<v>{_PERSON})" + _AFTER_NAME)
+# "Ayesha from Meridian Physio here", "Ravi here": an introduction without a cue.
+_NAME_HERE = re.compile(
+    rf"^(?i:(?:hi|hello|hey)\W+)?(?P<v>{_PERSON})"
+    r"(?=\s+(?:(?i:from|at|with)\s+[^.!?,]*?\s+)?(?i:here)\b)"
+)
 # "at Harbor Goods", "from Sandline", "with StopGap Software", "work for Acme".
 _COMPANY_WORD = r"(?:[A-Z0-9][\w&'’.+-]*|&|of|and|the|de)"
 _AFTER_FIRST = rf"[\w&'’.+-]*(?:\s+{_COMPANY_WORD}){{0,4}}"
@@ -48,7 +53,7 @@ _COMPANY_CUE = re.compile(
 )
 # "the company is actually Harbor Goods", "our company's called Ledgerline".
 _COMPANY_IS = re.compile(
-    rf"(?i:\bcompany(?:'s|’s|\s+is|\s+name\s+is)"
+    rf"(?i:\bcompany(?:'s|’s|\s+is|(?:'s|’s)?\s+(?:full\s+|real\s+|legal\s+|proper\s+)?name\s+is)"
     rf"(?:\s+(?:actually|literally|really|just|called|named|now))*)"
     rf"\s+(?P<v>{_COMPANY_NAME})"
 )
@@ -63,6 +68,7 @@ _CALLED = re.compile(rf"(?i:\b(?:called|named))\s+(?P<v>{_COMPANY_NAME})")
 # "from", "at" and "called" name a company only in a visitor's introduction of themselves,
 # or after their job title ("Head of Growth at Tidewater Labs").
 _INTRODUCTION = re.compile(r"\b(?:i'?m|i am|this is|my name|we'?re|we are|here)\b", re.IGNORECASE)
+_HERE = re.compile(r"\s+here\b", re.IGNORECASE)
 _NOT_COMPANIES = frozenset(
     {"I", "Me", "The", "A", "An", "My", "Our", "We", "It", "This", "That", "Hi", "Hello", "Hey"}
 )
@@ -112,9 +118,11 @@ _NEED_CUE = re.compile(
     r"|\b(?:a|the) (?:chat)?bot (?:that|to|for)\b"
     # A problem with what comes in is a need too: "our front desk is drowning in calls".
     rf"|\b(?:too many|so many|drowning in|(?:swamped|overwhelmed|flooded) (?:with|by)"
-    rf"|miss(?:ing|es)?|lose|losing|can'?t keep up with|can'?t answer)"
+    rf"|miss(?:ing|es)?|lose|losing|can'?t keep up with|can'?t answer|loads of|lots of|tons of"
+    rf"|a lot of|heaps of)"
     rf" (?:\w+ ){{0,2}}?{_INCOMING}\b"
-    r"|\bstruggl\w+ to (?:keep up|answer|reply|respond|follow up)\b",
+    r"|\bstruggl\w+ to (?:keep up|answer|reply|respond|follow up)\b"
+    r"|\b(?:nobody|no one|no-one) (?:answers|replies|responds|gets back)\b",
     re.IGNORECASE,
 )
 # What the visitor wants to do themselves, not what their bot should do: "I want to get
@@ -127,14 +135,16 @@ _OWN_STEP = re.compile(
 # A request to us, not a need: "I'd like to schedule a demo", "we want a quote".
 _OTHER_REQUEST = re.compile(r"\b(?:walk ?through|call me|meeting|quote)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_POINTS_BACK = re.compile(r"\b(?:them|em|'em|those|these|it|that|this|they)\b", re.IGNORECASE)
 _MIN_NEED_WORDS = 5
 # "asap", "next quarter", "by March": said of when to go live, never of anything else.
 _TIMELINE_CUE = re.compile(
     r"\b(?:asap|as soon as possible|right away|immediately|urgently|no rush"
     r"|(?:next|this|coming)\s+(?:week|month|quarter|year)|end of (?:the )?(?:month|quarter|year)"
-    r"|(?:go|going|be|get it|have it)\s+live|launch|within\s+(?:a|an|one|two|three|\d+)"
+    r"|(?:go|going|be|get it|have it|it|them)\s+live|launch|within\s+(?:a|an|one|two|three|\d+)"
     r"|within the (?:week|month|quarter|year)"
-    r"|in\s+(?:a|an|one|two|three|four|six|\d+)\s+(?:weeks?|months?|quarters?))\b",
+    r"|in\s+(?:(?:like|about|around|roughly|maybe)\s+)?(?:a|an|one|two|three|four|six|\d+)"
+    r"\s+(?:weeks?|months?|quarters?))\b",
     re.IGNORECASE,
 )
 
@@ -142,7 +152,11 @@ _TIMELINE_CUE = re.compile(
 def find_name(text: str, *, asked: bool = False) -> Found | None:
     """The name a visitor gives with its cue ("this is Omar"), or, `asked` for it, at the
     start of their answer."""
-    match = _NAME_CUE.search(text) or (_NAME_FIRST.match(text) if asked else None)
+    match = (
+        _NAME_CUE.search(text)
+        or _NAME_HERE.match(text)
+        or (_NAME_FIRST.match(text) if asked else None)
+    )
     if match is None:
         return None
     value = match["v"].rstrip(".")
@@ -158,6 +172,7 @@ def _company_matches(text: str, introduced: bool) -> Iterator[re.Match[str]]:
             match.group().lower().startswith(("i", "we"))
             or _INTRODUCTION.search(text, 0, match.start())
             or _AFTER_A_TITLE.search(text, 0, match.start())
+            or _HERE.match(text, match.end())
         ):
             yield match
     for match in _WE_ARE.finditer(text):
@@ -187,6 +202,10 @@ def find_company(text: str, *, introduced: bool = False) -> Found | None:
     return None
 
 
+# An item of a list of answers: what commas enclose.
+_LIST_ITEM = re.compile(r"(?<=,)[^,;.!?]+|^[^,;.!?]+(?=,)")
+
+
 def find_role(text: str) -> Found | None:
     match = (
         _ROLE_CUE.search(text)
@@ -195,9 +214,19 @@ def find_role(text: str) -> Found | None:
         or _ONLY_A_TITLE.match(text)
     )
     if match is None:
-        return None
+        return _listed_title(text)
     value = _PLACE_WORDS.sub("", match["v"])
     return Found("role", value, match.start("v"), match.start("v") + len(value))
+
+
+def _listed_title(text: str) -> Found | None:
+    """A title that is an item of a list of answers ("Harriet Vance, growth lead, …")."""
+    for item in _LIST_ITEM.finditer(text):
+        match = _ONLY_A_TITLE.fullmatch(item.group())
+        if match is not None:
+            start = item.start() + match.start("v")
+            return Found("role", match["v"], start, start + len(match["v"]))
+    return None
 
 
 def _is_request(text: str) -> bool:
@@ -205,7 +234,9 @@ def _is_request(text: str) -> bool:
 
 
 def find_need(text: str) -> Found | None:
-    """The clause that states a need, to the end of its sentence, when it says enough."""
+    """The clause that states a need, to the end of its sentence, when it says enough; with
+    what came before when it points back ("… come in at 2am. Need something to catch them")."""
+    previous = 0
     for sentence in _SENTENCE.finditer(text):
         cue = _NEED_CUE.search(sentence.group())
         if cue is None:
@@ -220,7 +251,11 @@ def find_need(text: str) -> Found | None:
             continue
         if len(value.split()) >= _MIN_NEED_WORDS and not _is_request(value):
             start = text.index(value, sentence.start())
-            return Found("use_case", value, start, start + len(value))
+            end = start + len(value)
+            if _POINTS_BACK.search(value):
+                start = previous if clause_start == 0 else sentence.start()
+            return Found("use_case", text[start:end].strip(), start, end)
+        previous = sentence.start()
     return None
 
 

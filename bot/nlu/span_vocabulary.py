@@ -27,7 +27,7 @@ NUMBER_WORDS: list[str] = [
 
 # Turn a bare number into an amount: "50k", "1.5 million", "50 grand".
 MONEY_MULTIPLIERS: list[str] = [
-    "k", "m", "mn", "bn", "thousand", "million", "billion", "grand",
+    "k", "m", "mn", "bn", "thousand", "million", "billion", "grand", "lakh", "lakhs", "crore",
 ]  # fmt: skip
 
 # The subset that makes sense for people: "5k staff", "2 million users".

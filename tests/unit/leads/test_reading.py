@@ -347,3 +347,73 @@ def test_make_that_corrects_the_last_answer() -> None:
     reading = read("actually make that 6, just hired someone", "use_case", held, "company_size")
     assert reading.values == {"company_size": {"low": 6, "high": 6, "unit": "people"}}
     assert reading.corrected == ["company_size"]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("£250-£400 pcm", 250, 400, "GBP"),
+        ("c$1,200 a month", 1200, 1200, "CAD"),
+        ("roughly four hundred and fifty pounds a month", 450, 450, "GBP"),
+        ("2 lakh rupees per year", 200_000, 200_000, "INR"),
+        ("$1,000–1,500 a month", 1000, 1500, "USD"),
+    ],
+)
+def test_a_budget_is_read_from_its_whole_part(text: str, low: int, high: int, unit: str) -> None:
+    assert read(text, "budget").values["budget"] == {"low": low, "high": high, "unit": unit}
+
+
+def test_a_budget_without_a_currency_is_in_the_visitors_own() -> None:
+    held = {"email": "hamish@glenrowan.co.uk"}
+    assert read("8 grand a year", "budget", held).values["budget"]["unit"] == "GBP"
+    assert read("$8k a year", "budget", held).values["budget"]["unit"] == "USD"
+
+
+def test_an_introduction_with_here_names_the_visitor_and_the_company() -> None:
+    text = "Hi, Ayesha from Meridian Physio here. We're three clinics, about 40 staff."
+    reading = read(text, None)
+    assert reading.values["name"] == "Ayesha"
+    assert reading.values["company"] == "Meridian Physio"
+
+
+def test_a_title_in_a_list_of_answers_is_the_role() -> None:
+    reading = read("Harriet Vance, growth lead, harriet@genie.com", "name")
+    assert reading.values == {
+        "name": "Harriet Vance",
+        "role": "growth lead",
+        "email": "harriet@genie.com",
+    }
+
+
+def test_a_need_that_points_back_keeps_what_it_points_to() -> None:
+    text = "Half our quote requests come in at 2am. Need something to catch them."
+    assert read(text, None).values["use_case"] == text
+
+
+def test_a_company_then_what_it_does_is_the_company() -> None:
+    assert read("Crumb Club, we do cookie subscription boxes", "company").values == {
+        "company": "Crumb Club"
+    }
+
+
+def test_not_just_names_the_value_replaced() -> None:
+    text = "a correction: the company's full name is Casa Verde Inmobiliaria, not just Casa Verde"
+    reading = read(text, "use_case", {"company": "Casa Verde"}, "role")
+    assert reading.values == {"company": "Casa Verde Inmobiliaria"}
+
+
+def test_a_name_retyped_after_a_colon_corrects_it() -> None:
+    held = {"name": "Beatrix Hollway"}
+    reading = read("Holloway, sorry, two o's: Beatrix Holloway", "email", held, "name")
+    assert reading.values == {"name": "Beatrix Holloway"}
+
+
+def test_the_value_a_correction_replaces_answers_nothing() -> None:
+    held = {"email": "dwayne@pruittroofng.com"}
+    text = "oops roofing not roofng. dwayne@pruittroofing.com"
+    assert read(text, "company", held, "email").values == {"email": "dwayne@pruittroofing.com"}
+
+
+def test_wanting_it_live_in_some_weeks_is_a_timeline() -> None:
+    text = "say $300 a month, and we'd want it live in like 3 weeks"
+    assert read(text, "budget").values["timeline"] == "within_1_month"

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 # Separators inside a part: a hyphen inside a word ("co-founder") is not one, nor is the
 # comma of a thousand ("$1,200") or a dash between figures ("$1,000–1,500").
 _CHUNKS = re.compile(
-    r"(?:[^,;\n—–-]|(?<=\d),(?=\d{3}\b)|(?<=\d)[–—](?=[$€£]?\d)|-(?=\S)|(?<=\S)-)+"
+    r"(?:[^,;\n—–-]|(?<=\d),(?=\d{3}\b)|-(?=\S)|(?<=\S)-"
+    r"|(?<=[\dkKmM])[–—](?=\s?[$€£]?\d)|(?<=[\dkKmM] )[–—](?=\s?[$€£]?\d))+"
 )
 # Sentences end a part too ("… overseas visitors. Budget's around 400 AUD"), except after
 # a title or a company's suffix ("Dr. Anna Müller", "Acme Inc. in Leeds").

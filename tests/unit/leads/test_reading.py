@@ -357,6 +357,7 @@ def test_make_that_corrects_the_last_answer() -> None:
         ("roughly four hundred and fifty pounds a month", 450, 450, "GBP"),
         ("2 lakh rupees per year", 200_000, 200_000, "INR"),
         ("$1,000–1,500 a month", 1000, 1500, "USD"),
+        ("£5k–£10k for the year", 5000, 10000, "GBP"),
     ],
 )
 def test_a_budget_is_read_from_its_whole_part(text: str, low: int, high: int, unit: str) -> None:

@@ -5,6 +5,8 @@ to anything else, the retraining is a full one."""
 from __future__ import annotations
 
 import asyncio
+import json
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -108,6 +110,14 @@ def parse(archive: Path, text: str) -> str:
     return str(asyncio.run(agent.parse_message(text))["intent"]["name"])
 
 
+def vocabularies(archive: Path) -> list[set[str]]:
+    """The words (or n-grams) of each count vectorizer in the archive."""
+    with tarfile.open(archive) as tar:
+        names = [m for m in tar.getmembers() if m.name.endswith("vocabularies.json")]
+        found = [json.load(tar.extractfile(m))["text"] for m in names]  # type: ignore[arg-type]
+    return [set(vocabulary) for vocabulary in found]
+
+
 def retrain(models: Path, project: Path, name: str) -> Path:
     """A run's training, then the archive under its fingerprint name (as the pipeline)."""
     archive = train(models, name, lambda fraction: None, project)
@@ -128,6 +138,8 @@ def test_an_nlu_edit_is_fine_tuned_and_anything_else_trains_in_full(
     manifest = read_manifest(finetuned)
     assert manifest is not None and manifest.kind == FINETUNED
     assert manifest.base == first.name and manifest.generation == 1
+    assert any("quid" in words for words in vocabularies(finetuned))  # new words learnt
+    assert not any("quid" in words for words in vocabularies(first))
     assert parse(finetuned, NEW_EXAMPLE) == "ask_pricing"
     assert parse(finetuned, "hello") == "greet"
 

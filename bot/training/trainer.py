@@ -107,6 +107,7 @@ def train(
     if base is not None:
         before = read_manifest(base)
         generation = before.generation + 1 if before else 1
+        print(f"Fine-tuning {base.name}: only NLU examples changed since it.", flush=True)
         try:
             finetune_from(base, archive, on_fraction, project)
         except Exception:
@@ -115,6 +116,7 @@ def train(
         else:
             write_manifest(archive, Manifest(inputs, FINETUNED, generation, base.name))
             return archive
+    print("Training in full.", flush=True)
     trained = train_in_full(models_dir, name, on_fraction, project)
     write_manifest(trained, Manifest(inputs))
     return trained

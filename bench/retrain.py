@@ -47,6 +47,7 @@ from bot.model_archive import CONFIG, CUSTOM_COMPONENTS, DATA, DOMAIN, ensure_mo
 from bot.rasa_server import rasa_api_token
 from bot.settings import PROJECT_ROOT, Settings
 from bot.stack import child_environment
+from bot.training.inputs import manifest_path
 from bot.training.launch import current_run, spawn_process, start_run, store_of
 from bot.training.runs import STAGES, Run, RunStore
 from bot.training.stories import TEST_STORIES_DIR
@@ -98,8 +99,9 @@ def retraining_scratch(settings: Settings, scratch: Path) -> Iterator[Settings]:
     models directory of its own, both in the new folder `scratch` (removed on the way out,
     with the copy of Rasa's cache that `rasa_cache_index` puts there).
 
-    The current model is copied in, so the stack serves it and the Rasa servers' model
-    swap (which only loads archives from their models directory) accepts the new one.
+    The current model is copied in with its manifest (what it was trained from, so the
+    run may fine-tune it), so the stack serves it and the Rasa servers' model swap (which
+    only loads archives from their models directory) accepts the new one.
     Nothing trained on the edited data reaches the checkout's models/.
     """
     model = ensure_model(settings.models_dir)
@@ -108,6 +110,7 @@ def retraining_scratch(settings: Settings, scratch: Path) -> Iterator[Settings]:
         models = scratch / "models"
         models.mkdir()
         shutil.copy2(model, models / model.name)
+        shutil.copy2(manifest_path(model), models / manifest_path(model).name)
         project = copy_project(PROJECT_ROOT, scratch / "project")
         yield settings.copy(update={"models_dir": models, "training_root": project})
     finally:

@@ -79,16 +79,27 @@ def train_arguments(models_dir: Path, name: str, root: Path = PROJECT_ROOT) -> l
 
 
 def ensure_model(models_dir: Path) -> Path:
-    """The current model archive, training it first if the inputs changed."""
+    """The current model archive, training it first (in full) if the inputs changed.
+
+    An archive the console fine-tuned (bot/training) is served as it is when its inputs
+    are the current files; its manifest, or a new one for an archive without, records
+    what it was trained from (its name proves it is the current files).
+    """
+    from bot.training.inputs import Manifest, input_hashes, manifest_path, write_manifest
+
     target = current_model_path(models_dir)
     if target.exists():
         shown = target.relative_to(PROJECT_ROOT) if PROJECT_ROOT in target.parents else target
         print(f"Model is up to date: {shown}", flush=True)
+        if not manifest_path(target).exists():
+            write_manifest(target, Manifest(input_hashes()))
         return target
+    inputs = input_hashes()
     print(f"Training changed: building {target.name} ...", flush=True)
     name = target.name.removesuffix(".tar.gz")
     command = [sys.executable, "-m", "rasa", *train_arguments(models_dir, name)]
     subprocess.run(command, check=True, cwd=PROJECT_ROOT)
     if not target.exists():
         raise RuntimeError(f"rasa train finished but {target} was not written")
+    write_manifest(target, Manifest(inputs))
     return target

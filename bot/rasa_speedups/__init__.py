@@ -21,6 +21,7 @@ from bot.rasa_speedups import (  # noqa: E402
     debug_log,
     dialogue_history,
     model_loading,
+    sparse_features,
 )
 
 
@@ -29,3 +30,4 @@ def install() -> None:
     dialogue_history.install()
     debug_log.install()
     model_loading.install()
+    sparse_features.install()

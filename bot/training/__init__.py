@@ -8,6 +8,10 @@ only read the run's JSON state under `var/training/`.
 - `runs`: the run record, its stages and their persistence (atomic JSON files).
 - `lock`: one run at a time, across API worker processes (an inherited flock).
 - `launch`: what the console calls to start a run.
+- `inputs`: what each archive was trained from (its manifest), and whether a retraining
+  may fine-tune it (only NLU examples changed) or trains in full.
+- `finetune`: an archive's NLU trained on for a few epochs, the rest of it kept.
+- `trainer`: the training stage: a fine-tuning or Rasa's full `rasa train`.
 - `progress`: Rasa's training output turned into a percentage.
 - `stories`: the test-story gate and the names of the stories that failed.
 - `servers`: the running Rasa servers: token, model swap (bot/model_swap.py), `GET /status`.

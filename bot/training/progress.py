@@ -37,14 +37,22 @@ class Component:
         return 1 + self.epochs
 
 
-def components(config: Path) -> list[Component]:
+def components(config: Path, *, policies: bool = True) -> list[Component]:
     """The pipeline components and policies of a Rasa config, with their epochs."""
     data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    entries = [*(data.get("pipeline") or []), *(data.get("policies") or [])]
+    entries = [*(data.get("pipeline") or []), *(data.get("policies") or [] if policies else [])]
     return [
         Component(str(entry["name"]).rsplit(".", 1)[-1], int(entry.get("epochs", 0)))
         for entry in entries
         if isinstance(entry, dict) and "name" in entry
+    ]
+
+
+def finetuning_plan(config: Path, epochs: int) -> list[Component]:
+    """What a fine-tuning trains (`bot.training.finetune`): the pipeline, each component
+    that trains for epochs doing `epochs` of them."""
+    return [
+        Component(c.name, epochs if c.epochs else 0) for c in components(config, policies=False)
     ]
 
 

@@ -21,6 +21,7 @@ from bot.editor import EditError
 from bot.editor.yaml_files import write_atomically
 from bot.model_archive import current_model_path
 from bot.settings import PROJECT_ROOT, Settings
+from bot.training.inputs import manifest_path, read_manifest
 from bot.training.runs import Run, StageTime
 
 
@@ -52,10 +53,12 @@ def test_the_scratch_serves_the_current_model_and_retrains_from_the_copy(
         assert scratched.models_dir == scratch / "models"
         assert scratched.training_root == scratch / "project"
         assert (scratched.models_dir / current.name).read_bytes() == b"the current model"
+        # with what it was trained from, so the run may fine-tune it
+        assert read_manifest(scratched.models_dir / current.name) == read_manifest(current)
         assert current_model_path(scratched.models_dir, scratched.training_root).exists()
         assert scratched.var_dir == settings.var_dir
     assert not scratch.exists()
-    assert [p.name for p in models.iterdir()] == [current.name]
+    assert {p.name for p in models.iterdir()} == {current.name, manifest_path(current).name}
 
 
 def test_the_edit_adds_one_example_to_the_intent_in_the_copy_only(project: Path) -> None:

@@ -83,3 +83,12 @@ def test_the_splitter_copies_everything_and_skips_empty_lines(tmp_path: Path) ->
     stream.write("ee\n")
     assert lines == ["one", "two", "three"]
     assert copy.getvalue() == "one\r\ntwo\rthree\n"
+
+
+def test_a_fine_tuning_plans_the_pipeline_with_its_epochs_and_no_policies() -> None:
+    from bot.training.progress import finetuning_plan
+
+    plan = finetuning_plan(CONFIG, 10)
+    assert Component("DIETClassifier", 10) in plan
+    assert not any(c.name.endswith("Policy") for c in plan)
+    assert sum(c.epochs for c in plan) == 10

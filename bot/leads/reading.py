@@ -16,17 +16,26 @@ and returns every value the message gives:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.leads.contact import find_phone
+from bot.leads.corrections import (
+    ACTUALLY,
+    CORRECTION,
+    MAYBE_CORRECTION,
+    NOT_THIS,
+    NOT_WORD,
+    new_values,
+    replaced_answer,
+    retyped,
+    without_correction_words,
+)
 from bot.leads.errors import InvalidAnswer
-from bot.leads.form import QUESTIONS, UNKNOWN, AnswerContext, read_answer
+from bot.leads.form import UNKNOWN, AnswerContext, read_answer
 from bot.leads.parts import PADDING, left_over, part_around, parts
-from bot.leads.quantities import Range
 from bot.leads.timeline import parse_timeline
 from bot.leads.volunteered import (
     Found,
@@ -70,32 +79,9 @@ _ENTITY_FIELDS = {
 }
 # "Endeavour Reef Tours up in Cairns": where the company is, not its name.
 _PLACE_AFTER = re.compile(r"\s+(?:(?:up|down|out|over|based|located)\s+)?in\s+[A-Z][\w\s]*$")
-# A retyped name close to the one held is its correction ("Remedy Removals" after
-# "Remdey Removals"); how close, as difflib's ratio.
-_RETYPED = 0.85
-_RETYPABLE = ("name", "company")
-_NOT_OLD = re.compile(r"^(?:and\s+)?not\b", re.IGNORECASE)
 # "lol — marketing manager", "um, Greenleaf": what a visitor says before the answer.
 _FILLER = re.compile(
     r"^\W*(?:lol|lmao|haha+|hehe+|um+|uh+|erm?|hmm+|well|oh|ah|so|ok(?:ay)?)\s*[,.!…—–-]+\s*",
-    re.IGNORECASE,
-)
-# "typo", "I meant", "should be", "not 400": the message corrects an answer given before.
-_CORRECTION = re.compile(
-    r"\btypo\b|\bi meant\b|\bcorrection\b|\bmy bad\b|\bshould (?:be|have been|read)\b"
-    r"|^\W*(?:(?:actually|sorry|oops|wait)\W+)*make (?:that|it)\b",
-    re.IGNORECASE,
-)
-# "sorry, ...", "no, ...": a correction only when the message answers nothing else.
-_MAYBE_CORRECTION = re.compile(r"^\W*(?:sorry|oops|whoops|woops|no\s*,|nope\s*,)", re.IGNORECASE)
-# "wait, the company is actually Harbor Goods": a cued value replaces the one held.
-_ACTUALLY = re.compile(r"\bactually\b|^\W*wait\b", re.IGNORECASE)
-_NOT_THIS = re.compile(r"(?:,|\s)\s*(?:and\s+)?not\s+(?P<old>[^,.!?]+?)\s*[.!?]*$", re.IGNORECASE)
-_CORRECTION_PADDING = re.compile(
-    r"^\W*(?:(?:sorry|oops|whoops|woops|actually|correction|wait|my bad|no|nope|typo|i meant"
-    r"|lol|lmao|haha+|ugh|argh"
-    r"|i mean|(?:that )?should (?:be|have been)|it'?s|it is|that'?s|make (?:that|it)"
-    r"|hold on|hang on|one sec(?:ond)?|oh)\b\W*)+",
     re.IGNORECASE,
 )
 # After a short answer, a clause about it: "Crumb Club, we do cookie subscription boxes".
@@ -103,11 +89,6 @@ _SAYS_MORE = re.compile(
     r"^[^,;.!?—–]{1,60}[,;.!?—–]\s*(?:we|we're|we are|our|i|i'm|it's|its|they|they're)\b",
     re.IGNORECASE,
 )
-_NOT_WORD = re.compile(r"\bnot\b", re.IGNORECASE)
-# "…, not just Casa Verde": the value replaced is Casa Verde.
-_JUST = re.compile(r"^(?:just|only|simply)\s+", re.IGNORECASE)
-# "it's Pellucid Health now": the word that says it changed is not part of the value.
-_CHANGED_NOW = re.compile(r"\s+(?:now|instead|these days)\W*$", re.IGNORECASE)
 # Free-text questions take what is left only when it is shaped like their answer.
 _MAX_WORDS = {"name": 5, "company": 8, "role": 8}
 _NOT_AN_ANSWER = re.compile(
@@ -246,30 +227,6 @@ def _timeline_said(text: str, cue: tuple[int, int]) -> Any:
     return None
 
 
-def _colon_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The part `text[start:end]` and, when it has a colon, what follows it ("two o's:
-    Beatrix Holloway")."""
-    colon = text.rfind(":", start, end)
-    return [(start, end), (colon + 1, end)] if colon >= 0 else [(start, end)]
-
-
-def _retyped(text: str, held: Mapping[str, Any]) -> Found | None:
-    """A part of `text` that retypes a held name or company with a slip fixed."""
-    pieces = [(s, e) for start, end in parts(text) for s, e in _colon_pieces(text, start, end)]
-    for start, end in pieces:
-        part = _CORRECTION_PADDING.sub("", text[start:end]).strip(PADDING)
-        if _NOT_OLD.match(part):
-            continue  # "…, not Clearview Clinics": the value replaced
-        for question in _RETYPABLE:
-            old = held.get(question)
-            if not isinstance(old, str) or len(part) < 4 or part.lower() == old.lower():
-                continue
-            if difflib.SequenceMatcher(None, part.lower(), old.lower()).ratio() >= _RETYPED:
-                at = text.index(part, start)
-                return Found(question, part, at, at + len(part))
-    return None
-
-
 def _looks_like_a_name(text: str) -> bool:
     """A company as people type its name: capitalised, and shaped like an answer."""
     return (text[:1].isupper() or text[:1].isdigit()) and fits("company", text)
@@ -293,31 +250,10 @@ def fits(question: str, text: str) -> bool:
     return not (question == "role" and _NOT_A_ROLE.match(text))
 
 
-def _replaced_answer(text: str, held: Mapping[str, Any]) -> str | None:
-    """The held answer a "..., not <old value>" message replaces."""
-    replaced = _NOT_THIS.search(text)
-    if replaced is None:
-        return None
-    old = _JUST.sub("", replaced["old"]).strip(PADDING).lower()
-    for question, value in held.items():
-        shown = str(Range.from_slot(value)) if isinstance(value, dict) else str(value)
-        if old and question in QUESTIONS and old in shown.lower():
-            return question
-    return None
-
-
 def _corrected_value(
     text: str, question: str, entities: Sequence[EntitySpan], context: AnswerContext
 ) -> Any:
-    body = _CORRECTION_PADDING.sub("", _NOT_THIS.sub("", text)).strip(PADDING)
-    try:
-        return _answer(question, _CHANGED_NOW.sub("", body), entities, context)
-    except InvalidAnswer:
-        # "the company: I gave you our old name. We rebranded, it's Pellucid Health now":
-        # the new value ends the message.
-        start, end = list(parts(body))[-1]
-        last = _CORRECTION_PADDING.sub("", body[start:end]).strip(PADDING)
-        return _answer(question, _CHANGED_NOW.sub("", last), entities, context)
+    return _first_answer(question, new_values(text), entities, context)
 
 
 def _answer(
@@ -350,8 +286,8 @@ def read_message(
         if timeline is not None:
             values["timeline"] = timeline.value
             taken.append(said_when)
-    correcting = _CORRECTION.search(text) is not None or _NOT_THIS.search(text) is not None
-    fixing = correcting or bool(_MAYBE_CORRECTION.search(text) or _ACTUALLY.search(text))
+    correcting = CORRECTION.search(text) is not None or NOT_THIS.search(text) is not None
+    fixing = correcting or bool(MAYBE_CORRECTION.search(text) or ACTUALLY.search(text))
     recued = False
     for found in _cued_values(text, pending):
         if found.field in values:
@@ -365,14 +301,14 @@ def read_message(
             continue
         values[found.field] = found.value
         taken.append((found.start, found.end))
-    retyped = _retyped(text, held)
-    if retyped is not None and retyped.field not in values:
-        values[retyped.field] = retyped.value
-        taken.append((retyped.start, retyped.end))
+    again = retyped(text, held)
+    if again is not None and again.field not in values:
+        values[again.field] = again.value
+        taken.append((again.start, again.end))
         recued = True
     in_context = visitor_context(context, {**held, **values})
-    target = _replaced_answer(text, held)
-    if target is None and _CORRECTION.search(text) and last_answered in held and not recued:
+    target = replaced_answer(text, held)
+    if target is None and CORRECTION.search(text) and last_answered in held and not recued:
         target = last_answered
     if target is not None and target not in values:
         try:
@@ -395,8 +331,8 @@ def read_message(
         if correcting or changed:
             # "sorry typo, it's jo.park@…": the words around a correction answer nothing,
             # nor does the value it replaces ("oops roofing not roofng").
-            answer = _CORRECTION_PADDING.sub("", answer).strip(PADDING)
-            answer = "" if changed and _NOT_WORD.search(answer) else answer
+            answer = without_correction_words(answer).strip(PADDING)
+            answer = "" if changed and NOT_WORD.search(answer) else answer
         company_open = "company" not in {*held, *values, pending}
         if answer and len(left) == 1 and company_open and _looks_like_a_name(left[0]):
             reading.company_guess = _PLACE_AFTER.sub("", left[0])
@@ -406,7 +342,7 @@ def read_message(
         except InvalidAnswer as invalid:
             if not values:
                 reading.problem = invalid
-        if reading.problem and _MAYBE_CORRECTION.search(text) and last_answered in held:
+        if reading.problem and MAYBE_CORRECTION.search(text) and last_answered in held:
             try:
                 values[last_answered] = _corrected_value(text, last_answered, entities, in_context)
                 reading.problem = None

@@ -1,0 +1,101 @@
+"""How a visitor corrects an answer given before, and what the correction says.
+
+"sorry, typo — it's Greenleaf" corrects the last answer; "no, we're 40 people, not 400"
+the answer holding 400; "ugh, fat fingers. Remedy Removals" the company it nearly repeats;
+"we rebranded, it's Pellucid Health now" says the new value at the end. The reader
+(bot.leads.reading) decides which answer a message corrects with these.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bot.leads.form import QUESTIONS
+from bot.leads.parts import PADDING, parts
+from bot.leads.quantities import Range
+from bot.leads.volunteered import Found
+
+# A retyped name close to the one held is its correction ("Remedy Removals" after
+# "Remdey Removals"); how close, as difflib's ratio.
+_RETYPED = 0.85
+_RETYPABLE = ("name", "company")
+_NOT_OLD = re.compile(r"^(?:and\s+)?not\b", re.IGNORECASE)
+# "typo", "I meant", "should be", "not 400": the message corrects an answer given before.
+CORRECTION = re.compile(
+    r"\btypo\b|\bi meant\b|\bcorrection\b|\bmy bad\b|\bshould (?:be|have been|read)\b"
+    r"|^\W*(?:(?:actually|sorry|oops|wait)\W+)*make (?:that|it)\b",
+    re.IGNORECASE,
+)
+# "sorry, ...", "no, ...": a correction only when the message answers nothing else.
+MAYBE_CORRECTION = re.compile(r"^\W*(?:sorry|oops|whoops|woops|no\s*,|nope\s*,)", re.IGNORECASE)
+# "wait, the company is actually Harbor Goods": a cued value replaces the one held.
+ACTUALLY = re.compile(r"\bactually\b|^\W*wait\b", re.IGNORECASE)
+NOT_THIS = re.compile(r"(?:,|\s)\s*(?:and\s+)?not\s+(?P<old>[^,.!?]+?)\s*[.!?]*$", re.IGNORECASE)
+_PADDING_WORDS = re.compile(
+    r"^\W*(?:(?:sorry|oops|whoops|woops|actually|correction|wait|my bad|no|nope|typo|i meant"
+    r"|lol|lmao|haha+|ugh|argh"
+    r"|i mean|(?:that )?should (?:be|have been)|it'?s|it is|that'?s|make (?:that|it)"
+    r"|hold on|hang on|one sec(?:ond)?|oh)\b\W*)+",
+    re.IGNORECASE,
+)
+# After a correction, a leftover that says "not" names the value replaced.
+NOT_WORD = re.compile(r"\bnot\b", re.IGNORECASE)
+# "…, not just Casa Verde": the value replaced is Casa Verde.
+_JUST = re.compile(r"^(?:just|only|simply)\s+", re.IGNORECASE)
+# "it's Pellucid Health now": the word that says it changed is not part of the value.
+_CHANGED_NOW = re.compile(r"\s+(?:now|instead|these days)\W*$", re.IGNORECASE)
+
+
+def without_correction_words(text: str) -> str:
+    """`text` without the words that say it corrects something ("sorry, typo — it's")."""
+    return _PADDING_WORDS.sub("", text).strip(PADDING)
+
+
+def new_values(text: str) -> list[str]:
+    """What a correction says the new value is, best first: the message without its
+    correction words and the value it replaces, then the end of it ("… we rebranded, it's
+    Pellucid Health now")."""
+    body = without_correction_words(NOT_THIS.sub("", text))
+    start, end = list(parts(body))[-1] if body else (0, 0)
+    last = without_correction_words(body[start:end])
+    return [_CHANGED_NOW.sub("", body), _CHANGED_NOW.sub("", last)]
+
+
+def _colon_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The part `text[start:end]` and, when it has a colon, what follows it ("two o's:
+    Beatrix Holloway")."""
+    colon = text.rfind(":", start, end)
+    return [(start, end), (colon + 1, end)] if colon >= 0 else [(start, end)]
+
+
+def retyped(text: str, held: Mapping[str, Any]) -> Found | None:
+    """A part of `text` that retypes a held name or company with a slip fixed."""
+    pieces = [(s, e) for start, end in parts(text) for s, e in _colon_pieces(text, start, end)]
+    for start, end in pieces:
+        part = without_correction_words(text[start:end]).strip(PADDING)
+        if _NOT_OLD.match(part):
+            continue  # "…, not Clearview Clinics": the value replaced
+        for question in _RETYPABLE:
+            old = held.get(question)
+            if not isinstance(old, str) or len(part) < 4 or part.lower() == old.lower():
+                continue
+            if difflib.SequenceMatcher(None, part.lower(), old.lower()).ratio() >= _RETYPED:
+                at = text.index(part, start)
+                return Found(question, part, at, at + len(part))
+    return None
+
+
+def replaced_answer(text: str, held: Mapping[str, Any]) -> str | None:
+    """The held answer a "..., not <old value>" message replaces."""
+    replaced = NOT_THIS.search(text)
+    if replaced is None:
+        return None
+    old = _JUST.sub("", replaced["old"]).strip(PADDING).lower()
+    for question, value in held.items():
+        shown = str(Range.from_slot(value)) if isinstance(value, dict) else str(value)
+        if old and question in QUESTIONS and old in shown.lower():
+            return question
+    return None

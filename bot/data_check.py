@@ -1,5 +1,6 @@
 """`rasa data validate --fail-on-warnings`, aware of responses that forms, actions and
-follow-up sequences use, plus the lead scoring rules, segments and follow-up sequences.
+follow-up sequences use, plus the lead scoring rules, segments, follow-up sequences and
+the content catalogue.
 
 Rasa 3.6's validator wants every response used in a story or rule, so with
 `--fail-on-warnings` it rejects the questions a form asks (`utter_ask_<slot>`) and the
@@ -26,6 +27,7 @@ from bot.handoff.config import validate_handoff_file
 from bot.handoff.queue import HANDOFF_RESPONSES
 from bot.model_archive import CONFIG, DATA, DOMAIN, WORKFLOWS_DATA
 from bot.nlu import compliance_gate, request_cues
+from bot.recommend.content_files import validate_content
 from bot.scoring import validate_rule_files
 from bot.settings import PROJECT_ROOT
 
@@ -110,14 +112,15 @@ class ParleyValidator(Validator):
 
 
 def marketing_rules_are_valid() -> bool:
-    """Lead scoring rules, segments, follow-up sequences and the handoff settings: every
-    problem printed as file:line."""
+    """Lead scoring rules, segments, follow-up sequences, the handoff settings and the
+    content catalogue with its settings: every problem printed as file:line."""
     workflows = sorted(WORKFLOWS_DATA.glob("*.yml"))
     names = project_catalogue()
     errors = (
         validate_rule_files([SCORING_RULES, SEGMENTS])
         + validate_workflow_files(workflows, catalogue=names)
         + validate_handoff_file(HANDOFF, segments=names.segments, grades=names.grades)
+        + validate_content(segments=names.segments)
     )
     for error in errors:
         print(error, file=sys.stderr)

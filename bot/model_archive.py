@@ -19,11 +19,12 @@ CONFIG = PROJECT_ROOT / "bot" / "config.yml"
 DOMAIN = PROJECT_ROOT / "bot" / "domain"
 DATA = PROJECT_ROOT / "data"
 CUSTOM_COMPONENTS = PROJECT_ROOT / "bot" / "nlu"
-# Lead scoring rules and segments, and the follow-up sequences, live under data/ too,
-# but are read at run time.
+# Lead scoring rules and segments, the follow-up sequences and the content catalogue live
+# under data/ too, but are read at run time.
 SCORING_DATA = DATA / "scoring"
 WORKFLOWS_DATA = DATA / "workflows"
-RUN_TIME_DATA = (SCORING_DATA, WORKFLOWS_DATA)
+CONTENT_DATA = DATA / "content"
+RUN_TIME_DATA = (SCORING_DATA, WORKFLOWS_DATA, CONTENT_DATA)
 
 
 def under(root: Path, path: Path) -> Path:

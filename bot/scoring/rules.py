@@ -9,7 +9,9 @@ list of `Segment`. Every problem is a `RulesError` naming file and line, and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,20 @@ __all__ = [
 ]
 
 
+_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+
+def _impossible_date(text: str) -> tuple[int | None, str]:
+    """The line and text of the first date in `text` that does not exist."""
+    for number, line in enumerate(text.splitlines(), 1):
+        for match in _DATE.finditer(line):
+            try:
+                date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return number, match.group()
+    return None, ""
+
+
 def parse(path: Path, *, shown_as: str | None = None) -> Issues:
     """The file's YAML tree (round-trip, so nodes know their lines) or why it has none.
 
@@ -42,8 +58,10 @@ def parse(path: Path, *, shown_as: str | None = None) -> Issues:
     """
     file = str(path) if shown_as is None else shown_as
     issues = Issues(file, None)
+    text = ""
     try:
-        issues.root = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        issues.root = YAML(typ="rt").load(text)
     except OSError as exc:
         issues.errors.append(RulesError(file, None, f"cannot read the file: {exc.strerror}"))
     except MarkedYAMLError as exc:
@@ -54,6 +72,10 @@ def parse(path: Path, *, shown_as: str | None = None) -> Issues:
         issues.errors.append(RulesError(file, line, f"not valid YAML: {problem}"))
     except YAMLError as exc:
         issues.errors.append(RulesError(file, None, f"not valid YAML: {exc}"))
+    except ValueError as exc:  # ruamel makes dates as it reads: 2027-02-30 fails there
+        line, given = _impossible_date(text)
+        message = f"{given or 'a date'} is not a date that exists ({exc})"
+        issues.errors.append(RulesError(file, line, message))
     else:
         if issues.root is None:
             issues.errors.append(RulesError(file, 1, "the file is empty"))

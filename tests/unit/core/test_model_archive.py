@@ -45,3 +45,10 @@ def test_a_copy_of_the_project_files_names_the_same_archive_and_trains_from_the_
     nlu = copy / "data" / "nlu" / "chitchat.yml"
     nlu.write_text(nlu.read_text() + "    - ahoy\n")
     assert current_model_path(models, copy) != current_model_path(models)
+
+
+def test_run_time_data_is_not_a_model_input() -> None:
+    names = {p.relative_to(PROJECT_ROOT).as_posix() for p in model_inputs()}
+    for run_time in ("data/scoring/", "data/workflows/", "data/content/"):
+        assert not any(name.startswith(run_time) for name in names)
+    assert (PROJECT_ROOT / "data" / "content" / "recommending.yml").exists()

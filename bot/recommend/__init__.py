@@ -1,0 +1,38 @@
+"""Content recommendations: a catalogue of marketing content and a recommender.
+
+Pure domain code (no Rasa, no database). ``data/content/*.yml`` is the catalogue
+(`catalogue`) and its settings (`config`), found by `content_files`; a `Lead` is built
+from the lead form's answers; `rules` keeps what a lead may be shown; `content_based`
+and `collaborative` rank it; `blend.Recommender` combines them into the top items, each
+with a one-line reason. `bench/recommend.py` measures the rankers offline.
+"""
+
+from bot.recommend.blend import Recommendation, Recommender
+from bot.recommend.catalogue import Catalogue, Item, load_catalogue, validate_catalogue_files
+from bot.recommend.collaborative import CollaborativeRanker
+from bot.recommend.config import RecommenderConfig, load_config, validate_config_file
+from bot.recommend.content_based import ContentRanker
+from bot.recommend.content_files import catalogue_files, load_content, validate_content
+from bot.recommend.lead import Lead
+from bot.recommend.rules import Exclusion, eligible, exclusion_reason
+
+__all__ = [
+    "Catalogue",
+    "CollaborativeRanker",
+    "ContentRanker",
+    "Exclusion",
+    "Item",
+    "Lead",
+    "Recommendation",
+    "Recommender",
+    "RecommenderConfig",
+    "catalogue_files",
+    "eligible",
+    "exclusion_reason",
+    "load_catalogue",
+    "load_config",
+    "load_content",
+    "validate_catalogue_files",
+    "validate_config_file",
+    "validate_content",
+]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from bot.model_archive import CONFIG, DATA, DOMAIN, SCORING_DATA, WORKFLOWS_DATA
+from bot.model_archive import (
+    CONFIG,
+    CONTENT_DATA,
+    DATA,
+    DOMAIN,
+    RUN_TIME_DATA,
+    SCORING_DATA,
+    WORKFLOWS_DATA,
+)
 from bot.settings import PROJECT_ROOT
 
 CONFIG_FILE = CONFIG.relative_to(PROJECT_ROOT)
@@ -12,6 +20,8 @@ DOMAIN_DIR = DOMAIN.relative_to(PROJECT_ROOT)
 DATA_DIR = DATA.relative_to(PROJECT_ROOT)
 SCORING_DIR = SCORING_DATA.relative_to(PROJECT_ROOT)
 WORKFLOWS_DIR = WORKFLOWS_DATA.relative_to(PROJECT_ROOT)
+CONTENT_DIR = CONTENT_DATA.relative_to(PROJECT_ROOT)
+RUN_TIME_DIRS = tuple(directory.relative_to(PROJECT_ROOT) for directory in RUN_TIME_DATA)
 ACTIONS_DIR = Path("actions")
 
 
@@ -25,9 +35,9 @@ def domain_files(root: Path) -> list[Path]:
 
 
 def training_files(root: Path) -> list[Path]:
-    """NLU, story and rule files: everything under data/ except the scoring rules and the
-    follow-up sequences."""
-    run_time = {root / SCORING_DIR, root / WORKFLOWS_DIR}
+    """NLU, story and rule files: everything under data/ except the files read at run
+    time (the scoring rules, the follow-up sequences, the content catalogue)."""
+    run_time = {root / directory for directory in RUN_TIME_DIRS}
     return sorted(p for p in (root / DATA_DIR).rglob("*.yml") if run_time.isdisjoint(p.parents))
 
 

@@ -1,5 +1,5 @@
-"""Validate proposed file contents before they are saved: YAML, Rasa, scoring and
-follow-up sequence checks.
+"""Validate proposed file contents before they are saved: YAML, Rasa, scoring,
+follow-up sequence and content catalogue checks.
 
 `validate_change` copies the project's config, domain, data and actions to a temporary
 directory, writes the proposed files there and runs, on the copy:
@@ -10,7 +10,9 @@ directory, writes the proposed files there and runs, on the copy:
    using the name, or the name's definition;
 3. the lead scoring rules and segments check (`bot.scoring.validate_rule_files`);
 4. the follow-up sequences check (`bot.followups.workflows.validate_workflow_files`),
-   against the copy's responses, segments, grades and lead form.
+   against the copy's responses, segments, grades and lead form;
+5. the content catalogue and the recommender's settings (`bot.recommend.validate_content`),
+   against the copy's segments.
 
 Rasa is only run when the YAML parses, since it cannot load broken files.
 """
@@ -39,6 +41,7 @@ from bot.editor.locations import Locations, index_project
 from bot.editor.yaml_files import make_yaml
 from bot.followups.workflows import project_catalogue, validate_workflow_files
 from bot.handoff.config import validate_handoff_file
+from bot.recommend.content_files import validate_content
 from bot.scoring import RulesError, validate_rule_files
 from bot.settings import PROJECT_ROOT
 
@@ -68,6 +71,7 @@ def validate_change(
             *rasa_problems(copy, prefer=changes.keys()),
             *scoring_problems(copy),
             *workflow_problems(copy),
+            *content_problems(copy),
         ]
     return list(dict.fromkeys(problems))
 
@@ -265,3 +269,12 @@ def workflow_problems(root: Path) -> list[Problem]:
     return _placed_errors(
         root, validate_workflow_files(paths.workflow_files(root), catalogue=catalogue)
     )
+
+
+def content_problems(root: Path) -> list[Problem]:
+    """The content catalogue and the recommender's settings, when the copy has them."""
+    directory = root / paths.CONTENT_DIR
+    if not directory.is_dir():
+        return []
+    segments = project_catalogue(root).segments
+    return _placed_errors(root, validate_content(directory, segments=segments))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.editor import EditError, add_example
+from bot.editor import EditError, add_example, paths
 from bot.editor.validation import Problem, validate_change
 from bot.settings import PROJECT_ROOT
 
@@ -82,6 +82,21 @@ def test_a_scoring_mistake_is_reported_with_its_file_and_line(project: Path) -> 
     assert problems
     assert all(p.file == rules_file and p.line for p in problems)
     assert any("grdes" in p.message for p in problems)
+
+
+def test_a_content_catalogue_mistake_is_reported_with_its_file_and_line(project: Path) -> None:
+    catalogue = "data/content/case_studies.yml"
+    text = (project / catalogue).read_text(encoding="utf-8")
+    changed = text.replace("stage: decision", "stage: decisoin", 1)
+
+    problems = validate_change(project, changes={catalogue: changed})
+
+    line = changed.splitlines().index("    stage: decisoin") + 1
+    assert [(p.file, p.line) for p in problems] == [(catalogue, line)]
+    assert "did you mean 'decision'?" in problems[0].message
+    assert "data/content/case_studies.yml" not in {
+        paths.relative(project, file) for file in paths.training_files(project)
+    }
 
 
 @pytest.mark.parametrize("file", ["../etc/passwd.yml", "/tmp/x.yml", "bot/endpoints.yml"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from bot.recommend import Item, Lead
@@ -52,17 +51,6 @@ SETTINGS = textwrap.dedent(
       neighbours: 10
     """
 )
-
-
-def write(directory: Path, name: str, text: str) -> Path:
-    path = directory / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def edited(text: str, old: str, new: str) -> str:
-    assert old in text, old
-    return text.replace(old, new, 1)
 
 
 def item(item_id: str, **overrides: Any) -> Item:

@@ -13,7 +13,8 @@ from bot.recommend.catalogue import KINDS, STAGES
 from bot.recommend.config import RecommenderConfig, validate_config_file
 from bot.recommend.content_files import catalogue_files, validate_content
 from bot.scoring import RulesError
-from tests.unit.recommend.recommend_builders import CATALOGUE, SETTINGS, edited, write
+from tests.unit.recommend.recommend_builders import CATALOGUE, SETTINGS
+from tests.unit.scoring.validation_builders import edited, write
 
 SEGMENTS = {"hot_enterprise", "nurture"}
 

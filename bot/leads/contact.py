@@ -146,7 +146,8 @@ def _invalid_number_reason(number: phonenumbers.PhoneNumber, chunk: str, region:
     kind = phonenumbers.ValidationResult
     if reason == kind.INVALID_COUNTRY_CODE:
         return "I don't recognise that country code — could you double-check it?"
-    if reason == kind.TOO_SHORT:
+    if reason in (kind.TOO_SHORT, kind.IS_POSSIBLE_LOCAL_ONLY):
+        # "555 0134": dialled locally, without the area code.
         return _TOO_SHORT
     if reason == kind.TOO_LONG and chunk.startswith(("+", "00")):
         return _TOO_LONG
@@ -162,8 +163,11 @@ def _may_be_foreign(number: phonenumbers.PhoneNumber, chunk: str) -> bool:
     of another country ("07911 123456" read as American)."""
     if chunk.startswith(("+", "00")):
         return False
-    too_short = phonenumbers.ValidationResult.TOO_SHORT
-    if phonenumbers.is_possible_number_with_reason(number) == too_short:
+    short = (
+        phonenumbers.ValidationResult.TOO_SHORT,
+        phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+    )
+    if phonenumbers.is_possible_number_with_reason(number) in short:
         return False
     return bool(regions_where_valid(chunk))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.leads import InvalidAnswer, normalise_email, normalise_phone
+from bot.leads.errors import NeedsCountry
 
 
 @pytest.mark.parametrize(
@@ -117,8 +118,8 @@ def test_normalise_phone_returns_e164(text: str, region: str, expected: str) -> 
         ("1", "US", "couldn't find a phone number"),
         ("12345", "US", "too short"),
         ("+1 555", "US", "too short"),
-        ("555-1234", "US", "not a valid United States number"),
-        ("555-1234", "US", "add the country code"),
+        # Dialled locally: the area code is missing, not the country.
+        ("555-1234", "US", "include the area code"),
         ("123456789012345678", "US", "too long"),
         ("020 7946 0958", "US", "too long for a United States number"),
         ("0207946095", "GB", "not a valid United Kingdom number"),
@@ -147,3 +148,9 @@ def test_trailing_words_are_not_read_as_vanity_letters() -> None:
     with pytest.raises(InvalidAnswer) as caught:
         normalise_phone("it's 555-0199 thanks", "US")
     assert "thanks" not in caught.value.reason
+
+
+def test_a_number_dialled_without_its_area_code_asks_for_it_not_for_a_country() -> None:
+    with pytest.raises(InvalidAnswer, match="area code") as raised:
+        normalise_phone("555 0134", "US")
+    assert not isinstance(raised.value, NeedsCountry)

@@ -40,7 +40,13 @@ from bot.consent.replies import consent_reply
 from bot.leads.answers import authority_of
 from bot.leads.contact import normalise_phone
 from bot.leads.countries import region_named
-from bot.leads.digressions import asks_to_carry_on, digression_of, is_closing, is_declining
+from bot.leads.digressions import (
+    asks_if_we_can_help,
+    asks_to_carry_on,
+    digression_of,
+    is_closing,
+    is_declining,
+)
 from bot.leads.errors import InvalidAnswer, NeedsCountry
 from bot.leads.form import (
     DECLINED,
@@ -174,6 +180,10 @@ class ValidateLeadForm(FormValidationAction):
             return {**turn.read(None).values, **aside}
         if asks_to_carry_on(turn.text):
             return {}  # the pending question comes again
+        if pending is None and asks_if_we_can_help(turn.text):
+            # "we miss loads of calls after 5pm. can your bot help?": yes, before the
+            # first question.
+            dispatcher.utter_message(response="utter_we_can_help")
         if pending == LAST_NAME:
             return turn.read_last_name()
         if pending == PHONE_COUNTRY:

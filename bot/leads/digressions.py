@@ -99,6 +99,22 @@ _CARRY_ON = re.compile(
 )
 
 
+# "… miss loads of calls after 5pm. can your bot help?": whether we can help, asked with
+# the need that started the questions.
+_CAN_YOU_HELP = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:you|u|your\s+(?:bot|chatbot|product|tool|platform|thing)"
+    r"|it|parley|this|that)\s+(?:help|do (?:that|this)|handle (?:that|this|it|them)"
+    r"|work for (?:us|me)|fix (?:that|this)|solve (?:that|this))\b"
+    r"|\bis (?:this|that) something (?:you|parley) (?:can|could) help with\b",
+    re.IGNORECASE,
+)
+
+
+def asks_if_we_can_help(text: str) -> bool:
+    """Whether the message asks if Parley can help with what it describes."""
+    return _CAN_YOU_HELP.search(text) is not None
+
+
 def asks_to_carry_on(text: str) -> bool:
     """Whether the whole message asks to go on with the questions."""
     return _CARRY_ON.match(text) is not None

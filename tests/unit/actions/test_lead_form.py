@@ -262,3 +262,12 @@ async def test_a_number_not_valid_in_the_country_named_says_so(
     assert "phone" not in slots
     assert slots["phone_unplaced"] == ""
     assert "United Kingdom" in messages[0]["reason"]
+
+
+async def test_an_opener_asking_whether_we_can_help_gets_a_yes_before_the_questions(
+    tracker_for: Any, domain: dict
+) -> None:
+    text = "we run a dental clinic and miss loads of calls after 5pm. can your bot help?"
+    slots, messages = await validate(tracker_for(text, active_loop="lead_form"), domain)
+    assert [m["response"] for m in messages] == ["utter_we_can_help"]
+    assert "miss loads of calls" in slots["use_case"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.leads.digressions import digression_of, is_declining
+from bot.leads.digressions import asks_if_we_can_help, digression_of, is_declining
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,17 @@ def test_declining(intent: str, text: str, expected: bool) -> None:
 )
 def test_wanting_a_person_is_a_request_for_one(text: str) -> None:
     assert digression_of("request_human", text) == "request_human"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we miss calls after hours. can your bot help?", True),
+        ("Is this something you can help with?", True),
+        ("could it handle that for us", True),
+        ("we want a bot that can help customers pick a plan", False),
+        ("can you tell me the price?", False),
+    ],
+)
+def test_asking_whether_we_can_help(text: str, expected: bool) -> None:
+    assert asks_if_we_can_help(text) is expected

@@ -71,6 +71,8 @@ class Reading:
     company_guess: str | None = None
 
 
+# Figures a visitor may say again to correct ("I said 25 people, it's actually 35").
+_RESTATABLE = ("company_size", "budget")
 _ENTITY_FIELDS = {
     "email": "email",
     "phone": "phone",
@@ -154,6 +156,34 @@ def _typed_values(
             if values.get("company_size") and any(s < end and start < e for s, e in taken[:-1]):
                 values.pop("company_size")
     return values, taken
+
+
+def _restated(
+    text: str,
+    entities: Sequence[EntitySpan],
+    values: Mapping[str, Any],
+    held: Mapping[str, Any],
+    context: AnswerContext,
+) -> dict[str, Any]:
+    """ "I said 25 people earlier, it's actually 35": a figure said again as it was held,
+    and its new value after it (before any other answer the message gives)."""
+    new: dict[str, Any] = {}
+    for span in entities:
+        question = _ENTITY_FIELDS.get(span.entity)
+        if question not in _RESTATABLE or question not in values:
+            continue
+        if values[question] != held.get(question):
+            continue
+        _, end = _locate(text, span)
+        after = [_locate(text, other)[0] for other in entities if other is not span]
+        stop = min((start for start in after if start >= end), default=len(text))
+        try:
+            value = read_answer(question, text[end:stop], {}, context)
+        except InvalidAnswer:
+            continue
+        if value not in (held[question], UNKNOWN):
+            new[question] = value
+    return new
 
 
 def _cued_values(text: str, pending: str | None) -> list[Found]:
@@ -288,7 +318,9 @@ def read_message(
             taken.append(said_when)
     correcting = CORRECTION.search(text) is not None or NOT_THIS.search(text) is not None
     fixing = correcting or bool(MAYBE_CORRECTION.search(text) or ACTUALLY.search(text))
-    recued = False
+    restated = _restated(text, entities, values, held, context) if fixing else {}
+    values.update(restated)
+    recued = bool(restated)
     for found in _cued_values(text, pending):
         if found.field in values:
             continue

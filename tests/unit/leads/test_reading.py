@@ -418,3 +418,14 @@ def test_the_value_a_correction_replaces_answers_nothing() -> None:
 def test_wanting_it_live_in_some_weeks_is_a_timeline() -> None:
     text = "say $300 a month, and we'd want it live in like 3 weeks"
     assert read(text, "budget").values["timeline"] == "within_1_month"
+
+
+def test_a_figure_said_again_then_its_new_value_corrects_it() -> None:
+    held = {"company_size": {"low": 25, "high": 25, "unit": "people"}}
+    text = "Sorry, going back a step: I said 25 people earlier, it's actually 35 now."
+    reading = read(text, "budget", held, "use_case")
+    assert reading.values == {"company_size": {"low": 35, "high": 35, "unit": "people"}}
+    assert reading.corrected == ["company_size"]
+    # The same figure beside another answer corrects nothing.
+    reading = read("actually, we are 25 people and budget is 5k", "budget", held, "use_case")
+    assert reading.values == {"budget": {"low": 5000, "high": 5000, "unit": "USD"}}

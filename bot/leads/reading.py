@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.leads.contact import find_phone
 from bot.leads.corrections import (
     ACTUALLY,
     CORRECTION,
@@ -34,9 +33,10 @@ from bot.leads.corrections import (
     without_correction_words,
 )
 from bot.leads.errors import InvalidAnswer
-from bot.leads.form import UNKNOWN, AnswerContext, read_answer
+from bot.leads.form import AnswerContext, read_answer
 from bot.leads.parts import PADDING, left_over, part_around, parts
 from bot.leads.timeline import parse_timeline
+from bot.leads.typed_values import EntitySpan, restated, typed_values
 from bot.leads.volunteered import (
     Found,
     find_company,
@@ -47,16 +47,6 @@ from bot.leads.volunteered import (
     timeline_span,
 )
 from bot.leads.whereabouts import visitor_context
-
-
-@dataclass(frozen=True)
-class EntitySpan:
-    """A structured entity the NLU found: its type, its text and (when known) its place."""
-
-    entity: str
-    value: str
-    start: int | None = None
-    end: int | None = None
 
 
 @dataclass
@@ -71,14 +61,6 @@ class Reading:
     company_guess: str | None = None
 
 
-# Figures a visitor may say again to correct ("I said 25 people, it's actually 35").
-_RESTATABLE = ("company_size", "budget")
-_ENTITY_FIELDS = {
-    "email": "email",
-    "phone": "phone",
-    "headcount": "company_size",
-    "amount_of_money": "budget",
-}
 # "Endeavour Reef Tours up in Cairns": where the company is, not its name.
 _PLACE_AFTER = re.compile(r"\s+(?:(?:up|down|out|over|based|located)\s+)?in\s+[A-Z][\w\s]*$")
 # "lol — marketing manager", "um, Greenleaf": what a visitor says before the answer.
@@ -113,77 +95,6 @@ _SHAPE_REASONS = {
     "company": "I didn't catch the company name — what's it called?",
     "role": "I didn't catch your role — something like “founder” or “marketing lead”?",
 }
-
-
-def _locate(text: str, span: EntitySpan) -> tuple[int, int]:
-    if span.start is not None and span.end is not None:
-        return span.start, span.end
-    at = text.find(span.value)
-    return (at, at + len(span.value)) if at >= 0 else (0, 0)
-
-
-def _typed_values(
-    text: str, entities: Sequence[EntitySpan], held: Mapping[str, Any], context: AnswerContext
-) -> tuple[dict[str, Any], list[tuple[int, int]]]:
-    values: dict[str, Any] = {}
-    taken: list[tuple[int, int]] = []
-    # The e-mail first: its domain tells where a local phone number is from.
-    for span in sorted(entities, key=lambda s: s.entity != "email"):
-        question = _ENTITY_FIELDS.get(span.entity)
-        if question is None or question in values:
-            continue
-        in_context = visitor_context(context, {**held, **values})
-        where = _locate(text, span)
-        # A budget is read from its whole part ("£250-£400 pcm", "c$1,200", "8 000 NOK",
-        # "four hundred and fifty pounds"): the NLU's span may hold only some of it.
-        around = [part_around(text, where[0])] if question == "budget" else []
-        for start, end in [*around, where]:
-            value = text[start:end] if end > start else span.value
-            try:
-                answer = read_answer(question, value, {span.entity: value}, in_context)
-            except InvalidAnswer:
-                continue
-            if answer != UNKNOWN:
-                values[question] = answer
-                taken.append((start, end))
-                break
-    if "phone" not in values:
-        # A local number the NLU's rules did not know as one (they read US formats).
-        found = find_phone(text, visitor_context(context, {**held, **values}).default_phone_region)
-        if found is not None:
-            values["phone"], start, end = found
-            taken.append((start, end))
-            if values.get("company_size") and any(s < end and start < e for s, e in taken[:-1]):
-                values.pop("company_size")
-    return values, taken
-
-
-def _restated(
-    text: str,
-    entities: Sequence[EntitySpan],
-    values: Mapping[str, Any],
-    held: Mapping[str, Any],
-    context: AnswerContext,
-) -> dict[str, Any]:
-    """ "I said 25 people earlier, it's actually 35": a figure said again as it was held,
-    and its new value after it (before any other answer the message gives)."""
-    new: dict[str, Any] = {}
-    for span in entities:
-        question = _ENTITY_FIELDS.get(span.entity)
-        if question not in _RESTATABLE or question not in values:
-            continue
-        if values[question] != held.get(question):
-            continue
-        _, end = _locate(text, span)
-        after = [_locate(text, other)[0] for other in entities if other is not span]
-        stop = min((start for start in after if start >= end), default=len(text))
-        try:
-            value = read_answer(question, text[end:stop], {}, context)
-        except InvalidAnswer:
-            continue
-        if value not in (held[question], UNKNOWN):
-            new[question] = value
-    return new
 
 
 def _cued_values(text: str, pending: str | None) -> list[Found]:
@@ -309,7 +220,7 @@ def read_message(
     the question answered last (what a bare "sorry, typo: ..." corrects)."""
     reading = Reading()
     held = {k: v for k, v in held.items() if v is not None}
-    values, taken = _typed_values(text, entities, held, context)
+    values, taken = typed_values(text, entities, held, context)
     said_when = timeline_span(text) if pending != "timeline" else None
     if said_when is not None and "timeline" not in values:
         timeline = _timeline_said(text, said_when)
@@ -318,9 +229,9 @@ def read_message(
             taken.append(said_when)
     correcting = CORRECTION.search(text) is not None or NOT_THIS.search(text) is not None
     fixing = correcting or bool(MAYBE_CORRECTION.search(text) or ACTUALLY.search(text))
-    restated = _restated(text, entities, values, held, context) if fixing else {}
-    values.update(restated)
-    recued = bool(restated)
+    said_again = restated(text, entities, values, held, context) if fixing else {}
+    values.update(said_again)
+    recued = bool(said_again)
     for found in _cued_values(text, pending):
         if found.field in values:
             continue

@@ -229,7 +229,8 @@ def read_message(
             taken.append(said_when)
     correcting = CORRECTION.search(text) is not None or NOT_THIS.search(text) is not None
     fixing = correcting or bool(MAYBE_CORRECTION.search(text) or ACTUALLY.search(text))
-    said_again = restated(text, entities, values, held, context) if fixing else {}
+    in_context = visitor_context(context, {**held, **values})
+    said_again = restated(text, entities, values, held, in_context) if fixing else {}
     values.update(said_again)
     recued = bool(said_again)
     for found in _cued_values(text, pending):

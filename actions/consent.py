@@ -63,10 +63,21 @@ def _record_opt_out(
         )
 
 
-def _stop_forms(tracker: Tracker) -> list[EventType]:
-    if active_form(tracker) is None:
+def _stop_forms(tracker: Tracker, keep: str | None = None) -> list[EventType]:
+    """Ends the active form, unless it is `keep`."""
+    if active_form(tracker) in (None, keep):
         return []
     return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+def _recorded_from_this_message(tracker: Tracker, purpose: Purpose) -> bool:
+    """Whether this message's answer for `purpose` is on record already (an opt-out at the
+    consent question, recorded by the withdrawal before the form goes on)."""
+    message_id = latest_message_id(tracker)
+    return any(
+        record.get("purpose") == purpose.value and record.get("message_id") == message_id
+        for record in tracker.get_slot("consent_records") or []
+    )
 
 
 class ValidateConsentForm(FormValidationAction):
@@ -106,6 +117,8 @@ class ValidateConsentForm(FormValidationAction):
                 # An answer given before (an opt-out) is set again when the form starts:
                 # its proof is the message that gave it, not this one.
                 continue
+            if _recorded_from_this_message(tracker, purpose):
+                continue
             records.append(_record(tracker, purpose, ConsentAnswer(answer)))
             events.append(SlotSet(slot, answer))
         if records:
@@ -129,7 +142,9 @@ class ActionWithdrawConsent(Action):
         return [
             *(SlotSet(CONSENT_SLOTS[p], ConsentAnswer.WITHDRAWN.value) for p in purposes),
             _with_records(tracker, *records),
-            *_stop_forms(tracker),
+            # At the consent question the form goes on to the wrap-up: the lead stands,
+            # without the marketing withdrawn ("please don't text me").
+            *_stop_forms(tracker, keep="consent_form"),
         ]
 
 

@@ -66,7 +66,8 @@ _REQUESTS = [
     rf"^\s*(?:please\s+|pls\s+)?(?:stop|end|cancel|quit|cease)\s+(?:with\s+)?"
     rf"(?:(?:the|all|these|those|your|any|this|ur)\s+)?(?:\w+\s+){{0,2}}?{_CONTACT_NOUN}\b",
     # "no more promo texts", "I don't want these texts anymore", "rather not get any emails"
-    rf"^\s*(?:please\s+|pls\s+)?no\s+more\s+(?:\w+\s+){{0,2}}?{_CONTACT_NOUN}\b",
+    rf"^\s*(?:(?:yes|yeah|yea|yep|ok|okay)\W+)?(?:please\s+|pls\s+)?no\s+more\s+"
+    rf"(?:\w+\s+){{0,2}}?{_CONTACT_NOUN}\b",
     # "no marketing emails pls": the whole sentence refuses marketing
     rf"^\s*(?:please\s+|pls\s+)?no\s+(?:marketing|promo(?:tional)?|sales|spam(?:my)?)\s+"
     rf"{_CONTACT_NOUN}(?:\s+(?:please|pls|plz|thanks|thx|ty))?\W*$",

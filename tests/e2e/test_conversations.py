@@ -273,3 +273,22 @@ def test_asking_to_hear_more_is_not_an_opt_out(conversation: Conversation) -> No
         reply = conversation.said(text)
         assert "won't get marketing" not in reply, conversation.transcript
     assert conversation.slots()["consent_records"] in (None, [])
+
+
+@pytest.mark.parametrize(
+    ("unclear", "again", "done"),
+    [
+        ("we want to stop the emails", "yea no more emails from you", "won't get marketing"),
+        ("the delete button on our site is broken", "Yes, erase all of it.", "delete"),
+    ],
+)
+def test_a_checked_request_said_again_is_acted_on_not_asked_forever(
+    conversation: Conversation, unclear: str, again: str, done: str
+) -> None:
+    conversation.said("hello")
+    first = conversation.said(unclear)
+    if "Just to check" not in first:
+        pytest.skip(f"the model did not read {unclear!r} as an unclear request")
+    reply = conversation.said(again)
+    assert "Just to check" not in reply, conversation.transcript
+    assert done in reply, conversation.transcript

@@ -122,6 +122,33 @@ async def test_unsubscribe_in_the_form_withdraws_everything_and_ends_the_form(
     assert slots["requested_slot"] is None
 
 
+async def test_no_texts_at_the_consent_question_withdraws_sms_and_the_form_goes_on(
+    tracker_for: Any, domain: dict
+) -> None:
+    asked = {"requested_slot": "consent_sms", "email": "dana@acme.io", "phone": "+14155550132"}
+    tracker = tracker_for(
+        "Please don't text me",
+        slots=asked,
+        active_loop="consent_form",
+        intent="withdraw_consent",
+        message_id="m-7",
+    )
+    events = await ActionWithdrawConsent().run(CollectingDispatcher(), tracker, domain)
+    slots = slots_of(events)
+    assert slots["consent_sms"] == "withdrawn"
+    assert not any(e["event"] == "active_loop" for e in events)
+    # The form then runs on the same message: the withdrawal is on record once.
+    tracker = tracker_for(
+        "Please don't text me",
+        slots={**asked, "consent_records": slots["consent_records"]},
+        candidates={"consent_sms": "withdrawn"},
+        active_loop="consent_form",
+        message_id="m-7",
+    )
+    events = await ValidateConsentForm().run(CollectingDispatcher(), tracker, domain)
+    assert "consent_records" not in slots_of(events)
+
+
 async def test_erasure_request_withdraws_all_and_is_recorded(
     tracker_for: Any, domain: dict
 ) -> None:

@@ -100,9 +100,26 @@ def clean_company(text: str) -> str:
     return company
 
 
+# Where the visitor holds the title, said after it: "partner at the studio", "… there".
+_ROLE_PLACE = re.compile(
+    r"\s+(?:there|here|at (?:the|our|my) \w+|at [A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)*)$"
+)
+# "one of the co-owners": one of them.
+_ONE_OF = re.compile(r"^one of (?:the|our|two|three|several) (?P<title>.+?)s$", re.IGNORECASE)
+# "I own the place": the owner.
+_OWNS_IT = re.compile(
+    r"^i (?:own|co-?own) (?:it|the (?:place|business|company|shop|firm|studio)|this place)$",
+    re.IGNORECASE,
+)
+
+
 def clean_role(text: str) -> str:
     """Return the job title from an answer like "I'm the head of marketing"."""
-    role = _strip_padding(text, _ROLE_LEAD_IN)
+    if _OWNS_IT.match(_tidy(text).strip(_EDGE)):
+        return "owner"
+    role = _ROLE_PLACE.sub("", _strip_padding(text, _ROLE_LEAD_IN))
+    one_of = _ONE_OF.match(role)
+    role = one_of["title"] if one_of else role
     if not any(c.isalnum() for c in role):
         raise InvalidAnswer(
             "I didn't catch your role — something like “founder” or “marketing lead”?"

@@ -19,8 +19,8 @@ from bot.leads.quantities import Range
 from bot.leads.volunteered import Found
 
 # A retyped name close to the one held is its correction ("Remedy Removals" after
-# "Remdey Removals"); how close, as difflib's ratio.
-_RETYPED = 0.85
+# "Remdey Removals"): at most this many letters changed, added or dropped.
+_SLIP = 2
 _RETYPABLE = ("name", "company")
 _NOT_OLD = re.compile(r"^(?:and\s+)?not\b", re.IGNORECASE)
 # "typo", "I meant", "should be", "not 400": the message corrects an answer given before.
@@ -41,12 +41,22 @@ _PADDING_WORDS = re.compile(
     r"|hold on|hang on|one sec(?:ond)?|oh)\b\W*)+",
     re.IGNORECASE,
 )
-# After a correction, a leftover that says "not" names the value replaced.
-NOT_WORD = re.compile(r"\bnot\b", re.IGNORECASE)
+# After a correction, a leftover that says "not" names the value replaced, and one about
+# spelling explains the slip ("two l", "with a double L").
+NOT_WORD = re.compile(
+    r"\bnot\b|\b(?:two|double|one|single|extra|missing)\s+[a-z](?:'?s)?\b|\bspel(?:led|t|ling)\b",
+    re.IGNORECASE,
+)
 # "…, not just Casa Verde": the value replaced is Casa Verde.
 _JUST = re.compile(r"^(?:just|only|simply)\s+", re.IGNORECASE)
 # "it's Pellucid Health now": the word that says it changed is not part of the value.
 _CHANGED_NOW = re.compile(r"\s+(?:now|instead|these days)\W*$", re.IGNORECASE)
+
+
+def _edits(new: str, old: str) -> int:
+    """How many letters differ between `new` and `old` (changed, added or dropped)."""
+    steps = difflib.SequenceMatcher(None, new, old, autojunk=False).get_opcodes()
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in steps if tag != "equal")
 
 
 def without_correction_words(text: str) -> str:
@@ -82,7 +92,7 @@ def retyped(text: str, held: Mapping[str, Any]) -> Found | None:
             old = held.get(question)
             if not isinstance(old, str) or len(part) < 4 or part.lower() == old.lower():
                 continue
-            if difflib.SequenceMatcher(None, part.lower(), old.lower()).ratio() >= _RETYPED:
+            if _edits(part.lower(), old.lower()) <= _SLIP:
                 at = text.index(part, start)
                 return Found(question, part, at, at + len(part))
     return None

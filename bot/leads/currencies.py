@@ -20,6 +20,8 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "SGD": ("s$", "sgd"),
     "JPY": ("¥", "jpy", "yen"),
     "INR": ("₹", "inr", "rupees"),
+    "ZAR": ("zar", "rand", "rands"),
+    "BRL": ("r$", "brl", "reais"),
 }
 # One word each, for a tokenizer: "400 AUD", "usd 25000".
 WORDS: tuple[str, ...] = tuple(

@@ -196,8 +196,9 @@ def parse_money(text: str, default_currency: str = "USD") -> Range | None:
     picked = _pick(t, amounts, [a.named for a in amounts])
     if picked is None:
         return None
-    found = _CURRENCY.search(t)
-    currency = _CURRENCIES[found.group()] if found else default_currency.upper()
+    # "$800 AUD": the code says which dollars.
+    named = sorted(_CURRENCY.findall(t), key=lambda spelling: spelling == "$")
+    currency = _CURRENCIES[named[0]] if named else default_currency.upper()
     return Range(picked[0], picked[1], currency)
 
 

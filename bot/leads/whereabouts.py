@@ -30,6 +30,7 @@ _CURRENCY_BY_REGION = {
     "GB": "GBP", "IE": "EUR", "DE": "EUR", "FR": "EUR", "ES": "EUR", "IT": "EUR", "NL": "EUR",
     "BE": "EUR", "AT": "EUR", "PT": "EUR", "AU": "AUD", "NZ": "NZD", "CA": "CAD", "IN": "INR",
     "SG": "SGD", "JP": "JPY", "SE": "SEK", "NO": "NOK", "DK": "DKK", "CH": "CHF",
+    "ZA": "ZAR", "BR": "BRL",
 }  # fmt: skip
 
 

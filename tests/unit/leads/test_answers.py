@@ -153,7 +153,7 @@ def test_clean_company_accepts_120_chars() -> None:
         ("I work as a data analyst", "data analyst"),
         ("i work as freelance designer", "freelance designer"),
         ("as a founder", "founder"),
-        ("I'm CMO at Acme", "CMO at Acme"),
+        ("I'm CMO at Acme", "CMO"),
         ("Head of Marketing.", "Head of Marketing"),
         ("co-founder & CEO, thanks", "co-founder & CEO"),
     ],
@@ -268,3 +268,17 @@ def test_clean_free_text_limits_are_configurable() -> None:
         clean_free_text("bot", min_chars=5)
     with pytest.raises(InvalidAnswer, match="under 5 characters"):
         clean_free_text("chatbot", max_chars=5)
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("operations manager there", "operations manager"),
+        ("one of the co-owners", "co-owner"),
+        ("partner at the studio", "partner"),
+        ("Head of Growth at Acme Labs", "Head of Growth"),
+        ("I own the place", "owner"),
+    ],
+)
+def test_where_a_title_is_held_is_not_part_of_it(text: str, role: str) -> None:
+    assert clean_role(text) == role

@@ -429,3 +429,19 @@ def test_a_figure_said_again_then_its_new_value_corrects_it() -> None:
     # The same figure beside another answer corrects nothing.
     reading = read("actually, we are 25 people and budget is 5k", "budget", held, "use_case")
     assert reading.values == {"budget": {"low": 5000, "high": 5000, "unit": "USD"}}
+
+
+def test_a_near_name_with_more_than_a_slip_is_no_correction() -> None:
+    held = {"name": "Valentina Cancellieri"}
+    reading = read("Cantina Cancellieri, it's the family winery", "company", held, "email")
+    assert reading.values == {"company": "Cantina Cancellieri"}
+
+
+def test_how_a_slip_was_spelt_answers_nothing() -> None:
+    held = {"email": "tobias@fjalsport.se"}
+    reading = read("oops tobias@fjallsport.se, two l", "company", held, "email")
+    assert reading.values == {"email": "tobias@fjallsport.se"}
+
+
+def test_a_currency_code_says_which_dollars() -> None:
+    assert read("$800 AUD a month", "budget").values["budget"]["unit"] == "AUD"

@@ -5,6 +5,9 @@ Pure domain code (no Rasa, no database). ``data/content/*.yml`` is the catalogue
 from the lead form's answers; `rules` keeps what a lead may be shown; `content_based`
 and `collaborative` rank it; `blend.Recommender` combines them into the top items, each
 with a one-line reason. `bench/recommend.py` measures the rankers offline.
+
+The exception is `offering`, the glue the wrap-up calls: it reads the click history from
+the CRM and records what it offers, with signed links (`links`).
 """
 
 from bot.recommend.blend import Recommendation, Recommender

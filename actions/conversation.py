@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -27,7 +28,10 @@ from bot.double_opt_in import awaiting_confirmation
 from bot.handoff.service import hand_to_team, matching_rule
 from bot.lead_capture import capture_lead
 from bot.leads.form import QUESTIONS
+from bot.recommend.offering import items_text
 from bot.scoring import LeadFacts, score_lead
+
+logger = logging.getLogger(__name__)
 
 # Named in full so the data check can see which responses the actions use.
 WHY_WE_ASK = {
@@ -138,8 +142,9 @@ def _ran_before(tracker: Tracker, action: str) -> bool:
 class ActionCompleteLead(Action):
     """Closes the qualification: writes the lead to the CRM, then confirms the consent
     given and what happens next. A failed write raises before anything is said, so the
-    conversation (all in the tracker) can be captured again. Run again after a later
-    correction, it writes the new version of the lead and says nothing more."""
+    conversation (all in the tracker) can be captured again. Then it offers content that
+    may help, from the recommender. Run again after a later correction, it writes the new
+    version of the lead and says nothing more."""
 
     def name(self) -> str:
         return "action_complete_lead"
@@ -177,7 +182,32 @@ class ActionCompleteLead(Action):
             dispatcher.utter_message(response="utter_next_steps_handoff")
         else:
             dispatcher.utter_message(response="utter_next_steps_review")
+        if lead is not None:
+            _offer_content(dispatcher, tracker, lead, awaiting)
         return []
+
+
+def _offer_content(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    lead: Lead,
+    awaiting: dict[Purpose, bool],
+) -> None:
+    """After the wrap-up, content that may help (`bot.recommend.offering`); nothing if
+    nothing fits. The lead is saved by now: a failure here is logged, not raised."""
+    try:
+        with session_scope(bootstrap.crm_engine()) as session:
+            offers = bootstrap.content_offering().offer(
+                session,
+                slots=tracker.slots,
+                lead=lead,
+                marketing_email_confirmed=Purpose.MARKETING_EMAIL not in awaiting,
+            )
+    except Exception:
+        logger.exception("content recommendations failed; the wrap-up goes without them")
+        return
+    if offers:
+        dispatcher.utter_message(response="utter_recommendations", items=items_text(offers))
 
 
 def _hand_over_by_rule(session: Session, tracker: Tracker, lead: Lead) -> bool:

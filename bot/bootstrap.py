@@ -32,10 +32,14 @@ SEGMENTS = PROJECT_ROOT / "data" / "scoring" / "segments.yml"
 HANDOFF = PROJECT_ROOT / "data" / "scoring" / "handoff.yml"
 WORKFLOWS = PROJECT_ROOT / "data" / "workflows"
 DOMAIN = PROJECT_ROOT / "bot" / "domain"
+CONTENT = PROJECT_ROOT / "data" / "content"
 
 if TYPE_CHECKING:  # only the delivery worker and the console read these files
     from bot.editor.responses import Variation
     from bot.followups.workflows import Sequence
+    from bot.recommend import Catalogue, RecommenderConfig
+    from bot.recommend.links import ContentLinks
+    from bot.recommend.offering import Offering
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -125,6 +129,36 @@ domain_responses: FileBacked[dict[str, list[Variation]]] = FileBacked(
 )
 
 
+def _load_content(directory: Path) -> tuple[Catalogue, RecommenderConfig]:
+    from bot.recommend import load_content
+
+    return load_content(directory, segments=[segment.name for segment in segments()])
+
+
+# The content catalogue and the recommender's settings (data/content), read again when a
+# file changes; the offering rebuilds its recommender when they do.
+content: FileBacked[tuple[Catalogue, RecommenderConfig]] = FileBacked(
+    lambda: CONTENT, _load_content
+)
+
+
+@cache
+def content_links() -> ContentLinks:
+    """Signed links to recommended content (`/r/<token>`)."""
+    from bot.recommend.links import ContentLinks
+
+    settings = get_settings()
+    return ContentLinks.from_settings(settings, secret_key(settings))
+
+
+@cache
+def content_offering() -> Offering:
+    """The wrap-up's recommender, built once per process (its history refreshed)."""
+    from bot.recommend.offering import Offering
+
+    return Offering(content, content_links())
+
+
 @cache
 def suppression_pepper() -> bytes:
     return secret_key(get_settings())
@@ -162,7 +196,9 @@ def reset() -> None:
         sink_names,
         confirmation_requests,
         followup_mail,
+        content_links,
+        content_offering,
     ):
         built.cache_clear()
-    for backed in (scoring_rules, segments, workflows, domain_responses):
+    for backed in (scoring_rules, segments, workflows, domain_responses, content):
         backed.cache_clear()

@@ -19,6 +19,7 @@ from bot import bootstrap
 from bot.api.admin_token import ensure_admin_token
 from bot.api.body_limit import BodySizeLimit
 from bot.api.confirmation import router as confirmation_router
+from bot.api.content_redirect import router as content_redirect_router
 from bot.api.errors import install_error_handlers
 from bot.api.form_limit import FormFieldLimit
 from bot.api.html_page import page
@@ -65,6 +66,7 @@ def create_app() -> FastAPI:
     install_console(app)
     app.include_router(confirmation_router)
     app.include_router(unsubscribe_router)
+    app.include_router(content_redirect_router)
 
     @app.get("/api/health")
     def health() -> dict[str, str]:

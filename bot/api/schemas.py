@@ -213,6 +213,7 @@ class SubjectExport(ApiModel):
     followup_steps: list[dict[str, Any]]
     message_reviews: list[dict[str, Any]]
     handoffs: list[dict[str, Any]]
+    content_engagements: list[dict[str, Any]]
     conversation_events: list[dict[str, Any]]
 
 

@@ -13,6 +13,7 @@ SQLite and PostgreSQL; the schema is managed by the Alembic migrations beside it
 from __future__ import annotations
 
 from bot.crm.database import make_engine, make_session, read_scope, session_scope
+from bot.crm.engagement_tables import ContentEngagement
 from bot.crm.followup_tables import FollowupEnrollment, FollowupLog, FollowupStep
 from bot.crm.handoff_tables import AgentPresence, Handoff
 from bot.crm.identity import identifier_hash, normalise_identifier
@@ -48,6 +49,7 @@ __all__ = [
     "ConsentConfirmation",
     "ConsentEvent",
     "Contact",
+    "ContentEngagement",
     "FollowupEnrollment",
     "FollowupLog",
     "FollowupStep",

@@ -3,12 +3,13 @@
 The delivery worker runs `purge_expired` every hour (`bot.delivery.__main__`), a batch
 of conversations at a time. A conversation goes when its last event is older than the
 cut-off: its events, its inbox messages, its A/B exposures, the reviews of its messages,
-its handoffs and its lead (with the lead's outbox rows and imported outcome), after the
-funnel has kept one anonymous row for it (`bot.crm.funnel.archive_rows`), so the funnel
-of an old period still counts it. So do leads not updated since the cut-off, contacts left
-with no lead and not updated since (with their consent proof and confirmation requests),
-processed inbox messages, finished outbox rows and expired confirmation requests older
-than the cut-off. What stays: the suppression list (hashes: an opt-out outlives the
+its handoffs, the content offered in it and clicked, and its lead (with the lead's outbox
+rows, imported outcome and content engagements), after the funnel has kept one anonymous
+row for it (`bot.crm.funnel.archive_rows`), so the funnel of an old period still counts
+it. So do leads not updated since the cut-off, contacts left with no lead and not updated
+since (with their consent proof, confirmation requests and content engagements), processed
+inbox messages, finished outbox rows and expired confirmation requests older than the
+cut-off. What stays: the suppression list (hashes: an opt-out outlives the
 data), the audit log, and the funnel's anonymous counts. Each purge is audited with its
 counts.
 """
@@ -22,6 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from bot.crm.engagement_tables import ContentEngagement, engagements_of
 from bot.crm.followup_tables import FollowupEnrollment, enrollments_of
 from bot.crm.funnel import archive_rows
 from bot.crm.handoff_tables import Handoff, handoffs_of
@@ -107,6 +109,9 @@ def purge_expired(
         ),
         "message_reviews": delete(MessageReview).where(reviews_of(ids)),
         "handoffs": delete(Handoff).where(handoffs_of(ids)),
+        "content_engagements": delete(ContentEngagement).where(
+            engagements_of(ids, contact_ids, lead_ids)
+        ),
         "leads": delete(Lead).where(leads.id.in_(lead_ids)),
         "consent_events": delete(ConsentEvent).where(
             ConsentEvent.__table__.c.contact_id.in_(contact_ids)

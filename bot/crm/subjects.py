@@ -21,6 +21,7 @@ from sqlalchemy import Text, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.crm.database import utcnow
+from bot.crm.engagement_tables import ContentEngagement, engagements_of
 from bot.crm.followup_tables import (
     FollowupEnrollment,
     FollowupStep,
@@ -244,6 +245,11 @@ def export_subject(
         ),
         "message_reviews": _rows(session, MessageReview, reviews_of(subject.conversation_ids)),
         "handoffs": _rows(session, Handoff, handoffs_of(subject.conversation_ids)),
+        "content_engagements": _rows(
+            session,
+            ContentEngagement,
+            engagements_of(subject.conversation_ids, contact_ids, lead_ids),
+        ),
         "conversation_events": list(conversations.events(subject.conversation_ids)),
     }
 
@@ -309,6 +315,10 @@ def erase_subject(
         "message_reviews": delete(MessageReview).where(reviews_of(ids)),
         # Who asked for a person and which rep answered (the words are in the events).
         "handoffs": delete(Handoff).where(handoffs_of(ids)),
+        # What they were offered and clicked.
+        "content_engagements": delete(ContentEngagement).where(
+            engagements_of(ids, contact_ids, lead_ids)
+        ),
         "leads": delete(Lead).where(Lead.__table__.c.id.in_(lead_ids)),
         "contacts": delete(Contact).where(Contact.__table__.c.id.in_(contact_ids)),
     }

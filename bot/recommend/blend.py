@@ -41,6 +41,8 @@ class Recommendation:
     item: Item
     score: float  # 0 to 1: the blend of the scaled scores
     reason: str
+    # The ranking that placed it: "content" at a cold start, else "blend" (of both).
+    strategy: str = "blend"
 
 
 class Recommender:
@@ -73,6 +75,7 @@ class Recommender:
         by_content = self.content.score(lead, candidates)
         by_peers = self.collaborative.score(lead, candidates)
         weight_content, weight_peers = self._weights(by_peers)
+        strategy = "content" if by_peers is None else "blend"
         scaled_content = normalised(by_content)
         scaled_peers = normalised(by_peers) if by_peers is not None else {}
         ranked = []
@@ -83,7 +86,9 @@ class Recommender:
             total = sum(part for part, _ in parts)
             reasons = [(part, reason) for part, reason in parts if part > 0 and reason]
             reason = max(reasons, key=lambda found: found[0])[1] if reasons else None
-            ranked.append((-total, order, Recommendation(item, total, reason or _stage(item))))
+            ranked.append(
+                (-total, order, Recommendation(item, total, reason or _stage(item), strategy))
+            )
         ranked.sort(key=lambda entry: (entry[0], entry[1]))
         return [entry[2] for entry in ranked[: k or self.config.top_k]]
 

@@ -52,7 +52,13 @@ def check_export(api: Api, lead_ids: dict[str, str]) -> dict[str, Any]:
     assert [m["external_id"] for m in export["inbound_messages"]] == ["SM-conv-priya-1"]
     assert [s["kind"] for s in export["suppressions"]] == ["email"]
     assert [e["conversation_id"] for e in export["experiment_exposures"]] == ["conv-priya-1"]
-    for kind in ("followup_enrollments", "followup_steps", "message_reviews", "handoffs"):
+    for kind in (
+        "followup_enrollments",
+        "followup_steps",
+        "message_reviews",
+        "handoffs",
+        "content_engagements",
+    ):
         assert export[kind] == []  # she has none: the kinds are there, with nothing of others
     conversations = {event["conversation_id"] for event in export["conversation_events"]}
     assert conversations == set(PRIYA_CONVERSATIONS)
@@ -88,6 +94,7 @@ def check_erasure(api: Api) -> None:
         "followup_enrollments": 1,
         "message_reviews": 0,
         "handoffs": 0,
+        "content_engagements": 0,
         "leads": 2,
         "contacts": 1,
     }

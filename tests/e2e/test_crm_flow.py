@@ -2,11 +2,13 @@
 
 A visitor qualifies over Rasa's REST channel; the lead appears in the CRM API with its
 score, breakdown, segments and consent proof; the delivery worker pushes it to a webhook
-on loopback, signed; the person's data is exported, then erased everywhere.
+on loopback, signed; the wrap-up's recommended content is clicked through the redirect;
+the person's data is exported, then erased everywhere.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -51,9 +53,15 @@ def test_conversation_to_crm_api_webhook_export_and_erasure(
         {"name": "i'm Dana Whitfield", "email": f"it's {email}", "phone": "(415) 555-0187"},
     )
     conversation.said("yes please")
-    conversation.said("sure")
+    wrap_up = conversation.said("sure")
+    # The last message offers content, each item with a signed link to /r/<token>.
+    tokens = re.findall(r"/r/(\S+)$", wrap_up, flags=re.MULTILINE)
+    assert 1 <= len(tokens) <= 3
 
     with api(stack) as client:
+        clicked = client.get(f"/r/{tokens[0]}")
+        assert clicked.status_code == 302 and clicked.headers["location"].startswith("https://")
+        assert client.get(f"/r/{tokens[0]}x").status_code == 400
         listed = client.get("/api/leads", params={"q": email}).json()
         assert listed["total"] == 1
         [summary] = listed["items"]
@@ -85,9 +93,12 @@ def test_conversation_to_crm_api_webhook_export_and_erasure(
         assert len(exported["consent_events"]) == 2
         said = [e["data"].get("text") for e in exported["conversation_events"]]
         assert "yes please" in said
+        engagements = sorted(row["kind"] for row in exported["content_engagements"])
+        assert engagements == ["clicked", *["offered"] * len(tokens)]
 
         erased = client.delete("/api/subjects", params={"email": email})
         assert erased.status_code == 200 and erased.json()["notified"] == ["webhook"]
+        assert erased.json()["erased"]["content_engagements"] == len(tokens) + 1
         # The webhook that holds Dana's lead hears of the erasure, signed like the rest.
         notice = wait_for(
             lambda: [

@@ -48,7 +48,7 @@ def drift(engine: Engine) -> list[Any]:
 def test_a_second_upgrade_is_a_no_op(empty_database_url: str, engine: Engine) -> None:
     head = ScriptDirectory.from_config(alembic_config(empty_database_url)).get_current_head()
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == head == "0011"
+    assert current_revision(engine) == head == "0012"
     assert table_names(engine) == CRM_TABLES | {"alembic_version"}
 
     with engine.begin() as connection:
@@ -83,7 +83,7 @@ def test_other_components_tables_are_left_alone(empty_database_url: str, engine:
     assert table_names(engine) == {"events", "alembic_version"}
     assert current_revision(engine) is None
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == "0011"
+    assert current_revision(engine) == "0012"
 
 
 def test_0003_keeps_existing_leads_and_their_outbox_rows(

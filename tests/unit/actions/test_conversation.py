@@ -20,8 +20,10 @@ from actions.conversation import (
 from actions.session import ActionSessionStart
 from bot import bootstrap
 from bot.crm import session_scope
+from bot.crm.engagement_tables import ContentEngagement
 from bot.crm.handoff_tables import Handoff
 from bot.handoff.routing import seen
+from tests.api.seed import priya_slots
 
 MONDAY_10_AM_IN_NEW_YORK = datetime(2026, 12, 7, 15, 0, tzinfo=timezone.utc)
 
@@ -226,3 +228,34 @@ async def test_calling_the_form_off_keeps_none_of_its_answers(
     cleared = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert cleared["name"] is None and cleared["email"] is None
     assert cleared["requested_slot"] is None and cleared["contact_known"] is False
+
+
+async def test_the_wrap_up_ends_with_content_offered_and_recorded(
+    tracker_for: Any, domain: dict
+) -> None:
+    slots = {**priya_slots(), "consent_records": []}
+    dispatcher = CollectingDispatcher()
+    await ActionCompleteLead().run(dispatcher, tracker_for("yes", slots=slots), domain)
+    said = responses(dispatcher)
+    assert said[0] == "utter_lead_complete"
+    assert said[-2:] == ["utter_next_steps_review", "utter_recommendations"]
+    lines = dispatcher.messages[-1]["items"].splitlines()
+    with session_scope(bootstrap.crm_engine()) as session:
+        offered = session.execute(select(ContentEngagement)).scalars().all()
+        assert [row.kind for row in offered] == ["offered"] * len(lines)
+        assert {row.conversation_id for row in offered} == {"visitor-1"}
+        catalogue = bootstrap.content()[0].by_id()
+        for row, line in zip(offered, lines, strict=True):
+            assert line.startswith(f"{catalogue[row.item_id].title} — ")
+            assert not catalogue[row.item_id].gated  # the e-mail consent is not confirmed
+            assert "/r/" in line and "priya" not in line.lower()
+    assert 1 <= len(lines) <= 3
+
+    # A correction afterwards updates the lead and offers nothing more.
+    again = CollectingDispatcher()
+    tracker = tracker_for("actually my company is Globex Corp", slots=slots)
+    tracker.events.insert(0, {"event": "action", "name": "action_complete_lead"})
+    await ActionCompleteLead().run(again, tracker, domain)
+    assert responses(again) == ["utter_all_set"]
+    with session_scope(bootstrap.crm_engine()) as session:
+        assert len(session.execute(select(ContentEngagement)).scalars().all()) == len(lines)

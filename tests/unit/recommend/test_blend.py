@@ -62,6 +62,13 @@ def test_cold_start_falls_back_to_content_whatever_the_weights() -> None:
     assert ids(recommender, retail_lead(), k=1) == ["cart-playbook"]
 
 
+def test_each_item_says_which_ranking_placed_it() -> None:
+    cold = Recommender(CATALOGUE_OF_ITEMS, replace(CONFIG, min_interactions=100), HISTORY)
+    warm = Recommender(CATALOGUE_OF_ITEMS, CONFIG, HISTORY)
+    assert {f.strategy for f in cold.recommend(retail_lead(), today=TODAY)} == {"content"}
+    assert {f.strategy for f in warm.recommend(retail_lead(), today=TODAY)} == {"blend"}
+
+
 def test_the_rules_apply_before_ranking() -> None:
     gated = replace(ITEMS[0], gated=True)
     catalogue = Catalogue((gated, *ITEMS[1:]))

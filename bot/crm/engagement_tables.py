@@ -1,0 +1,151 @@
+"""Content engagement: which catalogue items (data/content) the bot offered a lead at the
+wrap-up, and which of them the person clicked (`bot.recommend.offering`).
+
+One row per item offered (`offered`) and one per click (`clicked`, pointing at the offer
+it came through by `offer_id`). Each names the lead, its contact and the conversation,
+and which ranking placed the item (`strategy`: `content` at a cold start, else `blend`).
+The clicks are the collaborative ranker's history. The rows are a person's data: part of
+their export, gone with them on erasure and with their conversation by retention.
+
+A second click on the same offer within `CLICK_WINDOW` is the same click (a double
+click, a link preview fetching it, the back button): it is recorded once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, or_, select
+from sqlalchemy.orm import Session
+
+from bot.crm.database import UtcDateTime, utcnow
+from bot.crm.tables import Base, Mapped, one_of
+
+ENGAGEMENT_KINDS = ("offered", "clicked")
+CLICK_WINDOW = timedelta(minutes=10)
+
+
+class ContentEngagement(Base):
+    __tablename__ = "content_engagements"
+    __table_args__ = (
+        one_of("kind", ENGAGEMENT_KINDS),
+        Index("ix_content_engagements_kind_item_id", "kind", "item_id"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    # Erasing a contact or a lead erases what they were offered and clicked.
+    contact_id: Mapped[str | None] = Column(
+        String(36), ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    lead_id: Mapped[str | None] = Column(
+        String(36), ForeignKey("leads.id", ondelete="CASCADE"), index=True
+    )
+    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    item_id: Mapped[str] = Column(String(120), nullable=False)  # a catalogue item's id
+    kind: Mapped[str] = Column(String(16), nullable=False)
+    strategy: Mapped[str] = Column(String(32), nullable=False)  # the ranking that placed it
+    # A click: the offer it came through. No foreign key: an offer and its clicks always
+    # go together (same conversation, contact and lead), and a cascade between rows of one
+    # bulk delete would make SQLite and PostgreSQL count them differently.
+    offer_id: Mapped[int | None] = Column(Integer, index=True)
+    created_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, default=utcnow)
+
+
+COLUMNS = ContentEngagement.__table__.c
+
+
+def engagements_of(
+    conversation_ids: Collection[str],
+    contact_ids: Collection[str] = (),
+    lead_ids: Collection[str] = (),
+) -> Any:
+    """The condition selecting these conversations', contacts' and leads' engagements
+    (export, erasure, retention)."""
+    return or_(
+        COLUMNS.conversation_id.in_(list(conversation_ids)),
+        COLUMNS.contact_id.in_(list(contact_ids)),
+        COLUMNS.lead_id.in_(list(lead_ids)),
+    )
+
+
+def record_offer(
+    session: Session,
+    *,
+    item_id: str,
+    strategy: str,
+    conversation_id: str,
+    lead_id: str | None,
+    contact_id: str | None,
+    now: datetime | None = None,
+) -> ContentEngagement:
+    """An `offered` row, flushed so its id can go in the item's signed link."""
+    row = ContentEngagement(
+        contact_id=contact_id,
+        lead_id=lead_id,
+        conversation_id=conversation_id,
+        item_id=item_id,
+        kind="offered",
+        strategy=strategy,
+        created_at=now or utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def record_click(session: Session, offer_id: int, *, now: datetime) -> bool:
+    """Records a click on the offer; False if the offer is gone (erased, purged) or was
+    already clicked within `CLICK_WINDOW`."""
+    offer = session.get(ContentEngagement, offer_id)
+    if offer is None or offer.kind != "offered":
+        return False
+    recent = session.scalar(
+        select(COLUMNS.id)
+        .where(
+            COLUMNS.offer_id == offer_id,
+            COLUMNS.kind == "clicked",
+            COLUMNS.created_at >= now - CLICK_WINDOW,
+        )
+        .limit(1)
+    )
+    if recent is not None:
+        return False
+    session.add(
+        ContentEngagement(
+            contact_id=offer.contact_id,
+            lead_id=offer.lead_id,
+            conversation_id=offer.conversation_id,
+            item_id=offer.item_id,
+            kind="clicked",
+            strategy=offer.strategy,
+            offer_id=offer.id,
+            created_at=now,
+        )
+    )
+    return True
+
+
+def clicked_by_contact(session: Session, contact_id: str) -> set[str]:
+    """The items a contact ever clicked."""
+    return set(
+        session.scalars(
+            select(COLUMNS.item_id).where(
+                COLUMNS.contact_id == contact_id, COLUMNS.kind == "clicked"
+            )
+        )
+    )
+
+
+def clicks_by_lead(session: Session) -> dict[str, set[str]]:
+    """Every lead's clicked items, by lead id (the collaborative history)."""
+    found: dict[str, set[str]] = {}
+    rows = session.execute(
+        select(COLUMNS.lead_id, COLUMNS.item_id).where(
+            COLUMNS.kind == "clicked", COLUMNS.lead_id.is_not(None)
+        )
+    )
+    for lead_id, item_id in rows:
+        found.setdefault(lead_id, set()).add(item_id)
+    return found

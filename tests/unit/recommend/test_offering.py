@@ -1,0 +1,141 @@
+"""The wrap-up's offering: the recommender's picks recorded as offered, with signed links,
+the rules the CRM knows of (confirmed consent, past clicks) and the history's refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from itsdangerous import URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import bootstrap
+from bot.crm import session_scope, upgrade_to_head
+from bot.crm.engagement_tables import ContentEngagement, record_click
+from bot.crm.tables import Lead as CrmLead
+from bot.recommend import RecommenderConfig
+from bot.recommend.catalogue import Catalogue
+from bot.recommend.links import ContentLinks
+from bot.recommend.offering import Offer, Offering, click_history, items_text
+from bot.settings import get_settings
+from tests.api.seed import capture, priya_slots
+from tests.unit.recommend.recommend_builders import ITEMS, item
+
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
+LINKS = ContentLinks("https://api.example/r", URLSafeSerializer(b"s" * 40, salt="t"))
+GATED = item("gated-guide", use_cases=("lead_qualification",), gated=True)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def crm() -> Iterator[None]:
+    upgrade_to_head(get_settings().crm_database_url)
+    yield
+
+
+def offering(items: tuple[Any, ...] = (*ITEMS, GATED), clock: Clock | None = None) -> Offering:
+    content = (Catalogue(items), RecommenderConfig(top_k=3, min_interactions=1))
+    return Offering(lambda: content, LINKS, clock=clock or Clock())
+
+
+def priya(conversation_id: str = "conv-priya") -> CrmLead:
+    lead_id = capture(bootstrap.crm_engine(), priya_slots(), conversation_id, "webchat", NOW)
+    with session_scope(bootstrap.crm_engine()) as session:
+        found = session.get(CrmLead, lead_id)
+        assert found is not None
+        return found
+
+
+def offer(chosen: Offering, lead: CrmLead, *, confirmed: bool = True) -> list[Offer]:
+    with session_scope(bootstrap.crm_engine()) as session:
+        return chosen.offer(
+            session, slots=priya_slots(), lead=lead, marketing_email_confirmed=confirmed
+        )
+
+
+def rows(session: Session) -> list[ContentEngagement]:
+    return list(session.scalars(select(ContentEngagement).order_by(ContentEngagement.id)))
+
+
+def test_each_item_offered_is_recorded_with_its_link(crm: None) -> None:
+    lead = priya()
+    offers = offer(offering(), lead)
+    assert 1 <= len(offers) <= 3
+    with session_scope(bootstrap.crm_engine()) as session:
+        recorded = rows(session)
+    assert [row.item_id for row in recorded] == [found.item.id for found in offers]
+    for row, found in zip(recorded, offers, strict=True):
+        assert (row.kind, row.lead_id, row.contact_id) == ("offered", lead.id, lead.contact_id)
+        assert row.conversation_id == "conv-priya"
+        assert row.strategy == "content"  # no clicks yet: a cold start
+        assert LINKS.read(found.link.rsplit("/", 1)[1]) == (row.id, row.item_id)
+    assert items_text(offers).splitlines() == [
+        f"{found.item.title} — {found.reason}: {found.link}" for found in offers
+    ]
+
+
+def test_gated_items_wait_for_confirmed_marketing_consent(crm: None) -> None:
+    lead = priya()
+    only_gated = offering((GATED,))
+    assert offer(only_gated, lead, confirmed=False) == []
+    assert [found.item.id for found in offer(only_gated, lead)] == ["gated-guide"]
+
+
+def test_what_the_contact_clicked_is_never_offered_again(crm: None) -> None:
+    lead = priya()
+    chosen = offering()
+    first = offer(chosen, lead)
+    with session_scope(bootstrap.crm_engine()) as session:
+        clicked = rows(session)[0]
+        assert record_click(session, clicked.id, now=NOW)
+    again = offer(chosen, lead)  # the same contact (a typed address alone proves no other)
+    assert clicked.item_id == first[0].item.id
+    assert clicked.item_id not in [found.item.id for found in again]
+
+
+def test_nothing_to_offer_records_nothing(crm: None) -> None:
+    lead = priya()
+    assert offer(offering(()), lead) == []
+    with session_scope(bootstrap.crm_engine()) as session:
+        assert rows(session) == []
+
+
+def test_the_history_is_the_leads_clicks_refreshed_every_few_minutes(crm: None) -> None:
+    clock = Clock()
+    chosen = offering(clock=clock)
+    lead = priya()
+    offer(chosen, lead)
+    with session_scope(bootstrap.crm_engine()) as session:
+        first = chosen.recommender(session)
+        assert click_history(session) == []
+        assert record_click(session, rows(session)[0].id, now=NOW)
+    with session_scope(bootstrap.crm_engine()) as session:
+        [past] = click_history(session)
+        assert past.clicked == {rows(session)[0].item_id}
+        assert chosen.recommender(session) is first  # not yet refreshed
+        clock.now += timedelta(minutes=5)
+        assert chosen.recommender(session) is not first
+
+
+def test_a_repeated_click_within_the_window_counts_once(crm: None) -> None:
+    offer(offering(), priya())
+    with session_scope(bootstrap.crm_engine()) as session:
+        offered = rows(session)[0].id
+        assert record_click(session, offered, now=NOW)
+        session.flush()
+        assert not record_click(session, offered, now=NOW + timedelta(minutes=9))
+        session.flush()
+        assert record_click(session, offered, now=NOW + timedelta(minutes=11))
+        assert not record_click(session, 9999, now=NOW)  # erased or purged
+    with session_scope(bootstrap.crm_engine()) as session:
+        assert [row.kind for row in rows(session)].count("clicked") == 2

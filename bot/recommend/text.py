@@ -91,7 +91,11 @@ def phrase(text: str, feature: str) -> str | None:
     for start in range(len(words) - len(wanted) + 1):
         window = words[start : start + len(wanted)]
         if [word for word, _ in window] == wanted:
-            return " ".join(typed.lower() for _, typed in window)
+            typed = [word.lower() for _, word in window]
+            # A pair read across a dropped word ("leads at night") is quoted whole.
+            between = r"(?:\W+\w+){0,3}?\W+".join(re.escape(word) for word in typed)
+            found = re.search(rf"\b{between}\b", text, re.IGNORECASE)
+            return found.group().lower() if found else " ".join(typed)
     return None
 
 

@@ -46,3 +46,8 @@ def test_documents_of_items_and_leads() -> None:
     assert lead_document(lead) == Document("carts. founder", ("industry=retail", "size=1-10"))
     sized = item_document(ITEMS[2])
     assert sized.tags == ("industry=saas", "size=201-1000", "size=1000+")
+
+
+def test_a_pair_read_across_a_dropped_word_is_quoted_as_typed() -> None:
+    said = "our shop loses leads at night because nobody answers"
+    assert phrase(said, "lead night") == "leads at night"

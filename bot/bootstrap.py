@@ -33,6 +33,7 @@ HANDOFF = PROJECT_ROOT / "data" / "scoring" / "handoff.yml"
 WORKFLOWS = PROJECT_ROOT / "data" / "workflows"
 DOMAIN = PROJECT_ROOT / "bot" / "domain"
 CONTENT = PROJECT_ROOT / "data" / "content"
+TRIGGERS = PROJECT_ROOT / "data" / "targeting" / "triggers.yml"
 
 if TYPE_CHECKING:  # only the delivery worker and the console read these files
     from bot.editor.responses import Variation
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # only the delivery worker and the console read these files
     from bot.recommend import Catalogue, RecommenderConfig
     from bot.recommend.links import ContentLinks
     from bot.recommend.offering import Offering
+    from bot.targeting.triggers import Trigger
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -142,6 +144,17 @@ content: FileBacked[tuple[Catalogue, RecommenderConfig]] = FileBacked(
 )
 
 
+def _load_triggers(path: Path) -> tuple[Trigger, ...]:
+    from bot.targeting.triggers import load_triggers
+
+    items = [item.id for item in content()[0].items]
+    return load_triggers(path, segments=[segment.name for segment in segments()], items=items)
+
+
+# The web chat's triggers (data/targeting/triggers.yml), read again when the file changes.
+triggers: FileBacked[tuple[Trigger, ...]] = FileBacked(lambda: TRIGGERS, _load_triggers)
+
+
 @cache
 def content_links() -> ContentLinks:
     """Signed links to recommended content (`/r/<token>`)."""
@@ -200,5 +213,5 @@ def reset() -> None:
         content_offering,
     ):
         built.cache_clear()
-    for backed in (scoring_rules, segments, workflows, domain_responses, content):
+    for backed in (scoring_rules, segments, workflows, domain_responses, content, triggers):
         backed.cache_clear()

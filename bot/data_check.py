@@ -1,6 +1,6 @@
 """`rasa data validate --fail-on-warnings`, aware of responses that forms, actions and
-follow-up sequences use, plus the lead scoring rules, segments, follow-up sequences and
-the content catalogue.
+follow-up sequences use, plus the lead scoring rules, segments, follow-up sequences,
+the content catalogue and the web chat's triggers.
 
 Rasa 3.6's validator wants every response used in a story or rule, so with
 `--fail-on-warnings` it rejects the questions a form asks (`utter_ask_<slot>`) and the
@@ -21,15 +21,16 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.validator import Validator
 
-from bot.bootstrap import HANDOFF, SCORING_RULES, SEGMENTS
+from bot.bootstrap import HANDOFF, SCORING_RULES, SEGMENTS, TRIGGERS
 from bot.followups.workflows import project_catalogue, validate_workflow_files
 from bot.handoff.config import validate_handoff_file
 from bot.handoff.queue import HANDOFF_RESPONSES
 from bot.model_archive import CONFIG, DATA, DOMAIN, WORKFLOWS_DATA
 from bot.nlu import compliance_gate, request_cues
-from bot.recommend.content_files import validate_content
+from bot.recommend.content_files import catalogue_ids, validate_content
 from bot.scoring import validate_rule_files
 from bot.settings import PROJECT_ROOT
+from bot.targeting.triggers import validate_trigger_file
 
 ACTIONS_PACKAGE = PROJECT_ROOT / "actions"
 RESPONSE_NAME = re.compile(r"[\"'](utter_[a-z0-9_]+)[\"']")
@@ -112,8 +113,9 @@ class ParleyValidator(Validator):
 
 
 def marketing_rules_are_valid() -> bool:
-    """Lead scoring rules, segments, follow-up sequences, the handoff settings and the
-    content catalogue with its settings: every problem printed as file:line."""
+    """Lead scoring rules, segments, follow-up sequences, the handoff settings, the
+    content catalogue with its settings and the web chat's triggers: every problem
+    printed as file:line."""
     workflows = sorted(WORKFLOWS_DATA.glob("*.yml"))
     names = project_catalogue()
     errors = (
@@ -121,6 +123,7 @@ def marketing_rules_are_valid() -> bool:
         + validate_workflow_files(workflows, catalogue=names)
         + validate_handoff_file(HANDOFF, segments=names.segments, grades=names.grades)
         + validate_content(segments=names.segments)
+        + validate_trigger_file(TRIGGERS, segments=names.segments, items=catalogue_ids())
     )
     for error in errors:
         print(error, file=sys.stderr)

@@ -29,7 +29,9 @@ from bot.editor import rules as all_rules
 from bot.editor import stories as all_stories
 from bot.editor.new_intents import create_intent
 from bot.followups.workflows import sequence_names_in
+from bot.recommend.content_files import catalogue_ids
 from bot.scoring import load_scoring_rules, load_segments
+from bot.targeting.triggers import load_triggers
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 NLU_DIR = "data/nlu"
@@ -49,6 +51,8 @@ def overview(request: Request, user: Marketer) -> Response:
         "grades": len(load_scoring_rules(root / paths.SCORING_DIR / "rules.yml").grades),
         "segments": len(load_segments(root / paths.SCORING_DIR / "segments.yml")),
         "sequences": sum(len(sequence_names_in(path)) for path in paths.workflow_files(root)),
+        "triggers": len(load_triggers(root / paths.TARGETING_FILE)),
+        "items": len(catalogue_ids(root / paths.CONTENT_DIR)),
     }
     return data_page(request, user, "data.html", counts=counts)
 

@@ -9,6 +9,7 @@ logging in, the static files) goes without. Each page names its own least role.
 from fastapi import APIRouter, Depends, FastAPI
 
 from bot.console import (
+    content_routes,
     conversations_routes,
     data_routes,
     deliveries_routes,
@@ -44,6 +45,7 @@ for area in (
     conversations_routes,
     scoring_routes,
     workflows_routes,
+    content_routes,
     training_routes,
 ):
     router.include_router(area.router, dependencies=[Depends(checked_csrf)])

@@ -160,3 +160,9 @@ def consent_events_of(session: Session, contact_ids: list[str]) -> list[ConsentE
         .order_by(desc(ConsentEvent.recorded_at), desc(ConsentEvent.id))
     )
     return list(session.execute(query).scalars())
+
+
+def lead_segments(session: Session, conversation_id: str) -> list[str]:
+    """The segments of the lead a conversation became; [] if it became none."""
+    segments = session.scalar(select(Lead.segments).where(Lead.conversation_id == conversation_id))
+    return list(segments or [])

@@ -11,6 +11,7 @@ from bot.model_archive import (
     DOMAIN,
     RUN_TIME_DATA,
     SCORING_DATA,
+    TARGETING_DATA,
     WORKFLOWS_DATA,
 )
 from bot.settings import PROJECT_ROOT
@@ -21,6 +22,7 @@ DATA_DIR = DATA.relative_to(PROJECT_ROOT)
 SCORING_DIR = SCORING_DATA.relative_to(PROJECT_ROOT)
 WORKFLOWS_DIR = WORKFLOWS_DATA.relative_to(PROJECT_ROOT)
 CONTENT_DIR = CONTENT_DATA.relative_to(PROJECT_ROOT)
+TARGETING_FILE = TARGETING_DATA.relative_to(PROJECT_ROOT) / "triggers.yml"
 RUN_TIME_DIRS = tuple(directory.relative_to(PROJECT_ROOT) for directory in RUN_TIME_DATA)
 ACTIONS_DIR = Path("actions")
 
@@ -36,7 +38,8 @@ def domain_files(root: Path) -> list[Path]:
 
 def training_files(root: Path) -> list[Path]:
     """NLU, story and rule files: everything under data/ except the files read at run
-    time (the scoring rules, the follow-up sequences, the content catalogue)."""
+    time (the scoring rules, the follow-up sequences, the content catalogue, the web
+    chat's triggers)."""
     run_time = {root / directory for directory in RUN_TIME_DIRS}
     return sorted(p for p in (root / DATA_DIR).rglob("*.yml") if run_time.isdisjoint(p.parents))
 

@@ -12,7 +12,9 @@ directory, writes the proposed files there and runs, on the copy:
 4. the follow-up sequences check (`bot.followups.workflows.validate_workflow_files`),
    against the copy's responses, segments, grades and lead form;
 5. the content catalogue and the recommender's settings (`bot.recommend.validate_content`),
-   against the copy's segments.
+   against the copy's segments;
+6. the web chat's triggers (`bot.targeting.triggers.validate_trigger_file`), against the
+   copy's segments and catalogue.
 
 Rasa is only run when the YAML parses, since it cannot load broken files.
 """
@@ -41,9 +43,10 @@ from bot.editor.locations import Locations, index_project
 from bot.editor.yaml_files import make_yaml
 from bot.followups.workflows import project_catalogue, validate_workflow_files
 from bot.handoff.config import validate_handoff_file
-from bot.recommend.content_files import validate_content
+from bot.recommend.content_files import catalogue_ids, validate_content
 from bot.scoring import RulesError, validate_rule_files
 from bot.settings import PROJECT_ROOT
+from bot.targeting.triggers import validate_trigger_file
 
 # Rasa's story structure conflicts are logged, not warned.
 RASA_VALIDATOR_LOGGER = "rasa.validator"
@@ -72,6 +75,7 @@ def validate_change(
             *scoring_problems(copy),
             *workflow_problems(copy),
             *content_problems(copy),
+            *targeting_problems(copy),
         ]
     return list(dict.fromkeys(problems))
 
@@ -278,3 +282,14 @@ def content_problems(root: Path) -> list[Problem]:
         return []
     segments = project_catalogue(root).segments
     return _placed_errors(root, validate_content(directory, segments=segments))
+
+
+def targeting_problems(root: Path) -> list[Problem]:
+    """The web chat's triggers, when the copy has them: segments and offered items must
+    exist (items only once the catalogue itself loads)."""
+    file = root / paths.TARGETING_FILE
+    if not file.exists():
+        return []
+    names = project_catalogue(root)
+    items = catalogue_ids(root / paths.CONTENT_DIR)
+    return _placed_errors(root, validate_trigger_file(file, segments=names.segments, items=items))

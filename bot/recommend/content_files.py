@@ -11,7 +11,7 @@ from bot.recommend.catalogue import Catalogue, load_catalogue, validate_catalogu
 from bot.recommend.config import RecommenderConfig, load_config, validate_config_file
 from bot.scoring.issues import RulesError
 
-__all__ = ["catalogue_files", "load_content", "validate_content"]
+__all__ = ["catalogue_files", "catalogue_ids", "load_content", "validate_content"]
 
 CONFIG_NAME = "recommending.yml"
 
@@ -19,6 +19,15 @@ CONFIG_NAME = "recommending.yml"
 def catalogue_files(directory: Path = CONTENT_DATA) -> list[Path]:
     """Every catalogue file: each YAML file of `directory` but the settings."""
     return sorted(p for p in directory.glob("*.yml") if p.name != CONFIG_NAME)
+
+
+def catalogue_ids(directory: Path = CONTENT_DATA) -> list[str]:
+    """The ids of the catalogue's items; [] when the catalogue has a mistake (reported
+    by `validate_content`)."""
+    try:
+        return [item.id for item in load_catalogue(catalogue_files(directory)).items]
+    except RulesError:
+        return []
 
 
 def validate_content(

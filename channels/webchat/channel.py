@@ -1,6 +1,8 @@
 """The web chat channel under /webhooks/webchat/: the widget's server side.
 
-    GET  config         title, greeting and the proactive greeting's delay
+    GET  config         title, and the greeting, its delay and offer chosen for the visit
+                        (bot.targeting: the page's path, UTM, referrer, visit count and
+                        the conversation's lead's segments when the header names one)
     POST conversations  a new server-issued conversation id (201)
     POST messages       one visitor message (X-Parley-Conversation header): the turn's
                         replies (200), or 202 when the turn outlasts the wait
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -29,8 +32,11 @@ from bot import bootstrap
 from bot.crm import read_scope
 from bot.crm.database import utcnow
 from bot.crm.inbox import Claim
+from bot.crm.queries import lead_segments
 from bot.handoff.queue import is_live
 from bot.settings import get_settings
+from bot.targeting.opening import Opening, opening
+from bot.targeting.visit import VISIT_KEYS, Visit
 from channels.inbound import Inbound
 from channels.outbound import GatedOutput
 from channels.pipeline import Pipeline
@@ -40,6 +46,7 @@ from channels.webchat.history import chat_history, reply
 from channels.webchat.rate_limits import RateLimits
 from channels.webchat.requests import BadRequest, parse_message
 
+logger = logging.getLogger(__name__)
 NAME = "webchat"
 HEADER = "X-Parley-Conversation"
 REPLY_WAIT_S = 20.0
@@ -81,16 +88,11 @@ class WebChatInput(InputChannel):
         self.pipeline.attach(blueprint, on_new_message)
 
         @blueprint.route("/config", methods=["GET"])
-        async def config(_: Request) -> HTTPResponse:
-            settings = get_settings()
-            return response.json(
-                {
-                    "title": f"{settings.brand_name} assistant",
-                    "greeting": f"Hi! I'm the {settings.brand_name} assistant. "
-                    "Looking for the right plan? I can help.",
-                    "greeting_delay_s": settings.webchat_greeting_delay_s,
-                }
-            )
+        async def config(request: Request) -> HTTPResponse:
+            query = {key: request.args.get(key) for key in VISIT_KEYS}
+            chosen = await asyncio.to_thread(_opening, query, _sender(request))
+            title = f"{get_settings().brand_name} assistant"
+            return response.json({"title": title, **chosen.as_json()})
 
         @blueprint.route("/conversations", methods=["POST"])
         async def new_conversation(request: Request) -> HTTPResponse:
@@ -159,6 +161,30 @@ class WebChatInput(InputChannel):
                 waited += UPDATES_EVERY_S
 
         return blueprint
+
+
+def _default_opening() -> Opening:
+    settings = get_settings()
+    greeting = (
+        f"Hi! I'm the {settings.brand_name} assistant. Looking for the right plan? I can help."
+    )
+    return Opening(greeting=greeting, delay_s=settings.webchat_greeting_delay_s)
+
+
+def _opening(query: dict[str, Any], sender: str | None) -> Opening:
+    """The greeting for this visit; the default one if the triggers cannot be read."""
+    default = _default_opening()
+    try:
+        triggers, catalogue = bootstrap.triggers(), bootstrap.content()[0]
+    except ValueError:
+        logger.exception("the web chat's triggers do not load; using the default greeting")
+        return default
+    segments: list[str] = []
+    if sender is not None and any(trigger.when.segments for trigger in triggers):
+        with read_scope(bootstrap.crm_engine()) as session:
+            segments = lead_segments(session, sender)
+    visit = Visit.from_query(query, segments)
+    return opening(triggers, catalogue, visit, default=default, today=utcnow().date())
 
 
 def _live(conversation_id: str) -> bool:

@@ -1,7 +1,9 @@
 """What a web chat message request must hold; a clear reason when it does not.
 
-Page URL, referrer and UTM parameters become the conversation's metadata (the lead's
-source): only http(s) URLs and the five standard UTM keys are kept, each length-capped.
+Page URL, referrer, UTM parameters and the name of the trigger whose greeting the
+visitor saw (bot.targeting) become the conversation's metadata (the lead's source): only
+http(s) URLs, the five standard UTM keys and a trigger's name are kept, each
+length-capped.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from bot.targeting.triggers import is_name
 
 MAX_TEXT = 2000
 MAX_URL = 2048
@@ -52,6 +56,14 @@ def _utm(value: Any) -> dict[str, str]:
     return kept
 
 
+def _trigger(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not is_name(value):
+        raise BadRequest("metadata.trigger must be a trigger's name (a-z, 0-9 and '-')")
+    return value
+
+
 def _source(metadata: Any) -> dict[str, Any]:
     if metadata is None:
         return {}
@@ -61,6 +73,7 @@ def _source(metadata: Any) -> dict[str, Any]:
         "page_url": _url(metadata.get("page_url"), "page_url"),
         "referrer": _url(metadata.get("referrer"), "referrer"),
         **_utm(metadata.get("utm")),
+        "trigger": _trigger(metadata.get("trigger")),
     }
     return {key: value for key, value in source.items() if value}
 

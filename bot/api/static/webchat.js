@@ -6,7 +6,11 @@
  *   <script src="https://API/webchat/widget.js" data-server="https://RASA" defer></script>
  *
  * Optional attributes: data-title (the panel's title) and data-greeting-delay (seconds before
- * the proactive greeting; 0 turns it off). The widget loads widget.css from the folder it
+ * the proactive greeting; 0 turns it off). The greeting, its delay and an offer under it
+ * are chosen by the server's triggers (bot/targeting) from what the widget sends with
+ * `GET config`: the page's path, its UTM parameters, the referrer, how many times this
+ * browser has visited (counted in localStorage, once per browser session) and the
+ * conversation, if any. The widget loads widget.css from the folder it
  * came from and mounts inside a Shadow DOM root, so the host page's CSS and the widget's
  * cannot reach each other. It talks to the web chat channel of the Rasa server
  * (`{server}/webhooks/webchat/...`, see channels/webchat) and keeps the conversation id in
@@ -50,6 +54,8 @@
     conversation: "parley:conversation:" + server,
     open: "parley:open:" + server,
     greeted: "parley:greeted:" + server,
+    visits: "parley:visits:" + server,
+    visitCounted: "parley:visit-counted:" + server,
   };
   const local = storage("localStorage");
   const session = storage("sessionStorage");
@@ -59,6 +65,8 @@
     title: attribute("data-title") || DEFAULT_TITLE,
     greeting: DEFAULT_GREETING,
     greetingDelayS: 0,
+    trigger: null, // the name of the trigger that chose the greeting, sent with messages
+    offer: null, // {title, url}: content shown under the greeting
     conversationId: local.get(keys.conversation),
     userTurns: 0, // user messages the server holds for this conversation, as far as we know
     open: false,
@@ -145,9 +153,38 @@
     };
   }
 
+  /** This browser's visits to the site, this one included (a new browser session is a visit). */
+  function countVisit() {
+    const counted = parseInt(local.get(keys.visits), 10);
+    let visits = isFinite(counted) && counted > 0 ? counted : 0;
+    if (!session.get(keys.visitCounted)) {
+      visits += 1;
+      local.set(keys.visits, String(visits));
+      session.set(keys.visitCounted, "1");
+    }
+    return Math.max(visits, 1);
+  }
+
+  function visitQuery() {
+    const query = new URLSearchParams({
+      path: location.pathname,
+      referrer: document.referrer,
+      visits: String(countVisit()),
+    });
+    const params = new URLSearchParams(location.search);
+    ["utm_source", "utm_medium", "utm_campaign"].forEach(function (key) {
+      if (params.has(key)) {
+        query.set(key, params.get(key));
+      }
+    });
+    return "?" + query.toString();
+  }
+
   async function loadConfig() {
     try {
-      const response = await call("GET", "/config");
+      const response = await call("GET", "/config" + visitQuery(), {
+        conversation: state.conversationId,
+      });
       const config = response.status === 200 && response.data ? response.data : {};
       if (typeof config.title === "string" && config.title.trim() && !attribute("data-title")) {
         state.title = config.title.trim();
@@ -157,6 +194,13 @@
       }
       if (typeof config.greeting_delay_s === "number" && isFinite(config.greeting_delay_s)) {
         state.greetingDelayS = config.greeting_delay_s;
+      }
+      if (typeof config.trigger === "string" && config.trigger) {
+        state.trigger = config.trigger;
+      }
+      const offer = config.offer;
+      if (offer && typeof offer.title === "string" && safeHref(String(offer.url))) {
+        state.offer = { title: offer.title, url: safeHref(String(offer.url)) };
       }
     } catch (error) {
       /* the server is unreachable: defaults, and no proactive greeting */
@@ -247,7 +291,11 @@
         utm[key] = params.get(key);
       }
     });
-    return { page_url: location.href, referrer: document.referrer, utm: utm };
+    const data = { page_url: location.href, referrer: document.referrer, utm: utm };
+    if (state.trigger) {
+      data.trigger = state.trigger;
+    }
+    return data;
   }
 
   function uuid() {
@@ -384,8 +432,9 @@
       [icon("chat"), ui.launcherLabel]
     );
     ui.greetingText = el("button", { type: "button", class: "greeting-open" });
+    ui.greetingOffer = el("div", { class: "greeting-offer", hidden: true });
     ui.greeting = el("div", { class: "greeting", hidden: true }, [
-      ui.greetingText,
+      el("div", { class: "greeting-body" }, [ui.greetingText, ui.greetingOffer]),
       el("button", { type: "button", class: "greeting-dismiss", "aria-label": "Dismiss" }, [
         icon("close"),
       ]),
@@ -578,6 +627,10 @@
       }
       session.set(keys.greeted, "1"); // once per visit, not on every page
       ui.greetingText.textContent = state.greeting;
+      if (state.offer) {
+        ui.greetingOffer.replaceChildren(offerLink(state.offer));
+        ui.greetingOffer.hidden = false;
+      }
       ui.greeting.hidden = false;
     }, remaining);
   }
@@ -596,7 +649,11 @@
           return;
         }
         await configReady;
-        prependToLog([botMessage(state.greeting, [], false)]);
+        const greeting = botMessage(state.greeting, [], false);
+        if (state.offer) {
+          greeting.querySelector(".bubble").appendChild(offerLink(state.offer));
+        }
+        prependToLog([greeting]);
       })();
     }
     return state.shown;
@@ -715,6 +772,17 @@
       node.appendChild(group);
     }
     return node;
+  }
+
+  /** Content offered with the greeting: a link that opens in a new tab. */
+  function offerLink(offer) {
+    return el("a", {
+      class: "offer",
+      href: offer.url,
+      target: "_blank",
+      rel: "noopener noreferrer",
+      text: offer.title,
+    });
   }
 
   function userMessage(text) {

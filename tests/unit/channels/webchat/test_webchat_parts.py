@@ -42,6 +42,7 @@ def test_a_message_keeps_only_http_urls_and_the_standard_utm_keys() -> None:
                 "page_url": "https://acme.io/pricing?utm_source=x",
                 "referrer": "javascript:alert(1)",
                 "utm": {"utm_source": " google ", "utm_campaign": "spring", "gclid": "abc"},
+                "trigger": "pricing-page",
             },
         }
     )
@@ -50,6 +51,7 @@ def test_a_message_keeps_only_http_urls_and_the_standard_utm_keys() -> None:
         "page_url": "https://acme.io/pricing?utm_source=x",
         "utm_source": "google",
         "utm_campaign": "spring",
+        "trigger": "pricing-page",
     }
 
 
@@ -64,6 +66,8 @@ def test_a_message_keeps_only_http_urls_and_the_standard_utm_keys() -> None:
         ({"message_id": "abcdefgh", "text": "hi", "metadata": "x"}, "metadata"),
         ({"message_id": "abcdefgh", "text": "hi", "metadata": {"utm": []}}, "utm"),
         ({"message_id": "abcdefgh", "text": "hi", "metadata": {"page_url": 5}}, "page_url"),
+        ({"message_id": "abcdefgh", "text": "hi", "metadata": {"trigger": "<b>"}}, "trigger"),
+        ({"message_id": "abcdefgh", "text": "hi", "metadata": {"trigger": 3}}, "trigger"),
     ],
 )
 def test_a_bad_request_says_what_is_wrong(body: object, reason: str) -> None:

@@ -2,7 +2,8 @@
 
 It answers the HTTP contract the real channel (channels/webchat) implements:
 
-    GET  /webhooks/webchat/config         200 {"title", "greeting", "greeting_delay_s"}
+    GET  /webhooks/webchat/config         200 {"title", "greeting", "greeting_delay_s",
+                                          "trigger", "offer"}
     POST /webhooks/webchat/conversations  201 {"conversation_id"}
     POST /webhooks/webchat/messages       200 {"replies"}, 202 {"pending": true}, 400, 403
     GET  /webhooks/webchat/history        200 {"messages"}, 403
@@ -91,6 +92,9 @@ class FakeWebchat:
             self.title = "Parley assistant"
             self.greeting = "Hi! I'm the Parley assistant. Ask me anything."
             self.greeting_delay_s = 0.0
+            self.trigger: str | None = None
+            self.offer: dict[str, str] | None = None
+            self.config_queries: list[dict[str, str]] = []  # what the widget said of each visit
             self.reply_delay_s = 0.0
             self.slow_texts: set[str] = set()
             self.pending_delay_s = 1.0
@@ -115,11 +119,15 @@ class FakeWebchat:
     # ---- the contract -------------------------------------------------------------
 
     async def config(self, request: Request) -> Response:
+        with self.lock:
+            self.config_queries.append(dict(request.query_params))
         return JSONResponse(
             {
                 "title": self.title,
                 "greeting": self.greeting,
                 "greeting_delay_s": self.greeting_delay_s,
+                "trigger": self.trigger,
+                "offer": self.offer,
             }
         )
 

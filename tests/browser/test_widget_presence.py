@@ -141,3 +141,45 @@ def test_reduced_motion_stops_the_animations(
     assert dot.evaluate("e => getComputedStyle(e).animationName") == "none"
     assert re.fullmatch(r"0s", chat.panel.evaluate("e => getComputedStyle(e).animationDuration"))
     expect(chat.bot).to_have_count(2)
+
+
+def test_a_returning_visitor_is_counted_and_gets_the_greeting_a_trigger_chose(
+    watch: Watch, api_url: str, fake_webchat: FakeWebchat, screenshots: Path
+) -> None:
+    page = watch.page
+    chat = open_chat(watch, api_url, fake_webchat, "?utm_campaign=Spring&utm_source=news&gclid=x")
+    chat.say("hi")
+    expect(chat.bot.last).to_contain_text("Hi there!")
+    page.get_by_role("button", name="Close chat").click()
+    (first,) = fake_webchat.config_queries
+    assert first["visits"] == "1" and first["utm_campaign"] == "Spring"
+    assert first["path"] == "/" and "gclid" not in first
+
+    # A new tab is a new visit; without a trigger, a visitor who already has a
+    # conversation gets no proactive greeting.
+    fake_webchat.greeting_delay_s = 0.2
+    second = page.context.new_page()
+    second.goto(f"{api_url}/")
+    second.wait_for_timeout(800)
+    expect(Chat(second, fake_webchat).greeting).to_be_hidden()
+    assert fake_webchat.config_queries[-1]["visits"] == "2"
+    second.close()
+
+    fake_webchat.trigger = "returning-visitor"
+    fake_webchat.greeting = "Welcome back! Want to pick up where you left off?"
+    fake_webchat.offer = {"title": "Growth plan", "url": "https://example.com/growth"}
+    third = page.context.new_page()
+    third.goto(f"{api_url}/")
+    returning = Chat(third, fake_webchat)
+    expect(returning.greeting).to_be_visible()
+    expect(returning.greeting).to_contain_text("Welcome back!")
+    link = returning.greeting.get_by_role("link", name="Growth plan")
+    expect(link).to_have_attribute("href", "https://example.com/growth")
+    expect(link).to_have_attribute("target", "_blank")
+    assert fake_webchat.config_queries[-1]["visits"] == "3"
+    third.wait_for_timeout(300)
+    third.screenshot(path=screenshots / "desktop-returning-greeting.png")
+    # Its conversation travels with the config request, for the lead's segments.
+    returning.greeting.get_by_text("Welcome back!").click()
+    expect(returning.user).to_have_text(["hi"])  # the history, not a fresh chat
+    third.close()

@@ -621,8 +621,11 @@
     }
     const remaining = Math.max(0, state.greetingDelayS * 1000 - (Date.now() - startedAt));
     setTimeout(function () {
-      // Shown locally only: no conversation is created until the visitor writes.
-      if (state.open || state.conversationId || session.get(keys.greeted)) {
+      // Shown locally only: no conversation is created until the visitor writes. A
+      // visitor who already has a conversation sees only a greeting a trigger chose for
+      // them (a returning visitor, a segment), never the default one again.
+      const chosen = Boolean(state.trigger);
+      if (state.open || (state.conversationId && !chosen) || session.get(keys.greeted)) {
         return;
       }
       session.set(keys.greeted, "1"); // once per visit, not on every page

@@ -44,7 +44,13 @@ if you give it, your phone number) to answer your enquiry and follow up on it.</
 <p>We send marketing e-mails or text messages only if you say yes to each of them in the
 conversation; we record that answer, the wording you saw and this notice's version.
 Say "unsubscribe" or "stop" in the chat, or reply STOP to a text, to opt out at any time.
-Say "delete my data" to have your personal data erased.</p>""",
+Say "delete my data" to have your personal data erased.</p>
+<p>The chat keeps two things in your browser only: the id of your conversation, so it
+survives a reload or a later visit, and how many times this browser has visited, so the
+chat can greet a returning visitor. It sends the page you are on, the site you came from
+and the campaign in the link with its first request, to choose its greeting, and keeps
+them with your conversation. It never recognises you on another browser or device.
+Clearing this site's data in your browser removes both.</p>""",
     )
 
 

@@ -46,6 +46,7 @@ NAVIGATION = (
     ("/console/training", "Retrain", "marketer"),
     ("/console/try", "Try it", "marketer"),
     ("/console/experiments", "A/B tests", "marketer"),
+    ("/console/recommendations", "Recommendations", "marketer"),
     ("/console/deliveries", "Deliveries", "marketer"),
 )
 

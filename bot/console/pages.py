@@ -47,6 +47,7 @@ NAVIGATION = (
     ("/console/try", "Try it", "marketer"),
     ("/console/experiments", "A/B tests", "marketer"),
     ("/console/recommendations", "Recommendations", "marketer"),
+    ("/console/audit", "Fairness audit", "marketer"),
     ("/console/deliveries", "Deliveries", "marketer"),
 )
 

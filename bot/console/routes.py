@@ -9,6 +9,7 @@ logging in, the static files) goes without. Each page names its own least role.
 from fastapi import APIRouter, Depends, FastAPI
 
 from bot.console import (
+    audit_routes,
     content_routes,
     conversations_routes,
     data_routes,
@@ -41,6 +42,7 @@ for area in (
     try_routes,
     experiments_routes,
     recommendations_routes,
+    audit_routes,
     deliveries_routes,
     data_routes,
     responses_routes,

@@ -136,7 +136,7 @@ def strategy_verdict(comparison: Comparison) -> str:
     """The comparison of the strategies' click rates in a sentence."""
     challenger, baseline = comparison.treatment.name, comparison.control.name
     if comparison.p_value is None:
-        return f"No comparison of {challenger} with {baseline} yet: {comparison.reason}."
+        return f"No comparison of {challenger} with {baseline} yet: {_untested(comparison)}."
     rates = (
         f"{challenger} {percent(comparison.treatment_rate)} of offers clicked against "
         f"{baseline} {percent(comparison.control_rate)}"
@@ -145,6 +145,16 @@ def strategy_verdict(comparison: Comparison) -> str:
     level = f"{comparison.confidence_level * 100:g}%"
     found = f"significant at {level}" if comparison.significant else "not significant"
     return f"Clicks per offer: {rates} ({p_text(comparison.p_value)}, {test}; {found})."
+
+
+def _untested(comparison: Comparison) -> str:
+    arms = (comparison.control, comparison.treatment)
+    unused = [arm.name for arm in arms if arm.exposures == 0]
+    if unused:
+        return f"no offers by {' or '.join(unused)} in this period"
+    if not any(arm.conversions for arm in arms):
+        return "no offer was clicked"
+    return "every offer was clicked"
 
 
 def recommendation_report(

@@ -33,9 +33,11 @@ def add_lead(
     phone: str | None = None,
     email: str | None = None,
     outcome: str | None = None,
+    facts: dict[str, Any] | None = None,
     **changes: Any,
 ) -> Lead:
-    """A lead captured `age` days ago; its contact holds the e-mail address and phone."""
+    """A lead captured `age` days ago; its contact holds the e-mail address and phone; with
+    `outcome`, won or lost as the sales CRM says."""
     email = email or f"{key}@example.com"
     contact = upsert_contact(session, email=email, phone=phone)
     lead = lead_for(
@@ -51,6 +53,7 @@ def add_lead(
         **changes,
     )
     lead.created_at = lead.updated_at = days_ago(age)
+    lead.facts = facts  # what the predictive score reads
     if outcome:
         record_outcome(session, lead_id=lead.id, outcome=outcome, source="test", actor="test")
     session.flush()

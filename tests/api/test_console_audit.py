@@ -10,9 +10,11 @@ import httpx
 import pytest
 
 from bot.crm import session_scope
+from bot.scoring.facts import LeadFacts
 from tests.api.conftest import Api
 from tests.api.console_session import log_in
 from tests.api.engagement_seed import add_lead, offer
+from tests.api.seed import SIGNALS
 
 PAGE = "/console/audit"
 
@@ -184,3 +186,30 @@ def test_marketers_and_admins_find_it_in_the_navigation(api: Api, role: str) -> 
     shown = api.client.get(PAGE)
     assert shown.status_code == 200
     assert f'<a href="{PAGE}" aria-current="page">Fairness audit' in shown.text
+
+
+def test_the_predicted_chance_of_a_win_once_outcomes_allow_one(api: Api) -> None:
+    """40 leads with won/lost outcomes: the predictive score is fitted and measured."""
+    with session_scope(api.engine) as session:
+        for n in range(40):
+            won = n % 2 == 0
+            slots = {
+                "company_size": {
+                    "low": 500 if won else 5,
+                    "high": 500 if won else 5,
+                    "unit": "people",
+                },
+                "timeline": "1_3_months" if won else "6_12_months",
+                "authority": "decision_maker" if n % 4 == 0 else "influencer",
+            }
+            facts = LeadFacts.from_slots(slots, channel="webchat", signals=SIGNALS).as_dict()
+            add_lead(session, f"p{n}", outcome="won" if won else "lost", facts=facts)
+    log_in(api)
+
+    page = text(api.client.get(PAGE).text)
+
+    assert "No predicted chance of a win" not in page
+    assert "Mean predicted chance of a win" in page
+    # A logistic regression with an intercept predicts, on average over the leads it was
+    # fitted on, exactly their share won: half.
+    assert "All leads 40 50 50% " in page

@@ -8,8 +8,12 @@ and, of those offered, the share who clicked. A group is compared only when it a
 other leads each hold at least `MIN_GROUP` (for clicks: leads offered content). Shares
 are compared with the A/B tests' two-proportion test (`bot.experiments.statistics`),
 means with Welch's t-test (`bot.experiments.welch`). With six measures over many groups
-some p-values fall under 5% by chance alone, so a difference is called significant only
-when it survives Holm's correction for every comparison made on the page (`holm`).
+some p-values fall under 5% by chance alone, so the differences called significant are
+those the Benjamini–Hochberg procedure keeps over every comparison made on the page: of
+the differences it calls out, at most 5% are expected to be chance (`benjamini_hochberg`).
+An audit is a screen for what to look into, so it bounds the share of false alarms
+rather than the chance of any one (Holm's correction), which would hide real gaps when
+many groups are compared.
 
 A lead in several segments counts in each; "in no segment" is a group of its own.
 """
@@ -87,7 +91,7 @@ class Figure:
     rest_value: float | None
     p_value: float | None  # None: not compared (too few, or nothing to test)
     too_few: bool
-    significant: bool = False  # after Holm's correction
+    significant: bool = False  # kept by the Benjamini–Hochberg procedure
 
     def shown(self, value: float | None) -> str:
         if value is None:
@@ -121,22 +125,25 @@ class Audit:
     total: GroupRow
     groups: dict[str, tuple[GroupRow, ...]]  # by grouping, largest group first
     callouts: tuple[str, ...]
-    comparisons: int  # how many comparisons Holm's correction covered
+    comparisons: int  # how many comparisons the false discovery rate covers
 
     @property
     def too_few(self) -> list[GroupRow]:
         return [row for rows in self.groups.values() for row in rows if row.too_few]
 
 
-def holm(p_values: Sequence[float | None], alpha: float = ALPHA) -> list[bool]:
-    """Which p-values are significant by Holm's step-down correction at `alpha`: the
-    smallest of m is compared with alpha/m, the next with alpha/(m − 1), … until one
-    fails. None (no test) is never significant and does not count in m."""
+def benjamini_hochberg(p_values: Sequence[float | None], alpha: float = ALPHA) -> list[bool]:
+    """Which p-values are significant by the Benjamini–Hochberg procedure at false
+    discovery rate `alpha`: with the m p-values sorted, the k smallest, for the largest k
+    whose p-value is at most k/m · alpha. None (no test) is never significant and does
+    not count in m."""
     tested = sorted((p, index) for index, p in enumerate(p_values) if p is not None)
+    kept = max(
+        (rank for rank, (p, _) in enumerate(tested, 1) if p <= rank / len(tested) * alpha),
+        default=0,
+    )
     significant = [False] * len(p_values)
-    for rank, (p, index) in enumerate(tested):
-        if p >= alpha / (len(tested) - rank):
-            break
+    for _, index in tested[:kept]:
         significant[index] = True
     return significant
 
@@ -223,7 +230,7 @@ def audit(
     ]
     found = {grouping: _group_rows(leads, grouping, kept, label) for grouping in GROUPINGS}
     p_values = [f.p_value for rows in found.values() for row in rows for f in row.figures]
-    verdicts = iter(holm(p_values))
+    verdicts = iter(benjamini_hochberg(p_values))
     groups = {
         grouping: tuple(
             replace(row, figures=tuple(replace(f, significant=next(verdicts)) for f in row.figures))

@@ -151,7 +151,7 @@ def test_the_page_says_what_it_can_and_cannot_show(seeded: Api) -> None:
 
     assert "A difference here is a correlation, not its cause" in page
     assert "so they differ in score and grade by construction" in page
-    assert "after Holm's correction for the 22 comparisons on this page" in page
+    assert "when it holds up across all the comparisons on this page (22)" in page
     assert "No predicted chance of a win: Too little data for a predictive score: 0" in page
 
 

@@ -44,7 +44,7 @@ def callouts(response: httpx.Response) -> list[str]:
 
 
 @pytest.fixture
-def seeded(api: Api) -> Api:
+def captured(api: Api) -> Api:
     """60 web chat leads (half in Germany by their e-mail, half qualified and graded A, all
     offered content, half of them clicking), 40 by SMS from US numbers (2 qualified, a
     quarter offered content), 5 on Telegram, and one web chat lead from 40 days ago."""
@@ -84,8 +84,8 @@ HIGHER = "▲ significantly higher than the other leads'"
 LOWER = "▼ significantly lower than the other leads'"
 
 
-def test_significant_differences_are_said_at_the_top(seeded: Api) -> None:
-    response = seeded.client.get(PAGE)
+def test_significant_differences_are_said_at_the_top(captured: Api) -> None:
+    response = captured.client.get(PAGE)
 
     assert response.status_code == 200
     said = callouts(response)
@@ -111,8 +111,8 @@ def test_significant_differences_are_said_at_the_top(seeded: Api) -> None:
     assert not [callout for callout in said if "Telegram" in callout or "students" in callout]
 
 
-def test_per_group_figures_against_the_other_leads(seeded: Api) -> None:
-    response = seeded.client.get(PAGE)
+def test_per_group_figures_against_the_other_leads(captured: Api) -> None:
+    response = captured.client.get(PAGE)
 
     total = table_rows(response, "All leads captured in the period")
     # Leads, mean score, graded A or B, qualified, offered content, clicked (of offered).
@@ -139,15 +139,15 @@ def test_per_group_figures_against_the_other_leads(seeded: Api) -> None:
     assert segments["students"][0] == "20" and segments["students"][-1] == "too few to compare"
 
 
-def test_small_groups_are_named_as_too_few_to_compare(seeded: Api) -> None:
-    response = seeded.client.get(PAGE)
+def test_small_groups_are_named_as_too_few_to_compare(captured: Api) -> None:
+    response = captured.client.get(PAGE)
 
     assert "Too few to compare (fewer than 30 leads" in response.text
     assert "(no segment) (85), students (20), Telegram (5)." in text(response.text)
 
 
-def test_the_page_says_what_it_can_and_cannot_show(seeded: Api) -> None:
-    page = text(seeded.client.get(PAGE).text)
+def test_the_page_says_what_it_can_and_cannot_show(captured: Api) -> None:
+    page = text(captured.client.get(PAGE).text)
 
     assert "A difference here is a correlation, not its cause" in page
     assert "so they differ in score and grade by construction" in page
@@ -155,8 +155,8 @@ def test_the_page_says_what_it_can_and_cannot_show(seeded: Api) -> None:
     assert "No predicted chance of a win: Too little data for a predictive score: 0" in page
 
 
-def test_a_longer_period_takes_in_older_leads(seeded: Api) -> None:
-    response = seeded.client.get(PAGE, params={"days": "90"})
+def test_a_longer_period_takes_in_older_leads(captured: Api) -> None:
+    response = captured.client.get(PAGE, params={"days": "90"})
 
     assert table_rows(response, "All leads captured in the period")["All leads"][0] == "106"
 

@@ -52,7 +52,7 @@ def catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def seeded(api: Api, catalogue: None) -> Api:
+def offered(api: Api, catalogue: None) -> Api:
     """Four leads offered content in the last days, one 40 days ago."""
     with session_scope(api.engine) as session:
         one = add_lead(session, "one", status="qualified", outcome="won")
@@ -71,8 +71,8 @@ def seeded(api: Api, catalogue: None) -> Api:
     return api
 
 
-def test_per_item_offers_clicks_and_what_became_of_the_leads(seeded: Api) -> None:
-    response = seeded.client.get(PAGE)
+def test_per_item_offers_clicks_and_what_became_of_the_leads(offered: Api) -> None:
+    response = offered.client.get(PAGE)
 
     assert response.status_code == 200
     rows = table_rows(response, PER_ITEM)
@@ -92,8 +92,8 @@ def test_per_item_offers_clicks_and_what_became_of_the_leads(seeded: Api) -> Non
     ]
 
 
-def test_per_strategy_with_the_comparison_of_click_rates(seeded: Api) -> None:
-    response = seeded.client.get(PAGE)
+def test_per_strategy_with_the_comparison_of_click_rates(offered: Api) -> None:
+    response = offered.client.get(PAGE)
 
     assert table_rows(response, PER_STRATEGY) == {
         "Content-based alone (cold start) content": ["3", "1", "33%", "2", "2 100%", "1 50%"],
@@ -107,8 +107,8 @@ def test_per_strategy_with_the_comparison_of_click_rates(seeded: Api) -> None:
     assert "a hint to test, not a result" in response.text
 
 
-def test_a_longer_period_takes_in_older_offers(seeded: Api) -> None:
-    response = seeded.client.get(PAGE, params={"days": "90"})
+def test_a_longer_period_takes_in_older_offers(offered: Api) -> None:
+    response = offered.client.get(PAGE, params={"days": "90"})
 
     assert '<option value="90" selected>' in response.text
     assert table_rows(response, PER_ITEM)["A guide &lt;to&gt; chat guide-a"][:3] == [
@@ -118,8 +118,8 @@ def test_a_longer_period_takes_in_older_offers(seeded: Api) -> None:
     ]
 
 
-def test_an_unknown_period_says_so_and_shows_thirty_days(seeded: Api) -> None:
-    response = seeded.client.get(PAGE, params={"days": "365"})
+def test_an_unknown_period_says_so_and_shows_thirty_days(offered: Api) -> None:
+    response = offered.client.get(PAGE, params={"days": "365"})
 
     assert "A report covers the last 7, 30 or 90 days; showing 30." in response.text
     assert '<option value="30" selected>' in response.text

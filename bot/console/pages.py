@@ -46,6 +46,8 @@ NAVIGATION = (
     ("/console/training", "Retrain", "marketer"),
     ("/console/try", "Try it", "marketer"),
     ("/console/experiments", "A/B tests", "marketer"),
+    ("/console/recommendations", "Recommendations", "marketer"),
+    ("/console/audit", "Fairness audit", "marketer"),
     ("/console/deliveries", "Deliveries", "marketer"),
 )
 

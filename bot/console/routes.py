@@ -9,6 +9,7 @@ logging in, the static files) goes without. Each page names its own least role.
 from fastapi import APIRouter, Depends, FastAPI
 
 from bot.console import (
+    audit_routes,
     content_routes,
     conversations_routes,
     data_routes,
@@ -19,6 +20,7 @@ from bot.console import (
     inbox_routes,
     leads_routes,
     login_routes,
+    recommendations_routes,
     responses_routes,
     review_routes,
     scoring_routes,
@@ -39,6 +41,8 @@ for area in (
     review_routes,
     try_routes,
     experiments_routes,
+    recommendations_routes,
+    audit_routes,
     deliveries_routes,
     data_routes,
     responses_routes,

@@ -34,11 +34,15 @@ _CURRENCY_BY_REGION = {
 }  # fmt: skip
 
 
-def _region_of_email(held: Mapping[str, Any]) -> str | None:
-    email = held.get("email")
+def email_country(email: Any) -> str | None:
+    """The country of an e-mail address at a country's domain ("GB" for ".co.uk")."""
     if isinstance(email, str) and "@" in email:
         return _REGION_BY_TLD.get(email.rsplit(".", 1)[-1].lower())
     return None
+
+
+def _region_of_email(held: Mapping[str, Any]) -> str | None:
+    return email_country(held.get("email"))
 
 
 def _region_of_phone(held: Mapping[str, Any]) -> str | None:

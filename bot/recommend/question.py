@@ -19,6 +19,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from difflib import get_close_matches
 
+from bot.recommend.catalogue import ANY
+
 __all__ = ["ContentQuestion", "asks_for_content", "describe", "read_question"]
 
 # What each catalogue kind (bot.recommend.catalogue.KINDS) is called, as a pattern over
@@ -149,6 +151,8 @@ def _corrected(text: str) -> str:
 def _industry_patterns(industries: Collection[str]) -> dict[str, re.Pattern[str]]:
     patterns = dict(_INDUSTRY_PATTERNS)
     for name in industries:
+        if name == ANY:  # an item for every industry: no industry's name
+            continue
         patterns.setdefault(name, re.escape(name.replace("_", " ")))
     return {name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in patterns.items()}
 

@@ -59,6 +59,9 @@ def test_a_company_named_is_no_topic() -> None:
 def test_an_industry_of_the_catalogue_is_found_by_its_name() -> None:
     assert read_question("case studies for logistics?").industry is None
     assert read_question("case studies for logistics?", ["logistics"]).industry == "logistics"
+    # "any" in the catalogue means every industry: "any case studies?" names none.
+    assert read_question("any case studies for retail?", ["any", "retail"]).industry == "retail"
+    assert read_question("any case studies?", ["any"]).industry is None
 
 
 def test_for_example_is_a_way_of_speaking() -> None:

@@ -26,6 +26,10 @@ from bot.recommend.rules import eligible
 __all__ = ["ASKED", "CLOSEST", "NOTHING", "Answer", "answer", "asking"]
 
 ASKED, CLOSEST, NOTHING = "asked", "closest", "nothing"
+# An item is about what was asked when it matches at least this share of its weight
+# (`ContentRanker.coverage`): a webinar that only says "marketing" is not about "sms
+# marketing".
+RELEVANT = 0.5
 
 
 @dataclass(frozen=True)
@@ -46,16 +50,13 @@ def _ids(items: Iterable[Item]) -> set[str]:
 
 
 def _about(recommender: Recommender, question: ContentQuestion, items: list[Item]) -> set[str]:
-    """The items that share a word or the industry with what was asked (all of them when
-    the question names no topic)."""
+    """The items that match most of what was asked (its words, its industry); all of them
+    when the question names no topic."""
     if not question.topic and not question.industry:
         return _ids(items)
     asked = Lead(use_case=question.topic, industry=question.industry)
-    return {
-        found
-        for found, scored in recommender.content.score(asked, items).items()
-        if scored.score > 0
-    }
+    covered = recommender.content.coverage(asked, items)
+    return {found for found, share in covered.items() if share >= RELEVANT}
 
 
 def answer(

@@ -97,17 +97,19 @@ _WORD = re.compile(r"[a-z][a-z'-]*")
 # What is left of a question once its kind and industry are taken out, when it carries no
 # topic: asking words, fillers, the kind's own words.
 _ASKING_WORDS = """
-    a about admit all also an and any anything are around available be been best big
-    bigger brands business businesses by can case cases companies company cool could
-    covering did do does employees field firms fit fits folks for from get give got
-    great growing guys have hello hey hi how i i'd i'm if in industry interested is it
-    just kind know large larger like link links looking love market may maybe me mind
-    more much my need of on one ones or our people person please pls plz possibly read
-    regarding related relevant right sector send share show similar small smaller so
-    some something sort space staff stud studies study stuff suit suits sure team teams
-    thank thanks that the there these this those thx to topic type u up ur us useful
-    vertical want we what what's whats where which with work worked working would y'all
-    ya yall yes you you've your yours
+    a about admit after all also an and another any anything are around available be
+    been before best big bigger boss brands business businesses by can case cases ceo
+    cmo co-founder cofounder colleague colleagues companies company cool could covering
+    cto did director do does else employees field firms first fit fits folks for from
+    get give got great growing guys have hello hey hi how i i'd i'm if in industry
+    instead interested is it just kind know large larger later like link links looking
+    love manager managers market may maybe me mind more much my need now of on one ones
+    or other our partner partners people person please pls plz possibly read regarding
+    related relevant right sector send share show similar small smaller so some
+    something sort space staff stud studies study stuff suit suits sure team teams thank
+    thanks that the then there these this those though thx to too topic type u up ur us
+    useful vertical want we what what's whats where which with work worked working would
+    y'all ya yall yes you you've your yours
 """
 _ASKING = frozenset(_ASKING_WORDS.split())
 # Where a topic starts: "… for retail", "… about abandoned carts", "… on sms marketing".
@@ -171,24 +173,32 @@ def _kind(text: str) -> tuple[str | None, int]:
     return kind, end
 
 
+def _content_named(text: str) -> re.Match[str] | None:
+    """The first words of `text` that name content (a kind, "anything I can read")."""
+    found = [m for p in (*_KINDS.values(), _ANY_CONTENT) for m in [p.search(text)] if m]
+    return min(found, key=lambda match: match.start()) if found else None
+
+
 def _topic(corrected: str, after: int, industry: re.Pattern[str] | None) -> str:
     """The visitor's words on what the content should be about, without the asking, the
     kind and the industry: the phrase after "about", "for", "on" … following the kind
-    named (at `after`), or else the words left of the whole message."""
+    named (at `after`), or else the words before the content named, in its clause
+    ("any abandoned cart case studies?", not "anything to read before I fill this in")."""
     starts = list(_TOPIC_START.finditer(corrected))
     chosen = next((m for m in starts if m.start() >= after), starts[0] if starts else None)
     if chosen is not None:
         span = corrected[chosen.end() :]
-    else:  # "any abandoned cart case studies?": the words around the kind, in its clause
-        span = next(
-            (clause for clause in _CLAUSES.split(corrected) if asks_for_content(clause)),
-            corrected,
-        )
+    else:
+        clauses = _CLAUSES.split(corrected)
+        clause = next((c for c in clauses if _content_named(c) is not None), corrected)
+        named = _content_named(clause)
+        span = clause[: named.start()] if named is not None else clause
     # "… for a fintech like Ledgerline": the company named is no topic.
-    span = _LIKE.sub("", _TRAILING.sub("", span)).strip(" ,;:-—–")
-    rest = span
-    for pattern in (*_KINDS.values(), _ANY_CONTENT, *([industry] if industry else [])):
-        rest = pattern.sub(" ", rest)
+    span = _LIKE.sub("", _TRAILING.sub("", span))
+    for pattern in (*_KINDS.values(), _ANY_CONTENT):
+        span = pattern.sub(" ", span)
+    span = " ".join(span.split()).strip(" ,;:-—–")
+    rest = industry.sub(" ", span) if industry is not None else span
     kept = [word for word in _WORD.findall(rest) if word not in _ASKING]
     if not kept:
         return ""

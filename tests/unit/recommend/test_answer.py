@@ -91,3 +91,15 @@ def test_asking_puts_the_topic_before_what_they_said() -> None:
         use_case="abandoned carts. we miss calls at night", industry="retail"
     )
     assert asking(lead, ContentQuestion()) == lead
+
+
+def test_a_common_word_shared_is_not_what_was_asked() -> None:
+    agencies = item(
+        "agency-webinar",
+        title="Webinar: chat marketing for agencies",
+        kind="webinar",
+        use_cases=("reporting",),
+    )
+    sms = item("sms-guide", title="Texting leads", use_cases=("sms_marketing",))
+    question = ContentQuestion("webinar", topic="sms marketing")
+    assert picked((agencies, sms), question) == (CLOSEST, ["sms-guide"])

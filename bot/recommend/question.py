@@ -97,27 +97,32 @@ _WORD = re.compile(r"[a-z][a-z'-]*")
 # What is left of a question once its kind and industry are taken out, when it carries no
 # topic: asking words, fillers, the kind's own words.
 _ASKING_WORDS = """
-    a about admit after all also an and another any anything are around available be
+    a about admit after all also an and another any anything are around available b4 be
     been before best big bigger boss brands business businesses by can case cases ceo
     cmo co-founder cofounder colleague colleagues companies company cool could covering
-    cto did director do does else employees field firms first fit fits folks for from
-    get give got great growing guys have hello hey hi how i i'd i'm if in industry
-    instead interested is it just kind know large larger later like link links looking
-    love manager managers market may maybe me mind more much my need now of on one ones
-    or other our partner partners people person please pls plz possibly read regarding
-    related relevant right sector send share show similar small smaller so some
-    something sort space staff stud studies study stuff suit suits sure team teams thank
-    thanks that the then there these this those though thx to too topic type u up ur us
-    useful vertical want we what what's whats where which with work worked working would
-    y'all ya yall yes you you've your yours
+    cto cud did director do does else employees field firms first fit fits folks for
+    from get give gonna got great growing guys hav have hello here hey hi hmm how i i'd
+    i'm if in industry instead interested is it just kind know large larger later like
+    link links looking love manager managers market may maybe me mind more much my need
+    now of oh ok okay on one ones or other our partner partners people person please pls
+    plz possibly r read regarding related relevant right sector send share show similar
+    small smaller so some something sort space staff stud studies study stuff suit suits
+    sure team teams thank thanks that the then there these this those though thx to too
+    topic type u um up ur us useful vertical wait wanna want wat we well what what's
+    whats where which with work worked working would wud wut y'all ya yall yes you
+    you've your yours
 """
 _ASKING = frozenset(_ASKING_WORDS.split())
 # Where a topic starts: "… for retail", "… about abandoned carts", "… on sms marketing".
 _TOPIC_START = re.compile(
-    r"\b(?:about|on|for|from|regarding|covering|around|in|with)\s+(?!(?:me|us|you|it)\b)",
+    r"\b(?:about|on|for|from|regarding|covering|around|in|with|using)\s+(?!(?:me|us|you|it)\b)",
     re.IGNORECASE,
 )
 _CLAUSES = re.compile(r"[,.;:!?()]+|\s[—–-]+\s")
+# Where a topic after "about" ends: "… on lead scoring before I answer that".
+_CLAUSE_END = re.compile(
+    r"\s+(?:before|b4|so|because|cause|cuz|coz|as|since|while|until|when|if|but|i|we)\b.*$"
+)
 _LIKE = re.compile(r"\s*\b(?:just )?like\b.*$")
 _TRAILING = re.compile(
     r"(?:[\s,;:.!?—–-]+(?:please|pls|plz|thanks|thank you|thx|if any|if you have (?:any|one)"
@@ -182,17 +187,27 @@ def _content_named(text: str) -> re.Match[str] | None:
 def _topic(corrected: str, after: int, industry: re.Pattern[str] | None) -> str:
     """The visitor's words on what the content should be about, without the asking, the
     kind and the industry: the phrase after "about", "for", "on" … following the kind
-    named (at `after`), or else the words before the content named, in its clause
-    ("any abandoned cart case studies?", not "anything to read before I fill this in")."""
+    named (at `after`), up to the end of its clause; or else the words right before the
+    content named ("any abandoned cart case studies?", not "wait, do u have any case
+    studies?" nor "anything to read before I fill this in")."""
     starts = list(_TOPIC_START.finditer(corrected))
     chosen = next((m for m in starts if m.start() >= after), starts[0] if starts else None)
     if chosen is not None:
-        span = corrected[chosen.end() :]
+        span = _CLAUSES.split(corrected[chosen.end() :], maxsplit=1)[0]
+        span = _CLAUSE_END.sub("", span)
     else:
         clauses = _CLAUSES.split(corrected)
-        clause = next((c for c in clauses if _content_named(c) is not None), corrected)
+        clause = next((c for c in clauses if _content_named(c) is not None), "")
         named = _content_named(clause)
-        span = clause[: named.start()] if named is not None else clause
+        before = clause[: named.start()] if named is not None else ""
+        # The words right before it that say what about ("sms marketing webinars").
+        words = _WORD.findall(before)
+        modifiers: list[str] = []
+        for word in reversed(words):
+            if word in _ASKING:
+                break
+            modifiers.insert(0, word)
+        span = " ".join(modifiers)
     # "… for a fintech like Ledgerline": the company named is no topic.
     span = _LIKE.sub("", _TRAILING.sub("", span))
     for pattern in (*_KINDS.values(), _ANY_CONTENT):

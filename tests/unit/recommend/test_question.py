@@ -25,6 +25,11 @@ from bot.recommend.question import ContentQuestion, asks_for_content, describe, 
         ("which plan fits a small team", "plan", None, ""),
         ("resources for real estate agents?", None, "real_estate", "real estate agents"),
         ("churn resources?", None, None, "churn"),
+        ("wait do u hav any case studys i could look at?", "case_study", None, ""),
+        ("anything I can read before I fill this in?", None, None, ""),
+        ("got any guides on lead scoring b4 I answer that", "guide", None, "lead scoring"),
+        ("any guides on sms? we're a retailer", "guide", "retail", "sms"),
+        ("examples of customers like us using sms?", "case_study", None, "sms"),
     ],
 )
 def test_the_kind_industry_and_topic_asked_for(

@@ -119,6 +119,8 @@ _TOPIC_START = re.compile(
     re.IGNORECASE,
 )
 _CLAUSES = re.compile(r"[,.;:!?()]+|\s[—–-]+\s")
+# "I'm from End of Story Books", "we're in Leeds": who they are, not what to read about.
+_WHO = re.compile(r"\b(?:i'?m|i am|we'?re|we are|i work|we work|here|calling|writing)\s*$")
 # Where a topic after "about" ends: "… on lead scoring before I answer that".
 _CLAUSE_END = re.compile(
     r"\s+(?:before|b4|so|because|cause|cuz|coz|as|since|while|until|when|if|but|i|we)\b.*$"
@@ -190,7 +192,9 @@ def _topic(corrected: str, after: int, industry: re.Pattern[str] | None) -> str:
     named (at `after`), up to the end of its clause; or else the words right before the
     content named ("any abandoned cart case studies?", not "wait, do u have any case
     studies?" nor "anything to read before I fill this in")."""
-    starts = list(_TOPIC_START.finditer(corrected))
+    starts = [
+        m for m in _TOPIC_START.finditer(corrected) if not _WHO.search(corrected[: m.start()])
+    ]
     chosen = next((m for m in starts if m.start() >= after), starts[0] if starts else None)
     if chosen is not None:
         span = _CLAUSES.split(corrected[chosen.end() :], maxsplit=1)[0]

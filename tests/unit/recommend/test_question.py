@@ -30,6 +30,7 @@ from bot.recommend.question import ContentQuestion, asks_for_content, describe, 
         ("got any guides on lead scoring b4 I answer that", "guide", None, "lead scoring"),
         ("any guides on sms? we're a retailer", "guide", "retail", "sms"),
         ("examples of customers like us using sms?", "case_study", None, "sms"),
+        ("I'm from End of Story Books, do you have case studies?", "case_study", None, ""),
     ],
 )
 def test_the_kind_industry_and_topic_asked_for(

@@ -41,7 +41,8 @@ _KINDS = {kind: re.compile(rf"\b(?:{pattern})\b") for kind, pattern in _KIND_PAT
 _ANY_CONTENT = re.compile(
     r"\b(?:resources?|content|materials?|reading|docs|documentation|literature|collateral"
     r"|(?:something|anything|stuff|things?) (?:i|we) (?:can|could) (?:read|watch|look at|share)"
-    r"|(?:something|anything|stuff) to (?:read|watch)|read up)\b"
+    r"|(?:something|anything|stuff) to (?:read|watch)|read up|write-?ups?|written up"
+    r"|(?:have|got) anything (?:about|on))\b"
 )
 # "for example", "e.g.": a way of speaking, not a request for examples.
 _IDIOMS = re.compile(r"\b(?:for (?:example|instance)|as an example|e\.g\.)", re.IGNORECASE)

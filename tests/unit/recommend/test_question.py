@@ -82,6 +82,8 @@ def test_for_example_is_a_way_of_speaking() -> None:
         "anything I can read about lead scoring",
         "got any resources?",
         "is there an ebook",
+        "do you have anything on lead scoring?",
+        "any write-ups of shops like ours?",
     ],
 )
 def test_asking_for_content(text: str) -> None:

@@ -64,23 +64,11 @@ _DECLINE = re.compile(
 )
 
 
-# "send me a case study", "got any examples?", "any guides on sms": content asked for
-# without a question's shape.
-_CONTENT_REQUEST = re.compile(
-    r"^\W*(?:(?:hi|hey|oh|ok(?:ay)?|also|and|btw|by the way|quick question|sorry)\W+)*"
-    r"(?:any|got any|(?:please\s+)?(?:send|share|show|give)\s+(?:me|us)|i'?d (?:like|love)"
-    r"|i would (?:like|love)|i want|we'?d (?:like|love)|(?:can|could) (?:i|we) (?:get|see|have)"
-    r"|have you got|you got any)\b",
-    re.IGNORECASE,
-)
-
-
 def digression_of(intent: str | None, text: str) -> str | None:
     """The digression (an intent name) `text` makes, or None when it may be an answer."""
     if intent == "ask_content":
         # "Case Study Labs" at the company question is a company.
-        shaped = _QUESTION.search(text) or _CONTENT_REQUEST.search(text)
-        return intent if shaped and asks_for_content(text) else None
+        return intent if asks_for_content(text) else None
     cue = _CUE_PATTERNS.get(intent or "")
     if cue is None or not cue.search(text):
         return None

@@ -13,6 +13,9 @@ the request wins:
 - a stated need the classifier could not place ("looking for a bot to answer pricing
   questions on our site") becomes `inform`: the visitor is telling us what they want,
   which starts the lead form with that need taken;
+- a question or request for content, typos and all ("any exmaples from b2b software
+  companys?", "do u hav a casestudy for retail"), becomes `ask_content`: the classifier
+  learnt the words spelt right (`bot.recommend.question`);
 - "can we carry on?", "what's next?" — asking to go on with the questions — becomes
   `express_interest`, which starts the lead form again where it stands;
 - "forget it", "never mind", "let's leave it there" — the whole message calls off what is
@@ -41,6 +44,7 @@ from bot.leads.digressions import (
 )
 from bot.leads.volunteered import find_need
 from bot.nlu.text_rules import TextRule, override_intent
+from bot.recommend.question import asks_for_content
 
 CALL_OFF_INTENT = "call_off"
 # Set only here, never trained.
@@ -104,6 +108,8 @@ def cued_intent(predicted: str | None, text: str) -> str | None:
         return "goodbye"
     if asks_to_carry_on(text):
         return "express_interest"
+    if asks_for_content(text):
+        return "ask_content"
     stated_need = find_need(text) is not None and not is_declining("decline_to_answer", text)
     return "inform" if predicted in UNPLACED and stated_need else None
 

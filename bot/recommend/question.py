@@ -44,6 +44,18 @@ _ANY_CONTENT = re.compile(
     r"|(?:something|anything|stuff) to (?:read|watch)|read up|write-?ups?|written up"
     r"|(?:have|got) anything (?:about|on))\b"
 )
+# How a request to us for content starts, after a greeting or a filler: "any …", "do u hav
+# …", "send me …", "where can I read …", "I'd love …".
+_ASKED_OF_US = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|hiya|oh|ok(?:ay)?|so|also|and|btw|by the way|wait|quick question"
+    r"|sorry|great|thanks|cool)\W+)*"
+    r"(?:any(?:thing)?|something|got any|(?:do|did) (?:you|u|ya) (?:guys )?(?:have|hav|got)"
+    r"|(?:have|hav) (?:you|u) got"
+    r"|is there|are there|r there|(?:can|could|may) (?:i|we) (?:get|see|have|read|find)"
+    r"|(?:please\s+)?(?:send|share|show|give) (?:me|us)|where (?:can|could|do) (?:i|we)"
+    r"|i'?d (?:like|love)|i would (?:like|love)|i want|we'?d (?:like|love)|looking for"
+    r"|what|which|(?:can|could) (?:you|u) (?:send|share|recommend|point))\b"
+)
 # "for example", "e.g.": a way of speaking, not a request for examples.
 _IDIOMS = re.compile(r"\b(?:for (?:example|instance)|as an example|e\.g\.)", re.IGNORECASE)
 
@@ -246,10 +258,13 @@ def read_question(text: str, industries: Collection[str] = ()) -> ContentQuestio
 
 
 def asks_for_content(text: str) -> bool:
-    """Whether the words ask for content of some kind (a case study, a guide, "anything
-    I can read"), whatever else they say."""
+    """Whether `text` asks us for content: it names some (a case study, a guide, "anything
+    I can read") and is shaped as a question or a request ("send me …", "any …",
+    "do u hav …"), whatever else it says. "Case Study Labs" answers a question."""
     corrected = _corrected(text)
-    return _kind(corrected)[0] is not None or _ANY_CONTENT.search(corrected) is not None
+    if _content_named(corrected) is None:
+        return False
+    return "?" in text or _ASKED_OF_US.search(corrected) is not None
 
 
 _LABELS = {

@@ -84,6 +84,8 @@ def test_for_example_is_a_way_of_speaking() -> None:
         "is there an ebook",
         "do you have anything on lead scoring?",
         "any write-ups of shops like ours?",
+        "wait do u hav any case studys i could look at",
+        "send me your playbook",
     ],
 )
 def test_asking_for_content(text: str) -> None:
@@ -91,7 +93,15 @@ def test_asking_for_content(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Northwind Traders", "how much does it cost?", "we sell plants online", "sam lee"]
+    "text",
+    [
+        "Northwind Traders",
+        "how much does it cost?",
+        "we sell plants online",
+        "sam lee",
+        "Case Study Labs",
+        "we want to share case studies with leads who ask for them",
+    ],
 )
 def test_not_asking_for_content(text: str) -> None:
     assert not asks_for_content(text)

@@ -133,7 +133,10 @@ _TOPIC_START = re.compile(
 )
 _CLAUSES = re.compile(r"[,.;:!?()]+|\s[—–-]+\s")
 # "I'm from End of Story Books", "we're in Leeds": who they are, not what to read about.
-_WHO = re.compile(r"\b(?:i'?m|i am|we'?re|we are|i work|we work|here|calling|writing)\s*$")
+_WHO = re.compile(
+    r"\b(?:(?:i'?m|i am|we'?re|we are|this is)(?:\s+[a-z]+)?|i work|we work|here|calling"
+    r"|writing)\s*$"
+)
 # Where a topic after "about" ends: "… on lead scoring before I answer that".
 _CLAUSE_END = re.compile(
     r"\s+(?:before|b4|so|because|cause|cuz|coz|as|since|while|until|when|if|but|i|we)\b.*$"
@@ -179,18 +182,15 @@ def _industry_patterns(industries: Collection[str]) -> dict[str, re.Pattern[str]
     return {name: re.compile(rf"\b(?:{pattern})\b") for name, pattern in patterns.items()}
 
 
-def _kind(text: str) -> tuple[str | None, int]:
-    """The kind named first in `text`, if any, and where its words end (0 if none)."""
+def _kind(text: str) -> str | None:
+    """The kind named first in `text`, if any."""
     found = [
-        (match.start(), match.end(), kind)
+        (match.start(), kind)
         for kind, pattern in _KINDS.items()
         for match in [pattern.search(text)]
         if match
     ]
-    if not found:
-        return None, 0
-    _, end, kind = min(found)
-    return kind, end
+    return min(found)[1] if found else None
 
 
 def _content_named(text: str) -> re.Match[str] | None:
@@ -202,7 +202,7 @@ def _content_named(text: str) -> re.Match[str] | None:
 def _topic(corrected: str, after: int, industry: re.Pattern[str] | None) -> str:
     """The visitor's words on what the content should be about, without the asking, the
     kind and the industry: the phrase after "about", "for", "on" … following the kind
-    named (at `after`), up to the end of its clause; or else the words right before the
+    named (which ends at `after`), up to the end of its clause; or else the words right before the
     content named ("any abandoned cart case studies?", not "wait, do u have any case
     studies?" nor "anything to read before I fill this in")."""
     starts = [
@@ -244,7 +244,9 @@ def read_question(text: str, industries: Collection[str] = ()) -> ContentQuestio
     """What `text` asks for: a kind, an industry and a topic, each if said. `industries`
     are the catalogue's, so that a new one is found by its name."""
     corrected = _corrected(text)
-    kind, after = _kind(corrected)
+    kind = _kind(corrected)
+    named = _content_named(corrected)
+    after = named.end() if named is not None else 0
     industry, industry_pattern = None, None
     found = [
         (match.start(), name, pattern)

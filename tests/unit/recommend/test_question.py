@@ -31,6 +31,12 @@ from bot.recommend.question import ContentQuestion, asks_for_content, describe, 
         ("any guides on sms? we're a retailer", "guide", "retail", "sms"),
         ("examples of customers like us using sms?", "case_study", None, "sms"),
         ("I'm from End of Story Books, do you have case studies?", "case_study", None, ""),
+        (
+            "Hi, I'm Jo from Stop & Go. Anything I could read about routing leads to reps?",
+            None,
+            None,
+            "routing leads to reps",
+        ),
     ],
 )
 def test_the_kind_industry_and_topic_asked_for(

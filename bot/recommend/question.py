@@ -81,27 +81,18 @@ _INDUSTRY_PATTERNS = {
 
 # Words to put misspellings right against: the single words of the kinds and industries,
 # five letters or more (a short word one letter off is too often another word).
+_MORE_WORDS = """
+    study studies casestudy casestudies stories examples example guides webinar webinars
+    integration integrations retail retailers clinics hotels restaurants universities
+    ebooks whitepaper
+"""
+_PATTERN_WORDS = {
+    word
+    for pattern in (*_KIND_PATTERNS.values(), *_INDUSTRY_PATTERNS.values())
+    for word in re.findall(r"[a-z]{5,}", pattern.replace("(?:", " ").replace("?", " "))
+}
 _VOCABULARY = sorted(
-    (
-        {
-            word
-            for pattern in (*_KIND_PATTERNS.values(), *_INDUSTRY_PATTERNS.values())
-            for word in re.findall(r"[a-z]{5,}", pattern.replace("(?:", " ").replace("?", " "))
-        }
-        | {
-            *("study", "studies", "casestudy", "casestudies", "stories", "examples", "example"),
-            *(
-                "guides",
-                "webinar",
-                "webinars",
-                "integrations",
-                "integration",
-                "retail",
-                "retailers",
-            ),
-            *("clinics", "hotels", "restaurants", "universities", "ebooks", "whitepaper"),
-        }
-    )
+    (_PATTERN_WORDS | set(_MORE_WORDS.split()))
     # Near-misses of these are usually other words: "plant" is no plan, "wealth" no health.
     - {"plans", "editions", "tiers", "health", "story", "stores", "shops"}
 )
@@ -201,10 +192,10 @@ def _content_named(text: str) -> re.Match[str] | None:
 
 def _topic(corrected: str, after: int, industry: re.Pattern[str] | None) -> str:
     """The visitor's words on what the content should be about, without the asking, the
-    kind and the industry: the phrase after "about", "for", "on" … following the kind
-    named (which ends at `after`), up to the end of its clause; or else the words right before the
-    content named ("any abandoned cart case studies?", not "wait, do u have any case
-    studies?" nor "anything to read before I fill this in")."""
+    kind and the industry: the phrase after "about", "for", "on" … following the words
+    that name the content (they end at `after`), up to the end of its clause; or else the
+    words right before those ("any abandoned cart case studies?", but nothing of "wait, do
+    u have any case studies?" or "anything to read before I fill this in")."""
     starts = [
         m for m in _TOPIC_START.finditer(corrected) if not _WHO.search(corrected[: m.start()])
     ]

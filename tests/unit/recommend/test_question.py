@@ -68,6 +68,11 @@ def test_a_company_named_is_no_topic() -> None:
     assert (asked.kind, asked.topic) == ("case_study", "logistics")
 
 
+def test_a_near_miss_of_a_word_that_is_usually_another_is_left_alone() -> None:
+    assert read_question("do you have anything about plants?").kind is None
+    assert read_question("any guides on wealth management?").industry == "financial_services"
+
+
 def test_an_industry_of_the_catalogue_is_found_by_its_name() -> None:
     assert read_question("case studies for logistics?").industry is None
     assert read_question("case studies for logistics?", ["logistics"]).industry == "logistics"

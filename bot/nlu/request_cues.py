@@ -9,7 +9,7 @@ the request wins:
 - a request for a demo or for a person ("can I get a demo for my team", "put me through to
   sales") becomes `request_demo` / `request_human`;
 - a short closing that says goodbye ("thanks so much, bye!") becomes `goodbye`, and a bare
-  yes or no however spelt ("ya", "nah") `affirm` or `deny`;
+  yes or no however spelt ("ya", "aye, go on", "nah") `affirm` or `deny`;
 - a stated need the classifier could not place ("looking for a bot to answer pricing
   questions on our site") becomes `inform`: the visitor is telling us what they want,
   which starts the lead form with that need taken;
@@ -66,9 +66,9 @@ UNPLACED = frozenset(
 # A bare yes or no, however it is spelt ("ya", "yup", "nah"): short words the classifier
 # has the fewest letters to go on for.
 _YES = re.compile(
-    r"^\W*(?:y|ya|yah|yea|yeah|yep|yup|yes+|sure|ok|okay|k|kk|absolutely|definitely"
+    r"^\W*(?:y|ya|yah|yea|yeah|yep|yup|yes+|aye|sure|ok|okay|k|kk|absolutely|definitely"
     r"|of course|sounds good|let'?s (?:go|do it)|go ahead|why not)"
-    r"(?:\W+(?:please|pls|sure|thanks|thx|ok))*\W*$",
+    r"(?:\W+(?:please|pls|sure|thanks|thx|ok|go on|go ahead|go for it|do it|please do))*\W*$",
     re.IGNORECASE,
 )
 _NO = re.compile(r"^\W*(?:n|no+|nope|nah|no thanks?|no thank you|not really)\W*$", re.IGNORECASE)

@@ -33,6 +33,8 @@ from bot.nlu.request_cues import cued_intent
         ("decline_to_answer", "can we carry on with the questions?", "express_interest"),
         ("decline_to_answer", "ok, so what's next?", "express_interest"),
         ("nlu_fallback", "where were we", "express_interest"),
+        ("goodbye", "aye", "affirm"),
+        ("nlu_fallback", "aye go on", "affirm"),
         ("inform", "any exmaples of that from b2b software companys?", "ask_content"),
         ("nlu_fallback", "do u hav a casestudy for retial", "ask_content"),
     ],

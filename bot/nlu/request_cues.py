@@ -68,7 +68,9 @@ UNPLACED = frozenset(
 _YES = re.compile(
     r"^\W*(?:y|ya|yah|yea|yeah|yep|yup|yes+|aye|sure|ok|okay|k|kk|absolutely|definitely"
     r"|of course|sounds good|let'?s (?:go|do it)|go ahead|why not)"
-    r"(?:\W+(?:please|pls|sure|thanks|thx|ok|go on|go ahead|go for it|do it|please do))*\W*$",
+    r"(?:\W+(?:please|pls|sure|thanks|thx|ok|go on|go ahead|go for it|do it|please do"
+    # the yes restating what it agrees to ("yes, wipe it all", "yep delete everything")
+    r"|(?:delete|erase|wipe|remove|clear)(?: (?:it|them|that|everything|all|my data))*))*\W*$",
     re.IGNORECASE,
 )
 _NO = re.compile(r"^\W*(?:n|no+|nope|nah|no thanks?|no thank you|not really)\W*$", re.IGNORECASE)

@@ -35,6 +35,8 @@ from bot.nlu.request_cues import cued_intent
         ("nlu_fallback", "where were we", "express_interest"),
         ("goodbye", "aye", "affirm"),
         ("nlu_fallback", "aye go on", "affirm"),
+        ("nlu_fallback", "yes, wipe it all", "affirm"),
+        ("nlu_fallback", "yep delete everything please", "affirm"),
         ("inform", "any exmaples of that from b2b software companys?", "ask_content"),
         ("nlu_fallback", "do u hav a casestudy for retial", "ask_content"),
     ],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,6 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet, UserUtteranceReverte
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.content import offer_at_wrap_up
 from actions.handoff import ask_for_team
 from actions.tracker_reading import (
     active_form,
@@ -28,10 +28,7 @@ from bot.double_opt_in import awaiting_confirmation
 from bot.handoff.service import hand_to_team, matching_rule
 from bot.lead_capture import capture_lead
 from bot.leads.form import QUESTIONS
-from bot.recommend.offering import items_text
 from bot.scoring import LeadFacts, score_lead
-
-logger = logging.getLogger(__name__)
 
 # Named in full so the data check can see which responses the actions use.
 WHY_WE_ASK = {
@@ -183,31 +180,8 @@ class ActionCompleteLead(Action):
         else:
             dispatcher.utter_message(response="utter_next_steps_review")
         if lead is not None:
-            _offer_content(dispatcher, tracker, lead, awaiting)
+            offer_at_wrap_up(dispatcher, tracker, lead, awaiting)
         return []
-
-
-def _offer_content(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    lead: Lead,
-    awaiting: dict[Purpose, bool],
-) -> None:
-    """After the wrap-up, content that may help (`bot.recommend.offering`); nothing if
-    nothing fits. The lead is saved by now: a failure here is logged, not raised."""
-    try:
-        with session_scope(bootstrap.crm_engine()) as session:
-            offers = bootstrap.content_offering().offer(
-                session,
-                slots=tracker.slots,
-                lead=lead,
-                marketing_email_confirmed=Purpose.MARKETING_EMAIL not in awaiting,
-            )
-    except Exception:
-        logger.exception("content recommendations failed; the wrap-up goes without them")
-        return
-    if offers:
-        dispatcher.utter_message(response="utter_recommendations", items=items_text(offers))
 
 
 def _hand_over_by_rule(session: Session, tracker: Tracker, lead: Lead) -> bool:

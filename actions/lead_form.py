@@ -3,8 +3,9 @@
 The form's slots have custom mappings, so this validation action is the one place that
 decides what a message in the form does (bot.leads.digressions, bot.leads.reading):
 
-- it steps aside (a pricing question, "why do you need that?", "can I talk to a person?"):
-  the answer is said here and the pending question comes back;
+- it steps aside (a pricing question, "why do you need that?", "can I talk to a person?",
+  "do you have a case study for retail?"): the answer is said here and the pending
+  question comes back;
 - it declines an optional question ("no thanks", "skip");
 - it answers the pending question, volunteers other answers, or corrects one given before,
   in any combination;
@@ -25,6 +26,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
+from actions.content import offer_for_question
 from actions.conversation import WHY_WE_ASK
 from actions.handoff import ask_for_team
 from actions.tracker_reading import (
@@ -302,6 +304,9 @@ class _Turn:
             self.dispatcher.utter_message(
                 response=WHY_WE_ASK.get(pending or "", "utter_why_default")
             )
+            return {}
+        if digression == "ask_content":
+            offer_for_question(self.dispatcher, self.tracker)
             return {}
         self.dispatcher.utter_message(response=DIGRESSION_RESPONSES[digression])
         if digression in ASKS_FOR_SOMEONE:

@@ -166,7 +166,8 @@ def content_links() -> ContentLinks:
 
 @cache
 def content_offering() -> Offering:
-    """The wrap-up's recommender, built once per process (its history refreshed)."""
+    """The recommender offering content (the wrap-up, a visitor's question), built once per
+    process (its history refreshed)."""
     from bot.recommend.offering import Offering
 
     return Offering(content, content_links())

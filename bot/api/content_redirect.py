@@ -1,12 +1,13 @@
 """The click on recommended content: `/r/<token>` records it and redirects to the item.
 
-The links are in the bot's wrap-up message (`bot.recommend.offering`); the token is the
-offer's row id and the item's id, signed with the secret key (`bot.recommend.links`),
-nothing personal. A valid token records one `clicked` engagement (a repeat within
-`CLICK_WINDOW` of the last is the same click and is not recorded again) and answers 302 to
-the item's URL as the catalogue has it now; a forged or malformed token is a 400, an item
-no longer in the catalogue a 404. An offer since erased or purged still redirects, and
-records nothing.
+The links are in the bot's messages (the wrap-up, the answer to a visitor's question for
+content: `bot.recommend.offering`); the token is the offer's row id and the item's id,
+signed with the secret key (`bot.recommend.links`), nothing personal; an offer made
+before there was a lead names only the conversation, and its click is recorded alike. A
+valid token records one `clicked` engagement (a repeat within `CLICK_WINDOW` of the last
+is the same click and is not recorded again) and answers 302 to the item's URL as the
+catalogue has it now; a forged or malformed token is a 400, an item no longer in the
+catalogue a 404. An offer since erased or purged still redirects, and records nothing.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
-"""Content engagement: which catalogue items (data/content) the bot offered a lead at the
-wrap-up, and which of them the person clicked (`bot.recommend.offering`).
+"""Content engagement: which catalogue items (data/content) the bot offered in a
+conversation, at the wrap-up or for a visitor's question, and which of them the person
+clicked (`bot.recommend.offering`).
 
 One row per item offered (`offered`) and one per click (`clicked`, pointing at the offer
-it came through by `offer_id`). Each names the lead, its contact and the conversation,
-and which ranking placed the item (`strategy`: `content` at a cold start, else `blend`).
+it came through by `offer_id`). Each names the conversation, the lead and its contact
+(none yet for a visitor who asked before the lead form: `claim_offers` fills them in when
+the lead is captured), and which ranking placed the item (`strategy`: `content` at a
+cold start, else `blend`).
 The clicks are the collaborative ranker's history. The rows are a person's data: part of
 their export, gone with them on erasure and with their conversation by retention.
 
@@ -17,7 +20,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, or_, select
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.crm.database import UtcDateTime, utcnow
@@ -149,3 +152,30 @@ def clicks_by_lead(session: Session) -> dict[str, set[str]]:
     for lead_id, item_id in rows:
         found.setdefault(lead_id, set()).add(item_id)
     return found
+
+
+def items_of_conversation(session: Session, conversation_id: str) -> tuple[set[str], set[str]]:
+    """The items offered in a conversation, and those of them clicked."""
+    offered: set[str] = set()
+    clicked: set[str] = set()
+    rows = session.execute(
+        select(COLUMNS.kind, COLUMNS.item_id).where(COLUMNS.conversation_id == conversation_id)
+    )
+    for kind, item_id in rows:
+        (offered if kind == "offered" else clicked).add(item_id)
+    return offered, clicked
+
+
+def claim_offers(
+    session: Session, *, conversation_id: str, lead_id: str, contact_id: str | None
+) -> int:
+    """Gives a conversation's offers and clicks made before it had a lead (a visitor's
+    question) to its lead and contact, so they count as the lead's history and go with
+    the lead's data; returns how many rows it changed."""
+    result = session.execute(
+        update(ContentEngagement)
+        .where(COLUMNS.conversation_id == conversation_id, COLUMNS.lead_id.is_(None))
+        .values(lead_id=lead_id, contact_id=contact_id)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.recommend.question import asks_for_content
+
 _QUESTION = re.compile(
     r"\?|^\W*(?:what|how|why|when|where|who|which|can|could|do|does|is|are|will|would|should"
     r"|may|tell me|explain)\b",
@@ -64,6 +66,9 @@ _DECLINE = re.compile(
 
 def digression_of(intent: str | None, text: str) -> str | None:
     """The digression (an intent name) `text` makes, or None when it may be an answer."""
+    if intent == "ask_content":
+        # "Case Study Labs" at the company question is a company.
+        return intent if asks_for_content(text) else None
     cue = _CUE_PATTERNS.get(intent or "")
     if cue is None or not cue.search(text):
         return None

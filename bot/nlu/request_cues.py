@@ -9,10 +9,13 @@ the request wins:
 - a request for a demo or for a person ("can I get a demo for my team", "put me through to
   sales") becomes `request_demo` / `request_human`;
 - a short closing that says goodbye ("thanks so much, bye!") becomes `goodbye`, and a bare
-  yes or no however spelt ("ya", "nah") `affirm` or `deny`;
+  yes or no however spelt ("ya", "aye, go on", "nah") `affirm` or `deny`;
 - a stated need the classifier could not place ("looking for a bot to answer pricing
   questions on our site") becomes `inform`: the visitor is telling us what they want,
   which starts the lead form with that need taken;
+- a question or request for content, typos and all ("any exmaples from b2b software
+  companys?", "do u hav a casestudy for retail"), becomes `ask_content`: the classifier
+  learnt the words spelt right (`bot.recommend.question`);
 - "can we carry on?", "what's next?" — asking to go on with the questions — becomes
   `express_interest`, which starts the lead form again where it stands;
 - "forget it", "never mind", "let's leave it there" — the whole message calls off what is
@@ -41,6 +44,7 @@ from bot.leads.digressions import (
 )
 from bot.leads.volunteered import find_need
 from bot.nlu.text_rules import TextRule, override_intent
+from bot.recommend.question import asks_for_content
 
 CALL_OFF_INTENT = "call_off"
 # Set only here, never trained.
@@ -62,9 +66,11 @@ UNPLACED = frozenset(
 # A bare yes or no, however it is spelt ("ya", "yup", "nah"): short words the classifier
 # has the fewest letters to go on for.
 _YES = re.compile(
-    r"^\W*(?:y|ya|yah|yea|yeah|yep|yup|yes+|sure|ok|okay|k|kk|absolutely|definitely"
+    r"^\W*(?:y|ya|yah|yea|yeah|yep|yup|yes+|aye|sure|ok|okay|k|kk|absolutely|definitely"
     r"|of course|sounds good|let'?s (?:go|do it)|go ahead|why not)"
-    r"(?:\W+(?:please|pls|sure|thanks|thx|ok))*\W*$",
+    r"(?:\W+(?:please|pls|sure|thanks|thx|ok|go on|go ahead|go for it|do it|please do"
+    # the yes restating what it agrees to ("yes, wipe it all", "yep delete everything")
+    r"|(?:delete|erase|wipe|remove|clear)(?: (?:it|them|that|everything|all|my data))*))*\W*$",
     re.IGNORECASE,
 )
 _NO = re.compile(r"^\W*(?:n|no+|nope|nah|no thanks?|no thank you|not really)\W*$", re.IGNORECASE)
@@ -104,6 +110,8 @@ def cued_intent(predicted: str | None, text: str) -> str | None:
         return "goodbye"
     if asks_to_carry_on(text):
         return "express_interest"
+    if asks_for_content(text):
+        return "ask_content"
     stated_need = find_need(text) is not None and not is_declining("decline_to_answer", text)
     return "inform" if predicted in UNPLACED and stated_need else None
 

@@ -14,7 +14,7 @@ For a lead, `Recommender.recommend`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,8 +67,18 @@ class Recommender:
         total = content + peers
         return content / total, peers / total
 
-    def recommend(self, lead: Lead, *, today: date, k: int | None = None) -> list[Recommendation]:
-        """At most `k` (the settings' top_k by default) items for `lead`, best first."""
+    def recommend(
+        self,
+        lead: Lead,
+        *,
+        today: date,
+        k: int | None = None,
+        among: Collection[str] | None = None,
+    ) -> list[Recommendation]:
+        """At most `k` (the settings' top_k by default) items for `lead`, best first;
+        only items whose id is in `among`, when given (a visitor asked for a kind). The
+        scores are scaled over every item the rules allow, `among` or not, so that one
+        item asked for still has the reason it matched."""
         candidates = eligible(self.catalogue.items, lead, today)
         if not candidates:
             return []
@@ -80,6 +90,8 @@ class Recommender:
         scaled_peers = normalised(by_peers) if by_peers is not None else {}
         ranked = []
         for order, item in enumerate(candidates):
+            if among is not None and item.id not in among:
+                continue
             parts = [(weight_content * scaled_content[item.id], by_content[item.id].reason)]
             if by_peers is not None:
                 parts.append((weight_peers * scaled_peers[item.id], by_peers[item.id].reason))

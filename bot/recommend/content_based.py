@@ -69,6 +69,22 @@ class ContentRanker:
             return self._matrix[[self._row[item.id] for item in items]]
         return sparse.csr_matrix(self._vectoriser.transform([item_document(i) for i in items]))
 
+    def coverage(self, lead: Lead, candidates: Sequence[Item]) -> dict[str, float]:
+        """How much of what the lead said each candidate matches (0 to 1): the share of
+        the lead's weight (squared TF-IDF) on the words and tags the item has too. Unlike
+        the similarity, a long item that names everything asked is not marked down, and
+        one that shares only a common word ("marketing" of "sms marketing") counts little."""
+        if not candidates:
+            return {}
+        query = sparse.csr_matrix(self._vectoriser.transform([lead_document(lead)]))
+        weights = query.multiply(query)
+        total = float(weights.sum())
+        if total <= 0:
+            return dict.fromkeys((item.id for item in candidates), 0.0)
+        present = (self._vectors(candidates) > 0).astype(float)
+        shares = np.asarray(present @ weights.T.toarray()).ravel() / total
+        return {item.id: float(share) for item, share in zip(candidates, shares, strict=True)}
+
     def score(self, lead: Lead, candidates: Sequence[Item]) -> dict[str, ItemScore]:
         """Each candidate's cosine similarity to the lead (0 to 1), with a reason."""
         if not candidates:

@@ -1,12 +1,17 @@
-"""Content offered at the wrap-up: the recommender's picks for a lead just captured, each
-recorded as `offered` and linked through a signed click redirect (`bot.recommend.links`).
+"""Content offered in the conversation: the recommender's picks for a lead just captured
+(the wrap-up, `Offering.offer`) or for a visitor's question at any point ("do you have a
+case study for retail?", `Offering.answer`), each recorded as `offered` and linked
+through a signed click redirect (`bot.recommend.links`). Both take one path: the person
+as the recommender sees them (`_visitor`), then the record of each pick (`_record`).
 
 `Offering` is built once per action-server process (`bot.bootstrap.content_offering`). It
 keeps one `Recommender`, built again when the catalogue files change or when its history
 is older than `REFRESH`: the history is the CRM's leads with the items they clicked
 (`bot.crm.engagement_tables`). The rules apply as always, with two facts only the CRM
 knows: marketing e-mail consent counts once confirmed (not while it waits for a double
-opt-in), and nothing the contact ever clicked is offered again.
+opt-in), and nothing offered in the conversation or ever clicked by the contact is offered
+again. A visitor who asks before they are a lead is offered content too: the rows name
+the conversation only, and become the lead's when the lead is captured.
 """
 
 from __future__ import annotations
@@ -22,15 +27,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.crm.database import utcnow
-from bot.crm.engagement_tables import clicked_by_contact, clicks_by_lead, record_offer
+from bot.crm.engagement_tables import (
+    claim_offers,
+    clicked_by_contact,
+    clicks_by_lead,
+    items_of_conversation,
+    record_offer,
+)
 from bot.crm.tables import Lead as CrmLead
-from bot.recommend.blend import Recommender
+from bot.recommend.answer import answer
+from bot.recommend.blend import Recommendation, Recommender
 from bot.recommend.catalogue import Catalogue, Item
 from bot.recommend.config import RecommenderConfig
 from bot.recommend.lead import Lead
 from bot.recommend.links import ContentLinks
+from bot.recommend.question import ContentQuestion, read_question
 
-__all__ = ["REFRESH", "Offer", "Offering", "click_history", "items_text"]
+__all__ = [
+    "REFRESH",
+    "Answered",
+    "Offer",
+    "Offering",
+    "click_history",
+    "items_text",
+    "lead_of_conversation",
+]
 
 REFRESH = timedelta(minutes=5)
 logger = logging.getLogger(__name__)
@@ -70,6 +91,20 @@ def click_history(session: Session) -> list[Lead]:
     return history
 
 
+@dataclass(frozen=True)
+class Answered:
+    """The offers made for a visitor's question, and how well they match it
+    (`bot.recommend.answer`: ASKED, CLOSEST or NOTHING)."""
+
+    question: ContentQuestion
+    match: str
+    offers: list[Offer]
+
+
+def lead_of_conversation(session: Session, conversation_id: str) -> CrmLead | None:
+    return session.scalar(select(CrmLead).where(CrmLead.conversation_id == conversation_id))
+
+
 class Offering:
     """The recommender of one process and what it takes to offer its picks."""
 
@@ -104,20 +139,81 @@ class Offering:
         lead: CrmLead,
         marketing_email_confirmed: bool,
     ) -> list[Offer]:
-        """Recommends items to the lead, records each as offered; [] if none passes."""
+        """At the wrap-up: recommends items to the lead, records each as offered; [] if
+        none passes."""
+        seen = self._visitor(session, slots, lead.conversation_id, lead, marketing_email_confirmed)
+        picks = self.recommender(session).recommend(seen, today=self._clock().date())
+        return self._record(session, picks, lead.conversation_id, lead)
+
+    def answer(
+        self,
+        session: Session,
+        text: str,
+        *,
+        slots: Mapping[str, Any],
+        conversation_id: str,
+        marketing_email_confirmed: bool,
+    ) -> Answered:
+        """For a visitor's question for content (`text`), at any point of the conversation:
+        the items that answer it, or the closest, each recorded as offered (to the
+        conversation's lead, if it has one yet)."""
+        catalogue = self._content()[0]
+        industries = sorted({name for item in catalogue.items for name in item.industries})
+        question = read_question(text, industries)
+        lead = lead_of_conversation(session, conversation_id)
+        seen = self._visitor(session, slots, conversation_id, lead, marketing_email_confirmed)
         recommender = self.recommender(session)
-        clicked = clicked_by_contact(session, lead.contact_id)
-        seen = Lead.from_slots(slots, segments=lead.segments or (), clicked=clicked)
-        seen = replace(seen, marketing_consent=seen.marketing_consent and marketing_email_confirmed)
+        found = answer(recommender, seen, question, today=self._clock().date())
+        return Answered(
+            question, found.match, self._record(session, found.picks, conversation_id, lead)
+        )
+
+    def _visitor(
+        self,
+        session: Session,
+        slots: Mapping[str, Any],
+        conversation_id: str,
+        lead: CrmLead | None,
+        marketing_email_confirmed: bool,
+    ) -> Lead:
+        """The person as the recommender sees them: their answers so far, their segments,
+        and what they were offered in this conversation or ever clicked (never again).
+        Offers made before they were a lead become the lead's now."""
+        if lead is not None:
+            claim_offers(
+                session,
+                conversation_id=conversation_id,
+                lead_id=lead.id,
+                contact_id=lead.contact_id,
+            )
+        offered, clicked = items_of_conversation(session, conversation_id)
+        if lead is not None and lead.contact_id is not None:
+            clicked |= clicked_by_contact(session, lead.contact_id)
+        seen = Lead.from_slots(
+            slots,
+            segments=(lead.segments or ()) if lead is not None else (),
+            seen=offered,
+            clicked=clicked,
+        )
+        confirmed = seen.marketing_consent and marketing_email_confirmed
+        return replace(seen, marketing_consent=confirmed)
+
+    def _record(
+        self,
+        session: Session,
+        picks: Sequence[Recommendation],
+        conversation_id: str,
+        lead: CrmLead | None,
+    ) -> list[Offer]:
         offers = []
-        for found in recommender.recommend(seen, today=self._clock().date()):
+        for found in picks:
             row = record_offer(
                 session,
                 item_id=found.item.id,
                 strategy=found.strategy,
-                conversation_id=lead.conversation_id,
-                lead_id=lead.id,
-                contact_id=lead.contact_id,
+                conversation_id=conversation_id,
+                lead_id=lead.id if lead is not None else None,
+                contact_id=lead.contact_id if lead is not None else None,
                 now=self._clock(),
             )
             offers.append(Offer(found.item, found.reason, self.links.link(row.id, found.item.id)))

@@ -203,6 +203,21 @@ def test_a_long_reply_is_split_into_single_segments(stack: Settings, twilio: Fak
     assert any("1 " in body for body in replies)  # buttons as numbered options
 
 
+def test_content_asked_for_by_sms_fits_in_texts_and_knows_the_region(
+    stack: Settings, twilio: FakeTwilioApi, telegram: FakeTelegramApi
+) -> None:
+    # A US number: the case study kept for North America may be offered by text.
+    sms = SmsVisitor(stack, twilio)
+    replies = sms.say("hi, any case studies for dental clinics?")
+    assert all(len(body) <= 160 for body in replies)
+    text = " ".join(replies)
+    assert "Harbor Dental" in text and "/r/" in text
+    # On Telegram the number is unknown: the rules leave the case study out, and say so.
+    said = "\n".join(TelegramVisitor(stack, telegram).say("any case studies for dental clinics?"))
+    assert "I don't have a case study for healthcare right now" in said
+    assert "Harbor Dental" not in said
+
+
 # Web chat
 
 

@@ -6,10 +6,19 @@ and on the slots the tracker holds afterwards.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
-from bot.crm import ConsentEvent, Lead, Suppression, make_engine, session_scope
+from bot.crm import (
+    ConsentEvent,
+    ContentEngagement,
+    Lead,
+    Suppression,
+    make_engine,
+    session_scope,
+)
 from bot.settings import Settings
 from tests.e2e.rest_client import Conversation
 
@@ -116,6 +125,42 @@ def test_pricing_question_mid_form_is_answered_and_the_form_resumes(
     assert "$99/month" in reply
     assert QUESTIONS["email"] in reply
     assert QUESTIONS["company"] in conversation.said(ANSWERS["email"])
+
+
+def offers_of(stack: Settings, conversation: Conversation) -> list[str]:
+    with session_scope(make_engine(stack.crm_database_url)) as crm:
+        return list(
+            crm.scalars(
+                select(ContentEngagement.item_id).where(
+                    ContentEngagement.conversation_id == conversation.sender,
+                    ContentEngagement.kind == "offered",
+                )
+            )
+        )
+
+
+def test_content_asked_for_before_anything_else(
+    conversation: Conversation, stack: Settings
+) -> None:
+    reply = conversation.said("hi, do u have any case studys for retail?")
+    assert "Northwind Outfitters" in reply
+    assert re.search(r"Northwind Outfitters.* — .+: http://\S+/r/\S+", reply)
+    assert "see whether" in reply  # then the offer to qualify
+    assert offers_of(stack, conversation) == ["cs-northwind-abandoned-carts"]
+    assert QUESTIONS["name"] in conversation.said("sure")
+
+
+def test_content_asked_for_mid_form_and_the_form_resumes(
+    conversation: Conversation, stack: Settings
+) -> None:
+    start_form(conversation)
+    conversation.said(ANSWERS["name"])
+    conversation.said(ANSWERS["email"])
+    reply = conversation.said("do you have any guides on abandoned carts?")
+    assert "abandoned cart playbook" in reply
+    assert QUESTIONS["company"] in reply
+    assert offers_of(stack, conversation)
+    assert QUESTIONS["role"] in conversation.said(ANSWERS["company"])
 
 
 def test_product_question_mid_form(conversation: Conversation) -> None:

@@ -16,11 +16,16 @@ from bot.leads.digressions import asks_if_we_can_help, digression_of, is_declini
         ("request_human", "can I talk to a person?", "request_human"),
         ("request_human", "put me through to sales please", "request_human"),
         ("request_demo", "a demo would be great", "request_demo"),
+        ("ask_content", "do you have a case study for retail?", "ask_content"),
+        ("ask_content", "got any guides on sms", "ask_content"),
+        ("ask_content", "send me your customer stories", "ask_content"),
         # Answers the classifier misreads stay answers.
         ("ask_product", "Northstar Analytics", None),
         ("request_human", "I'm a sales rep", None),
         ("out_of_scope", "Quit Nine Studio", None),
         ("inform", "how much does it cost?", None),
+        ("ask_content", "Case Study Labs", None),
+        ("ask_content", "The Guide Shop", None),
     ],
 )
 def test_digressions_need_their_words(intent: str, text: str, expected: str | None) -> None:

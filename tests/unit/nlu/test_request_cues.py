@@ -33,6 +33,12 @@ from bot.nlu.request_cues import cued_intent
         ("decline_to_answer", "can we carry on with the questions?", "express_interest"),
         ("decline_to_answer", "ok, so what's next?", "express_interest"),
         ("nlu_fallback", "where were we", "express_interest"),
+        ("goodbye", "aye", "affirm"),
+        ("nlu_fallback", "aye go on", "affirm"),
+        ("nlu_fallback", "yes, wipe it all", "affirm"),
+        ("nlu_fallback", "yep delete everything please", "affirm"),
+        ("inform", "any exmaples of that from b2b software companys?", "ask_content"),
+        ("nlu_fallback", "do u hav a casestudy for retial", "ask_content"),
     ],
 )
 def test_certain_words_overrule_a_reading_that_asks_nothing(
@@ -60,6 +66,10 @@ def test_certain_words_overrule_a_reading_that_asks_nothing(
         # Skipping a question is not carrying on.
         ("decline_to_answer", "next question"),
         ("inform", "we'd continue to use Zendesk"),
+        # Content named, not asked for.
+        ("inform", "we want to share case studies with leads who ask for them"),
+        ("inform", "Case Study Labs"),
+        ("ask_product", "do you integrate with hubspot?"),
     ],
 )
 def test_other_readings_stand(predicted: str, text: str) -> None:

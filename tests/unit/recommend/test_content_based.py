@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.recommend import ContentRanker, Lead
 from tests.unit.recommend.recommend_builders import ITEMS, item, retail_lead
 
@@ -52,3 +54,11 @@ def test_only_the_candidates_are_scored_and_new_items_too() -> None:
     scores = RANKER.score(retail_lead(), [ITEMS[1], new])
     assert set(scores) == {"clinic-bookings", "cart-webinar"}
     assert scores["cart-webinar"].score > scores["clinic-bookings"].score
+
+
+def test_coverage_is_the_share_of_what_was_said_an_item_matches() -> None:
+    ranker = ContentRanker(ITEMS)
+    covered = ranker.coverage(Lead(use_case="abandoned carts"), ITEMS)
+    assert covered["cart-playbook"] == pytest.approx(1.0)
+    assert covered["consent-guide"] == 0.0
+    assert ranker.coverage(Lead(), ITEMS) == dict.fromkeys((i.id for i in ITEMS), 0.0)

@@ -139,3 +139,58 @@ def test_a_repeated_click_within_the_window_counts_once(crm: None) -> None:
         assert not record_click(session, 9999, now=NOW)  # erased or purged
     with session_scope(bootstrap.crm_engine()) as session:
         assert [row.kind for row in rows(session)].count("clicked") == 2
+
+
+def ask(chosen: Offering, text: str, conversation_id: str = "conv-visitor", **slots: Any) -> Any:
+    with session_scope(bootstrap.crm_engine()) as session:
+        return chosen.answer(
+            session,
+            text,
+            slots=slots,
+            conversation_id=conversation_id,
+            marketing_email_confirmed=False,
+        )
+
+
+def test_a_visitor_who_asks_is_offered_content_before_being_a_lead(crm: None) -> None:
+    answered = ask(offering(), "got any guides on abandoned carts?")
+    assert answered.question.kind == "guide"
+    assert answered.match == "asked"
+    assert [found.item.id for found in answered.offers] == ["cart-playbook"]
+    assert answered.offers[0].reason == "Because you mentioned abandoned carts"
+    with session_scope(bootstrap.crm_engine()) as session:
+        [row] = rows(session)
+        assert (row.kind, row.conversation_id, row.lead_id, row.contact_id) == (
+            "offered",
+            "conv-visitor",
+            None,
+            None,
+        )
+        assert LINKS.read(answered.offers[0].link.rsplit("/", 1)[1]) == (row.id, "cart-playbook")
+
+
+def test_nothing_offered_in_the_conversation_is_offered_again(crm: None) -> None:
+    chosen = offering()
+    first = ask(chosen, "any guides?")
+    again = ask(chosen, "any guides?")
+    assert first.offers
+    assert not {o.item.id for o in first.offers} & {o.item.id for o in again.offers}
+
+
+def test_gated_content_is_left_out_without_consent(crm: None) -> None:
+    answered = ask(offering((GATED,)), "any guides on lead qualification?")
+    assert (answered.match, answered.offers) == ("nothing", [])
+
+
+def test_the_offers_before_the_lead_become_the_leads(crm: None) -> None:
+    chosen = offering()
+    ask(chosen, "any guides?", conversation_id="conv-priya")
+    lead = priya("conv-priya")
+    offer(chosen, lead)
+    with session_scope(bootstrap.crm_engine()) as session:
+        recorded = rows(session)
+    assert len(recorded) >= 2
+    assert {(row.lead_id, row.contact_id) for row in recorded} == {(lead.id, lead.contact_id)}
+    # The wrap-up offered none of the items the question had.
+    items = [row.item_id for row in recorded]
+    assert len(items) == len(set(items))

@@ -11,16 +11,15 @@ results/screenshots/.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from bot.secret_key import secret_key
 from bot.settings import PROJECT_ROOT, Settings
 from channels.webchat import conversation_ids
 from tests.e2e.rest_client import Conversation
+from tests.e2e.test_webchat_browser import page  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -56,19 +55,9 @@ def test_the_config_chooses_the_greeting_by_page_campaign_and_visit(stack: Setti
     assert odd["trigger"] is None
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
-
-
 def test_the_pricing_page_opens_with_its_own_greeting_and_offer(
-    page: Page, stack: Settings
+    page: Page,  # noqa: F811
+    stack: Settings,
 ) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     site = f"http://{stack.host}:{stack.api_port}"

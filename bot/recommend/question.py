@@ -18,6 +18,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import lru_cache
 
 from bot.recommend.catalogue import ANY
 
@@ -154,14 +155,17 @@ def _corrected(text: str) -> str:
     """Lower-case `text` with each word a letter or two off a kind's or industry's word
     replaced by that word."""
 
-    def fix(match: re.Match[str]) -> str:
-        word = match.group()
-        if len(word) < 5 or word in _VOCABULARY:
-            return word
-        close = get_close_matches(word, _VOCABULARY, n=1, cutoff=0.8)
-        return close[0] if close else word
+    return _WORD.sub(lambda match: _spelt_right(match.group()), _IDIOMS.sub(" ", text.lower()))
 
-    return _WORD.sub(fix, _IDIOMS.sub(" ", text.lower()))
+
+@lru_cache(maxsize=8192)
+def _spelt_right(word: str) -> str:
+    """`word`, or the kind's or industry's word it is a letter or two off. Most messages
+    are read here (`asks_for_content`), so a word's comparison (about 0.1 ms) is kept."""
+    if len(word) < 5 or word in _VOCABULARY:
+        return word
+    close = get_close_matches(word, _VOCABULARY, n=1, cutoff=0.8)
+    return close[0] if close else word
 
 
 def _industry_patterns(industries: Collection[str]) -> dict[str, re.Pattern[str]]:

@@ -50,6 +50,13 @@ _NOT_A_NAME = re.compile(
     r"(?:hi|hello|hey|hiya|heya|yo|sure|ok|okay|yes|yeah|yep|no|nope|why|what)(?: there)?",
     re.IGNORECASE,
 )
+# A refusal of something ("no texts thanks", "nope, next question"), not a name; "No
+# Yong-ho" and "Nah Li" are names.
+_REFUSAL = re.compile(
+    r"(?:no|nope|nah)\W+(?:more|thanks?|way|idea|need|next|te?xts?|sms|e-?mails?|calls?"
+    r"|messages?|marketing|spam|comment)\b",
+    re.IGNORECASE,
+)
 
 
 def _tidy(text: str) -> str:
@@ -73,7 +80,7 @@ def clean_person_name(text: str) -> str:
     own capitalisation ("McDonald", "de la Cruz").
     """
     name = _strip_padding(text, _NAME_LEAD_IN)
-    if not any(c.isalpha() for c in name) or _NOT_A_NAME.fullmatch(name):
+    if not any(c.isalpha() for c in name) or _NOT_A_NAME.fullmatch(name) or _REFUSAL.match(name):
         raise InvalidAnswer("I didn't catch your name — what should I call you?")
     if "@" in name:
         raise InvalidAnswer("That looks like an e-mail address — what's your name?")

@@ -62,6 +62,8 @@ def test_clean_person_name(text: str, expected: str) -> None:
         ("hi", "didn't catch your name"),
         ("hello there", "didn't catch your name"),
         ("my name is", "didn't catch your name"),
+        ("no texts thanks", "didn't catch your name"),
+        ("nope, next question", "didn't catch your name"),
         ("sam123", "numbers"),
         ("R2D2", "numbers"),
         ("jane@acme.com", "e-mail address"),

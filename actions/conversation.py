@@ -127,13 +127,11 @@ class ActionRequestHandoff(Action):
 
 
 def _ran_before(tracker: Tracker, action: str) -> bool:
-    """Whether `action` ran earlier in this session."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            return False
-        if event.get("event") == "action" and event.get("name") == action:
-            return True
-    return False
+    """Whether `action` ran earlier in this conversation (a later session included: the
+    visitor came back)."""
+    return any(
+        event.get("event") == "action" and event.get("name") == action for event in tracker.events
+    )
 
 
 class ActionCompleteLead(Action):
@@ -181,7 +179,7 @@ class ActionCompleteLead(Action):
             dispatcher.utter_message(response="utter_next_steps_review")
         if lead is not None:
             offer_at_wrap_up(dispatcher, tracker, lead, awaiting)
-        return []
+        return [SlotSet("lead_captured", True)]
 
 
 def _hand_over_by_rule(session: Session, tracker: Tracker, lead: Lead) -> bool:

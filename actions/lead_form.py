@@ -29,6 +29,8 @@ from rasa_sdk.forms import FormValidationAction
 from actions.content import offer_for_question
 from actions.conversation import WHY_WE_ASK
 from actions.handoff import ask_for_team
+from actions.returning import KNOWN_CHECK
+from actions.session import KNOWN_CHECK_DUE
 from actions.tracker_reading import (
     entity_spans,
     held_before_latest_message,
@@ -62,8 +64,9 @@ from bot.leads.form import (
     read_answer,
     with_last_name,
 )
-from bot.leads.presenting import describe_answer
-from bot.leads.reading import Reading, read_message
+from bot.leads.presenting import describe_answer, fields_named
+from bot.leads.reading import Reading, read_message, read_opening
+from bot.leads.returning import checked_answers, confirms, is_greeting_only
 from bot.settings import get_settings
 
 FORM = "lead_form"
@@ -126,7 +129,8 @@ class ValidateLeadForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[str]:
-        """The form's questions, with the follow-ups a message called for: "and your
+        """The form's questions, with the follow-ups a message called for: "Still at
+        Harbor Goods, 40 people?" first for a visitor back in a new session, "and your
         last name?" after a one-word name, "you're with X — is that right?" after a list
         that probably named the company, "which country is that number from?" after a
         number that needs one."""
@@ -137,6 +141,8 @@ class ValidateLeadForm(FormValidationAction):
             slots.insert(slots.index("company"), COMPANY_CHECK)
         if tracker.get_slot(PHONE_UNPLACED) and tracker.get_slot("phone") is None:
             slots.insert(slots.index("phone"), PHONE_COUNTRY)
+        if tracker.get_slot(KNOWN_CHECK_DUE) and checked_answers(tracker.slots):
+            slots.insert(0, KNOWN_CHECK)
         return slots
 
     @staticmethod
@@ -180,7 +186,7 @@ class ValidateLeadForm(FormValidationAction):
                 return aside
             # "I'd love a demo — I'm Sam from Acme": the details they gave count too.
             return {**turn.read(None).values, **aside}
-        if asks_to_carry_on(turn.text):
+        if asks_to_carry_on(turn.text) or is_greeting_only(turn.text):
             return {}  # the pending question comes again
         if pending is None and asks_if_we_can_help(turn.text):
             # "we miss loads of calls after 5pm. can your bot help?": yes, before the
@@ -192,6 +198,8 @@ class ValidateLeadForm(FormValidationAction):
             return turn.read_phone_country()
         if pending == COMPANY_CHECK:
             return turn.read_company_check()
+        if pending == KNOWN_CHECK:
+            return turn.read_known_check()
         return turn.read_answers(pending)
 
     @staticmethod
@@ -233,6 +241,13 @@ class _Turn:
         reading = self.read(pending)
         guess = {COMPANY_GUESS: reading.company_guess} if reading.company_guess else {}
         if pending is None or reading.values:
+            taken = [q for q in reading.values if q in QUESTIONS and q not in reading.corrected]
+            if pending is not None and pending not in reading.values and taken:
+                # "dana@stopgo.com" at the name question: kept, and said so before the
+                # name is asked again.
+                self.dispatcher.utter_message(
+                    response="utter_answers_noted", fields=fields_named(taken)
+                )
             return {**reading.values, **guess}
         if self.intent in UNCLEAR_COMPLIANCE_RESPONSES:
             self.dispatcher.utter_message(response=UNCLEAR_COMPLIANCE_RESPONSES[self.intent])
@@ -279,17 +294,41 @@ class _Turn:
             return {COMPANY_GUESS: None}
         return {**self.read_answers("company"), COMPANY_GUESS: None}
 
+    def read_known_check(self) -> dict[str, Any]:
+        """The reply to "Still at Harbor Goods, 40 people?": what it says anew replaces the
+        old answer (the rest stand), a yes keeps them all, anything else ("no", "we
+        moved") asks them again."""
+        checked = checked_answers(self.tracker.slots)
+        values = self.read(None).values
+        if not values and "company_size" in checked and any(c.isdigit() for c in self.text):
+            values = self.read("company_size").values  # "we're 60 now"
+        done = {KNOWN_CHECK_DUE: False}
+        if values:
+            return {**values, **done}
+        if confirms(self.text, self.intent):
+            return done
+        self.dispatcher.utter_message(response="utter_known_changed")
+        return {**dict.fromkeys(checked), **done}
+
     def read(self, pending: str | None) -> Reading:
         """The answers in the message (to `pending`, if any, and volunteered ones); says
         which earlier answers they correct."""
-        reading = read_message(
-            self.text,
-            entity_spans(self.tracker),
-            pending=pending,
-            held={question: self.tracker.get_slot(question) for question in QUESTIONS},
-            last_answered=last_slot_answered(self.tracker, QUESTIONS),
-            context=self.context,
-        )
+        held = {question: self.tracker.get_slot(question) for question in QUESTIONS}
+        last_answered = last_slot_answered(self.tracker, QUESTIONS)
+        spans = entity_spans(self.tracker)
+        if pending is None:  # before the first question: perhaps an introduction
+            reading = read_opening(
+                self.text, spans, held=held, last_answered=last_answered, context=self.context
+            )
+        else:
+            reading = read_message(
+                self.text,
+                spans,
+                pending=pending,
+                held=held,
+                last_answered=last_answered,
+                context=self.context,
+            )
         for question in reading.corrected:
             self.dispatcher.utter_message(
                 response="utter_answer_corrected",

@@ -5,7 +5,8 @@ pipeline runs it here, in order with the person's own messages. The bot's messag
 written to the tracker like any reply (with its A/B arm, through the same response
 generator) and leaves through the channel's outbound gate. When the step resumes the
 lead form, the form is opened again at the first question still unanswered and that
-question is asked, so the person's answer goes straight into the form.
+question is asked, so the person's answer goes straight into the form (and the form does
+not greet them back with a check of their earlier answers).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from channels.outbound import GatedOutput
 
 LEAD_FORM = "lead_form"
+# The one-line check of a returning visitor's answers (actions/lead_form.py): the bot
+# reached out here, so its question, not a "welcome back", is what the person answers.
+KNOWN_CHECK_DUE = "known_check_due"
 KEY = "followup"  # the BotUttered metadata naming the follow-up it said
 
 
@@ -81,6 +85,7 @@ async def say_follow_up(
             said,
             *([ask] if ask else []),
             SlotSet(REQUESTED_SLOT, question),
+            SlotSet(KNOWN_CHECK_DUE, False),
             ActionExecuted(ACTION_LISTEN_NAME),
         ]
     await record_and_say(agent, tracker, events, output)

@@ -50,7 +50,12 @@ survives a reload or a later visit, and how many times this browser has visited,
 chat can greet a returning visitor. It sends the page you are on, the site you came from
 and the campaign in the link with its first request, to choose its greeting, and keeps
 them with your conversation. It never recognises you on another browser or device.
-Clearing this site's data in your browser removes both.</p>""",
+Clearing this site's data in your browser removes both.</p>
+<p>When you come back to the same conversation (in the same browser, from the same phone
+number by text, or in the same Telegram chat), the assistant picks up its questions where
+you left them and checks the answers you gave before ("Still at your company?") instead
+of asking them again. It never carries your answers from one browser, number or chat to
+another.</p>""",
     )
 
 

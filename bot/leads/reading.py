@@ -298,3 +298,49 @@ def read_message(
         if question not in held or held[question] != value:
             reading.values[question] = value
     return reading
+
+
+# A person's name as they introduce themselves: two to four capitalised words.
+_INTRODUCED_NAME = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}$")
+# "Sure - ", "Yes! ", "hi, ": what comes before an introduction.
+_LEAD_IN = re.compile(
+    r"^\W*(?:yes|yeah|yep|sure|ok(?:ay)?|great|absolutely|of course|definitely|hi|hello|hey)"
+    r"(?:\s+(?:please|thanks|there))?\b[\s,.!:;—–-]*",
+    re.IGNORECASE,
+)
+
+
+def read_opening(
+    text: str,
+    entities: Sequence[EntitySpan],
+    *,
+    held: Mapping[str, Any],
+    last_answered: str | None,
+    context: AnswerContext,
+) -> Reading:
+    """A message before the first question. "Dana Whitfield from Stop & Go Outfitters,
+    I'm the ecommerce manager" introduces its writer without a cue: it is read as a
+    reply to the name question when that reading finds a full name, capitalised, beside
+    their company or role. Anything less ("Sounds good", "I run a small bakery") is not
+    a name, and the message is read as volunteered answers only."""
+    reading = read_message(
+        text, entities, pending=None, held=held, last_answered=last_answered, context=context
+    )
+    if "name" in reading.values or held.get("name") is not None:
+        return reading
+    body = _LEAD_IN.sub("", text, count=1)
+    spans = entities if body == text else []  # their places are in the whole text
+    introduced = read_message(
+        body, spans, pending="name", held=held, last_answered=last_answered, context=context
+    )
+    name = introduced.values.get("name")
+    about = {introduced.values.get(field) for field in ("company", "role")} - {None}
+    if (
+        isinstance(name, str)
+        and _INTRODUCED_NAME.match(name)
+        and body.startswith(name)  # who writes comes first: "Head of Growth, Acme Corp"
+        and about
+        and name not in about  # "Marketing Director at Acme": a role, not a name
+    ):
+        return introduced
+    return reading

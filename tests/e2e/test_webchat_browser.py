@@ -1,12 +1,14 @@
 """The web chat widget in headless Chromium against the whole running stack.
 
 A visitor lands on the demo page from a campaign link, completes a lead conversation by
-clicking and typing, reloads and finds the conversation still there; the lead reaches
-the CRM with the page and campaign it came from. Screenshots go to results/screenshots/.
+clicking and typing, opens a recommended item, reloads and finds the conversation still
+there; the lead reaches the CRM with the page and campaign it came from, and the click
+with it. Screenshots go to results/screenshots/.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -15,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from bot.crm import Lead, make_engine, session_scope
+from bot.crm.engagement_tables import ContentEngagement
 from bot.settings import PROJECT_ROOT, Settings
 from tests.e2e.test_conversations import ANSWERS, ORDER, QUESTIONS
 
@@ -68,6 +71,18 @@ def test_a_visitor_qualifies_in_the_browser_and_the_chat_survives_a_reload(
     expect(page.locator(".msg-bot .bubble", has_text="that's everything I need")).to_be_visible(
         timeout=60_000
     )
+    # The wrap-up's recommended content: the visitor opens the first item. Its link is the
+    # signed redirect; the catalogue's own site is answered here (no network).
+    page.context.route(
+        re.compile(r"^https://"),
+        lambda route: route.fulfill(content_type="text/html", body="<h1>Case study</h1>"),
+    )
+    recommended = page.locator('.msg-bot a[href*="/r/"]').first
+    expect(recommended).to_be_visible(timeout=60_000)
+    with page.context.expect_page() as opened:
+        recommended.click()
+    expect(opened.value.locator("h1")).to_have_text("Case study")
+    opened.value.close()
     type_answer(page, "<img src=x onerror=alert(1)>")
     expect(page.locator(".msg-user .bubble").last).to_have_text("<img src=x onerror=alert(1)>")
     page.screenshot(path=str(SCREENSHOTS / "e2e-webchat-conversation.png"))
@@ -92,8 +107,14 @@ def test_a_visitor_qualifies_in_the_browser_and_the_chat_survives_a_reload(
                 .where(Lead.conversation_id.like("webchat-%"))
                 .order_by(Lead.created_at.desc())
             ).first()
+            assert lead is not None and lead.answers["email"] == email
+            assert lead.source["utm_campaign"] == "launch"
+            assert lead.source["page_url"].endswith(CAMPAIGN)
+            clicked = session.scalars(
+                select(ContentEngagement.item_id).where(
+                    ContentEngagement.lead_id == lead.id, ContentEngagement.kind == "clicked"
+                )
+            ).all()
     finally:
         engine.dispose()
-    assert lead is not None and lead.answers["email"] == email
-    assert lead.source["utm_campaign"] == "launch"
-    assert lead.source["page_url"].endswith(CAMPAIGN)
+    assert len(clicked) == 1  # the item opened, counted against the lead

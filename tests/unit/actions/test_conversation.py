@@ -155,6 +155,29 @@ async def test_a_message_after_the_wrap_up_that_changes_nothing_is_answered(
     assert responses(dispatcher) == ["utter_all_set"]
 
 
+async def test_a_wrap_up_in_an_earlier_session_is_not_said_again(
+    tracker_for: Any, domain: dict
+) -> None:
+    """The visitor came back after the session expired and went through the form again:
+    the lead is written anew, the wrap-up (and its confirmation e-mail) is not repeated."""
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for("yes", slots={"email": "dana@acme.io", "consent_email": "granted"})
+    tracker.events[:0] = [
+        {"event": "action", "name": "action_complete_lead"},
+        {"event": "session_started"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    events = await ActionCompleteLead().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_all_set"]
+    assert events == []
+
+
+async def test_the_first_wrap_up_marks_the_lead_captured(tracker_for: Any, domain: dict) -> None:
+    tracker = tracker_for("no", slots={"email": "dana@acme.io", "consent_email": "denied"})
+    events = await ActionCompleteLead().run(CollectingDispatcher(), tracker, domain)
+    assert {"event": "slot", "name": "lead_captured", "value": True}.items() <= events[-1].items()
+
+
 async def test_wrap_up_without_consent(tracker_for: Any, domain: dict) -> None:
     dispatcher = CollectingDispatcher()
     tracker = tracker_for("no", slots={"consent_email": "deferred"})

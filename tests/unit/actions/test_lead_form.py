@@ -271,3 +271,27 @@ async def test_an_opener_asking_whether_we_can_help_gets_a_yes_before_the_questi
     slots, messages = await validate(tracker_for(text, active_loop="lead_form"), domain)
     assert [m["response"] for m in messages] == ["utter_we_can_help"]
     assert "miss loads of calls" in slots["use_case"]
+
+
+async def test_an_answer_to_another_question_is_kept_and_said_so(
+    tracker_for: Any, domain: dict
+) -> None:
+    """An e-mail address at the name question: kept, acknowledged, the name asked again."""
+    entity = {"entity": "email", "value": "dana@stopgo.com", "start": 0, "end": 15}
+    tracker = asking("name", "dana@stopgo.com", tracker_for, entities=[entity])
+    slots, messages = await validate(tracker, domain)
+    assert slots["email"] == "dana@stopgo.com" and slots.get("name") is None
+    assert [m["response"] for m in messages] == ["utter_answers_noted"]
+    assert messages[0]["fields"] == "your e-mail address"
+
+
+async def test_an_introduction_before_the_first_question_fills_the_name(
+    tracker_for: Any, domain: dict
+) -> None:
+    text = "Dana Whitfield from Stop & Go Outfitters, I'm the ecommerce manager"
+    tracker = tracker_for(text, active_loop="lead_form")
+    slots, messages = await validate(tracker, domain)
+    assert slots["name"] == "Dana Whitfield"
+    assert slots["company"] == "Stop & Go Outfitters"
+    assert slots["role"] == "ecommerce manager"
+    assert messages == []

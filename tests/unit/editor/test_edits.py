@@ -139,7 +139,10 @@ def test_responses_are_listed_with_variations_and_buttons(project: Path) -> None
     found = {response.name: response for response in responses(project)}
 
     offer = found["utter_offer_qualification"]
-    assert (offer.file, offer.line) == ("bot/domain/core.yml", 58)
+    declared = text_of(project, "bot/domain/core.yml").splitlines().index(
+        "  utter_offer_qualification:"
+    )
+    assert (offer.file, offer.line) == ("bot/domain/core.yml", declared + 1)
     assert offer.variations[0].text.startswith("Would you like to see whether {brand_name}")
     assert offer.variations[0].buttons[0] == {"title": "Yes, let's go", "payload": "yes"}
     assert "\n" not in found["utter_greet"].variations[0].text  # folded text, one line

@@ -48,7 +48,7 @@ def drift(engine: Engine) -> list[Any]:
 def test_a_second_upgrade_is_a_no_op(empty_database_url: str, engine: Engine) -> None:
     head = ScriptDirectory.from_config(alembic_config(empty_database_url)).get_current_head()
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == head == "0013"
+    assert current_revision(engine) == head == "0014"
     assert table_names(engine) == CRM_TABLES | {"alembic_version"}
 
     with engine.begin() as connection:
@@ -83,7 +83,7 @@ def test_other_components_tables_are_left_alone(empty_database_url: str, engine:
     assert table_names(engine) == {"events", "alembic_version"}
     assert current_revision(engine) is None
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == "0013"
+    assert current_revision(engine) == "0014"
 
 
 def test_0003_keeps_existing_leads_and_their_outbox_rows(
@@ -160,3 +160,24 @@ def test_0013_keeps_earlier_offers_as_ranked_under_no_test(
     with engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT item_id FROM content_engagements")
         assert [tuple(row) for row in rows] == [("guide-a",)]
+
+
+def test_0014_says_earlier_archived_conversations_kept_no_trigger(
+    empty_database_url: str, engine: Engine
+) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0013")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO funnel_archive (started_at, channel, campaign, stages, form_started)"
+            " VALUES (CURRENT_TIMESTAMP, 'webchat', 'spring', 2, TRUE)"
+        )
+    upgrade_to_head(empty_database_url)
+    query = 'SELECT channel, campaign, "trigger" FROM funnel_archive'
+    with engine.connect() as connection:
+        row = tuple(connection.exec_driver_sql(query).one())
+    assert row == ("webchat", "spring", "(not recorded)")
+    command.downgrade(config, "0013")
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT channel, campaign FROM funnel_archive")
+        assert [tuple(row) for row in rows] == [("webchat", "spring")]

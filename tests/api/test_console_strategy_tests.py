@@ -112,10 +112,13 @@ def test_settings_that_do_not_load_are_said(
 ) -> None:
     problem = "The recommender's settings do not load (recommending.yml:9: …)."
     monkeypatch.setattr(experiments_routes, "declared_strategy_test", lambda: (None, problem))
+    seed(api)
     log_in(api)
     response = api.client.get(PAGE)
     assert response.status_code == 200
     assert "The recommender&#39;s settings do not load (recommending.yml:9: …)." in response.text
+    assert "Test <code>ranking</code>" in response.text  # read from its offers
+    assert "this test is read from its offers alone" in response.text
 
 
 def test_the_declared_test_is_read_from_the_settings() -> None:

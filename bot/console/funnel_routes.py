@@ -1,5 +1,5 @@
-"""The funnel page: how far conversations got, per channel or campaign, and where people
-gave up in the lead form.
+"""The funnel page: how far conversations got, per channel, campaign or the web chat
+trigger that greeted the visitor, and where people gave up in the lead form.
 
 A period is chosen with two dates (inclusive, UTC) in the query string: they are not
 personal data, so a report can be bookmarked and shared. The page shows counts only, so
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -18,12 +19,19 @@ from bot.api.deps import ConversationsDep, SessionDep
 from bot.console.access import Marketer
 from bot.console.charts import Bar, stage_bars
 from bot.console.pages import clean_text, page
-from bot.crm.funnel import GroupBy, form_drop_off, funnel
+from bot.crm.funnel import NO_VALUE, GroupBy, form_drop_off, funnel
+from bot.crm.tables import NOT_RECORDED
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-GROUPINGS: dict[str, str] = {"channel": "Channel", "utm_campaign": "UTM campaign"}
+GROUPINGS: dict[str, str] = {
+    "channel": "Channel",
+    "utm_campaign": "UTM campaign",
+    "trigger": "Web chat trigger",
+}
+# "Per …" above the groups' charts.
+GROUPED_PER = {"channel": "channel", "utm_campaign": "UTM campaign", "trigger": "web chat trigger"}
 QUESTION_LABELS = {
     "name": "Name",
     "email": "E-mail",
@@ -67,7 +75,7 @@ class Period:
         if (end - start).days >= MAX_DAYS:
             start = end - timedelta(days=MAX_DAYS - 1)
             problems.append(f"A report covers at most {MAX_DAYS} days; it starts on {start}.")
-        grouping: GroupBy = "utm_campaign" if group_by == "utm_campaign" else "channel"
+        grouping = cast(GroupBy, group_by if group_by in GROUPINGS else "channel")
         return cls(start, end, grouping, tuple(problems))
 
     @property
@@ -98,6 +106,9 @@ def funnel_page(
         section="/console/funnel",
         period=period,
         groupings=GROUPINGS,
+        grouped_per=GROUPED_PER,
+        no_value=NO_VALUE,
+        not_recorded=NOT_RECORDED,
         report=report,
         total_bars=stage_bars(report.total),
         group_bars=[(row, stage_bars(row)) for row in report.groups],

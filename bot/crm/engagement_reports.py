@@ -1,6 +1,7 @@
 """Read-side queries for the console's reports on recommended content: the offers made in
-a period with what came of them, and the leads of a period with whether they were offered
-content and clicked it. The rows themselves are `bot.crm.engagement_tables`'.
+a period with what came of them, the offers made under A/B tests of ranking strategies,
+and the leads of a period with whether they were offered content and clicked it. The rows
+themselves are `bot.crm.engagement_tables`'.
 
 Counts and flags only leave this module, besides what the fairness audit needs to place a
 lead (its phone numbers and e-mail addresses), which the page never shows.
@@ -20,6 +21,7 @@ from bot.crm.funnel import QUALIFIED_STATUSES
 from bot.crm.outcomes import LeadOutcome
 from bot.crm.tables import Contact, Lead
 from bot.insights.recommendations import OfferSeen
+from bot.insights.strategy_tests import ExperimentOffer
 
 OFFERS = ContentEngagement.__table__.c
 LEADS = Lead.__table__.c
@@ -56,6 +58,30 @@ def offers_made(session: Session, *, start: datetime, end: datetime) -> list[Off
             clicked=bool(row.clicked),
             qualified=row.status in QUALIFIED_STATUSES,
             won=row.outcome == "won",
+        )
+        for row in rows
+    ]
+
+
+def experiment_offers(session: Session) -> list[ExperimentOffer]:
+    """Every offer made under an A/B test of ranking strategies, oldest first, with
+    whether it was ever clicked."""
+    rows = session.execute(
+        select(
+            OFFERS.experiment,
+            OFFERS.variant,
+            OFFERS.conversation_id,
+            _clicked(OFFERS.id).label("clicked"),
+        )
+        .where(OFFERS.kind == "offered", OFFERS.experiment.is_not(None))
+        .order_by(OFFERS.id)
+    )
+    return [
+        ExperimentOffer(
+            experiment=row.experiment,
+            variant=row.variant or "",
+            conversation_id=row.conversation_id,
+            clicked=bool(row.clicked),
         )
         for row in rows
     ]

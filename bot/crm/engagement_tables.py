@@ -6,7 +6,9 @@ One row per item offered (`offered`) and one per click (`clicked`, pointing at t
 it came through by `offer_id`). Each names the conversation, the lead and its contact
 (none yet for a visitor who asked before the lead form: `claim_offers` fills them in when
 the lead is captured), and which ranking placed the item (`strategy`: `content` at a
-cold start, else `blend`).
+cold start, else `blend`). Under an A/B test of ranking strategies
+(`bot.recommend.strategies`), `experiment` and `variant` name the test and the variant the
+conversation was ranked under; both are empty otherwise.
 The clicks are the collaborative ranker's history. The rows are a person's data: part of
 their export, gone with them on erasure and with their conversation by retention.
 
@@ -49,6 +51,9 @@ class ContentEngagement(Base):
     item_id: Mapped[str] = Column(String(120), nullable=False)  # a catalogue item's id
     kind: Mapped[str] = Column(String(16), nullable=False)
     strategy: Mapped[str] = Column(String(32), nullable=False)  # the ranking that placed it
+    # The A/B test of ranking strategies and its variant; None without a test.
+    experiment: Mapped[str | None] = Column(String(64), index=True)
+    variant: Mapped[str | None] = Column(String(64))
     # A click: the offer it came through. No foreign key: an offer and its clicks always
     # go together (same conversation, contact and lead), and a cascade between rows of one
     # bulk delete would make SQLite and PostgreSQL count them differently.
@@ -82,6 +87,8 @@ def record_offer(
     lead_id: str | None,
     contact_id: str | None,
     now: datetime | None = None,
+    experiment: str | None = None,
+    variant: str | None = None,
 ) -> ContentEngagement:
     """An `offered` row, flushed so its id can go in the item's signed link."""
     row = ContentEngagement(
@@ -91,6 +98,8 @@ def record_offer(
         item_id=item_id,
         kind="offered",
         strategy=strategy,
+        experiment=experiment,
+        variant=variant,
         created_at=now or utcnow(),
     )
     session.add(row)
@@ -123,6 +132,8 @@ def record_click(session: Session, offer_id: int, *, now: datetime) -> bool:
             item_id=offer.item_id,
             kind="clicked",
             strategy=offer.strategy,
+            experiment=offer.experiment,
+            variant=offer.variant,
             offer_id=offer.id,
             created_at=now,
         )

@@ -8,6 +8,11 @@ at any point), `talked_to_person`: a sales rep wrote in the conversation (`bot.h
 `form_drop_off` says which question the form was asking when a visitor left without
 becoming a lead.
 
+A report groups conversations by their channel, their UTM campaign or the web chat
+trigger whose greeting opened them (`bot.targeting`: its name goes with each message,
+into the conversation's source). A campaign or trigger is read from the first visitor
+message, else from the lead's source; a conversation without one is `NO_VALUE`.
+
 The tracker store and the CRM may be different databases, so nothing is joined across
 them: one query reads the events (`ConversationEvents.funnel_events`), then one query per
 `ID_BATCH` conversations reads their leads, with consent and delivery as `EXISTS` columns.
@@ -32,11 +37,13 @@ from bot.crm.tables import ConsentEvent, FunnelArchive, Lead, OutboxRow
 from bot.leads.form import QUESTIONS
 from bot.stores.conversation_events import ConversationEvents, StoredEvent
 
-GroupBy = Literal["channel", "utm_campaign"]
+GroupBy = Literal["channel", "utm_campaign", "trigger"]
 STAGES = ("started", "form_started", "qualified", "consent_given", "pushed")
 LEAD_FORM = "lead_form"
 QUALIFIED_STATUSES = ("qualified", "handed_off")
-NO_VALUE = "(none)"  # the group of a conversation with no channel or campaign
+NO_VALUE = "(none)"  # the group of a conversation with no channel, campaign or trigger
+# Each grouping's column in `funnel_archive`.
+ARCHIVED_AS = {"channel": "channel", "utm_campaign": "campaign", "trigger": "trigger"}
 # Conversation ids per CRM query: well under SQLite's limit on bound parameters.
 ID_BATCH = 1000
 
@@ -127,7 +134,7 @@ class _Conversation:
     """What the events say about one conversation."""
 
     channel: str | None = None
-    campaign: str | None = None
+    source: Mapping[str, Any] | None = None  # the first message's (page, UTM, trigger)
     form_started: bool = False
     last_asked: str | None = None  # the last question the lead form asked
 
@@ -145,8 +152,8 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _campaign_in(source: Any) -> str | None:
-    return _text(source.get("utm_campaign")) if isinstance(source, Mapping) else None
+def _source_value(source: Any, key: str) -> str | None:
+    return _text(source.get(key)) if isinstance(source, Mapping) else None
 
 
 def _read_events(events: Iterable[StoredEvent]) -> dict[str, _Conversation]:
@@ -160,7 +167,7 @@ def _read_events(events: Iterable[StoredEvent]) -> dict[str, _Conversation]:
             metadata = data.get("metadata")
             source = metadata.get("source") if isinstance(metadata, dict) else None
             conversation.channel = _text(data.get("input_channel"))
-            conversation.campaign = _campaign_in(source)
+            conversation.source = source if isinstance(source, Mapping) else None
         elif event["type"] == "active_loop":
             form_active[conversation_id] = data.get("name") == LEAD_FORM
             conversation.form_started |= form_active[conversation_id]
@@ -268,8 +275,8 @@ def _row(group: str, reached: Iterable[int], talked: int = 0) -> FunnelRow:
 def _group_of(conversation: _Conversation, lead: _LeadOutcome | None, group_by: GroupBy) -> str:
     if group_by == "channel":
         return conversation.channel or NO_VALUE
-    lead_campaign = _campaign_in(lead.source) if lead else None
-    return conversation.campaign or lead_campaign or NO_VALUE
+    said = _source_value(conversation.source, group_by)
+    return said or (_source_value(lead.source, group_by) if lead else None) or NO_VALUE
 
 
 def _archived(session: Session, start: datetime, end: datetime) -> list[FunnelArchive]:
@@ -323,6 +330,7 @@ def archive_rows(session: Session, events: Sequence[StoredEvent]) -> list[Funnel
                 started_at=started_at,
                 channel=_group_of(conversation, lead, "channel"),
                 campaign=_group_of(conversation, lead, "utm_campaign"),
+                trigger=_group_of(conversation, lead, "trigger"),
                 stages=_stages_reached(conversation, lead),
                 form_started=conversation.form_started,
                 last_asked=conversation.last_asked if lead is None else None,
@@ -353,7 +361,7 @@ def funnel(
         reached.setdefault(group, []).append(_stages_reached(conversation, lead))
         talks[group] += conversation_id in talked
     for archived in _archived(session, start, end):
-        group = archived.channel if group_by == "channel" else archived.campaign
+        group = getattr(archived, ARCHIVED_AS[group_by])
         reached.setdefault(group, []).append(archived.stages)
         talks[group] += archived.talked_to_person
     rows = [_row(group, stages, talks[group]) for group, stages in reached.items()]

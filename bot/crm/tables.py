@@ -43,6 +43,8 @@ SUPPRESSION_KINDS = ("email", "phone", "telegram")
 OUTBOX_STATUSES = ("pending", "delivered", "failed")
 CONFIRMATION_KINDS = ("email", "phone")
 API_ROLES = ("viewer", "agent", "marketer", "admin")  # least to most trusted
+# The funnel archive's trigger of a conversation purged before the archive kept triggers.
+NOT_RECORDED = "(not recorded)"
 
 # Fixed constraint names: the same on SQLite and PostgreSQL, so migrations can name them.
 NAMING_CONVENTION = {
@@ -286,8 +288,9 @@ class ExperimentExposure(Base):
 
 class FunnelArchive(Base):
     """What the funnel report needs of a conversation the retention purge removed
-    (`bot.crm.retention`): when it began, its channel and campaign, how far it got and
-    where it left the form. No id, text or identifier: nothing about a person."""
+    (`bot.crm.retention`): when it began, its channel, campaign and web chat trigger, how
+    far it got and where it left the form. No id, text or identifier: nothing about a
+    person."""
 
     __tablename__ = "funnel_archive"
 
@@ -295,6 +298,11 @@ class FunnelArchive(Base):
     started_at: Mapped[datetime] = Column(UtcDateTime, nullable=False, index=True)
     channel: Mapped[str] = Column(String(64), nullable=False)  # as the report groups it
     campaign: Mapped[str] = Column(Text, nullable=False)
+    # The trigger whose greeting opened it, as the report groups it; rows archived before
+    # the archive kept it say NOT_RECORDED.
+    trigger: Mapped[str] = Column(
+        String(64), nullable=False, default=NOT_RECORDED, server_default=NOT_RECORDED
+    )
     stages: Mapped[int] = Column(Integer, nullable=False)  # how many of funnel.STAGES
     form_started: Mapped[bool] = Column(Boolean, nullable=False)
     # The question it left the form at, when it started the form and never became a lead.

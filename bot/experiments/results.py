@@ -88,8 +88,9 @@ def experiment_results(
     converted: Mapping[str, Collection[str]],
     *,
     alpha: float = 0.05,
+    metrics: Sequence[str] = METRICS,
 ) -> list[ExperimentResult]:
-    """Each experiment's results, in the order given.
+    """Each experiment's results on `metrics`, in the order given.
 
     `exposed` maps experiment → variant → the conversations first shown it; `converted`
     maps a conversation to the metrics it reached. Exposures of a variant the domain no
@@ -106,7 +107,7 @@ def experiment_results(
         if not variants:
             continue
         tallies = [
-            (variant, _arms(variant.name, recorded.get(variant.name, ()), converted))
+            (variant, _arms(variant.name, recorded.get(variant.name, ()), converted, metrics))
             for variant in variants
         ]
         baseline = tallies[0][1]
@@ -121,7 +122,7 @@ def experiment_results(
                         exposures=len(recorded.get(variant.name, ())),
                         metrics=tuple(
                             _metric_result(metric, baseline[metric], arms[metric], alpha, index)
-                            for metric in METRICS
+                            for metric in metrics
                         ),
                     )
                     for index, (variant, arms) in enumerate(tallies)
@@ -132,7 +133,10 @@ def experiment_results(
 
 
 def _arms(
-    variant: str, conversation_ids: Sequence[str], converted: Mapping[str, Collection[str]]
+    variant: str,
+    conversation_ids: Sequence[str],
+    converted: Mapping[str, Collection[str]],
+    metrics: Sequence[str],
 ) -> dict[str, Arm]:
     return {
         metric: Arm(
@@ -140,7 +144,7 @@ def _arms(
             exposures=len(conversation_ids),
             conversions=sum(1 for key in conversation_ids if metric in converted.get(key, ())),
         )
-        for metric in METRICS
+        for metric in metrics
     }
 
 
@@ -161,6 +165,23 @@ def percent(rate: float | None) -> str:
 
 def p_text(p_value: float) -> str:
     return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
+
+
+def _points(share: float) -> str:
+    return f"{share * 100:+.1f}".replace("-", "−")
+
+
+def difference_text(comparison: Comparison) -> str:
+    """The difference from the baseline in percentage points, with its confidence
+    interval when there is one: "+12.0 points (95% CI +3.1 to +20.9)"."""
+    if comparison.absolute_lift is None:
+        return "—"
+    lift = f"{_points(comparison.absolute_lift)} points"
+    if comparison.confidence_interval is None:
+        return lift
+    low, high = comparison.confidence_interval
+    level = f"{comparison.confidence_level * 100:g}%"
+    return f"{lift} ({level} CI {_points(low)} to {_points(high)})"
 
 
 def verdict(comparison: Comparison) -> str:

@@ -10,7 +10,8 @@ are compared with the A/B tests' two-proportion test (`bot.experiments.statistic
 means with Welch's t-test (`bot.experiments.welch`). With six measures over many groups
 some p-values fall under 5% by chance alone, so the differences called significant are
 those the Benjamini–Hochberg procedure keeps over every comparison made on the page: of
-the differences it calls out, at most 5% are expected to be chance (`benjamini_hochberg`).
+the differences it calls out, at most 5% are expected to be chance
+(`bot.experiments.false_discovery.benjamini_hochberg`, as the A/B tests of strategies use).
 An audit is a screen for what to look into, so it bounds the share of false alarms
 rather than the chance of any one (Holm's correction), which would hide real gaps when
 many groups are compared.
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from statistics import fmean
 
+from bot.experiments.false_discovery import benjamini_hochberg
 from bot.experiments.results import p_text, percent
 from bot.experiments.statistics import Arm, compare
 from bot.experiments.welch import compare_means
@@ -132,22 +134,6 @@ class Audit:
         return [row for rows in self.groups.values() for row in rows if row.too_few]
 
 
-def benjamini_hochberg(p_values: Sequence[float | None], alpha: float = ALPHA) -> list[bool]:
-    """Which p-values are significant by the Benjamini–Hochberg procedure at false
-    discovery rate `alpha`: with the m p-values sorted, the k smallest, for the largest k
-    whose p-value is at most k/m · alpha. None (no test) is never significant and does
-    not count in m."""
-    tested = sorted((p, index) for index, p in enumerate(p_values) if p is not None)
-    kept = max(
-        (rank for rank, (p, _) in enumerate(tested, 1) if p <= rank / len(tested) * alpha),
-        default=0,
-    )
-    significant = [False] * len(p_values)
-    for _, index in tested[:kept]:
-        significant[index] = True
-    return significant
-
-
 def _values(leads: Iterable[AuditedLead], measure: Measure) -> list[float]:
     among = measure.among
     return [float(measure.value(lead) or 0) for lead in leads if among is None or among(lead)]
@@ -230,7 +216,7 @@ def audit(
     ]
     found = {grouping: _group_rows(leads, grouping, kept, label) for grouping in GROUPINGS}
     p_values = [f.p_value for rows in found.values() for row in rows for f in row.figures]
-    verdicts = iter(benjamini_hochberg(p_values))
+    verdicts = iter(benjamini_hochberg(p_values, ALPHA))
     groups = {
         grouping: tuple(
             replace(row, figures=tuple(replace(f, significant=next(verdicts)) for f in row.figures))

@@ -4,8 +4,10 @@ Pure domain code (no Rasa, no database). ``data/content/*.yml`` is the catalogue
 (`catalogue`) and its settings (`config`), found by `content_files`; a `Lead` is built
 from the lead form's answers; `rules` keeps what a lead may be shown; `content_based`
 and `collaborative` rank it; `blend.Recommender` combines them into the top items, each
-with a one-line reason. `question` reads a visitor's question for content ("a case study
-for retail?") and `answer` picks the items of the kind asked for, or the closest.
+with a one-line reason, weighing the rankers as the settings say or as the conversation's
+variant of an A/B test of ranking strategies says (`strategies`). `question` reads a
+visitor's question for content ("a case study for retail?") and `answer` picks the items
+of the kind asked for, or the closest.
 `bench/recommend.py` measures the rankers offline.
 
 The exception is `offering`, the glue the wrap-up and a visitor's question call: it reads

@@ -22,6 +22,7 @@ from bot.recommend.catalogue import Item
 from bot.recommend.lead import Lead
 from bot.recommend.question import ContentQuestion
 from bot.recommend.rules import eligible
+from bot.recommend.strategies import Strategy
 
 __all__ = ["ASKED", "CLOSEST", "NOTHING", "Answer", "answer", "asking"]
 
@@ -60,16 +61,27 @@ def _about(recommender: Recommender, question: ContentQuestion, items: list[Item
 
 
 def answer(
-    recommender: Recommender, lead: Lead, question: ContentQuestion, *, today: date
+    recommender: Recommender,
+    lead: Lead,
+    question: ContentQuestion,
+    *,
+    today: date,
+    strategy: Strategy | None = None,
 ) -> Answer:
-    """At most the settings' top_k items for the question, and how well they match it."""
+    """At most the settings' top_k items for the question, and how well they match it,
+    ranked under `strategy` when given (`Recommender.recommend`)."""
     visitor = asking(lead, question)
     allowed = eligible(recommender.catalogue.items, visitor, today)
     about = _about(recommender, question, allowed)
     of_kind = _ids(item for item in allowed if question.kind in (None, item.kind))
     if of_kind & about:
-        return Answer(ASKED, recommender.recommend(visitor, today=today, among=of_kind & about))
+        asked = of_kind & about
+        return Answer(
+            ASKED, recommender.recommend(visitor, today=today, among=asked, strategy=strategy)
+        )
     closest = next((found for found in (about, of_kind, _ids(allowed)) if found), None)
     if closest is None:
         return Answer(NOTHING, [])
-    return Answer(CLOSEST, recommender.recommend(visitor, today=today, among=closest))
+    return Answer(
+        CLOSEST, recommender.recommend(visitor, today=today, among=closest, strategy=strategy)
+    )

@@ -6,8 +6,9 @@ For a lead, `Recommender.recommend`
 2. scores them with the content-based ranker and, past the cold start, the
    collaborative one;
 3. scales each ranker's scores to 0..1 over those items and adds them with the weights
-   of ``data/content/recommending.yml`` (at a cold start the content ranking alone
-   decides, whatever the weights);
+   of ``data/content/recommending.yml``, or of the strategy the conversation is ranked
+   under in an A/B test of strategies (`bot.recommend.strategies`); at a cold start the
+   content ranking alone decides, whatever the weights;
 4. returns the best `top_k`, each with one line saying why: the reason of the ranker
    that added most to its score, or else what the item is good for at its stage.
 """
@@ -25,6 +26,7 @@ from bot.recommend.content_based import ContentRanker
 from bot.recommend.lead import Lead
 from bot.recommend.rules import eligible
 from bot.recommend.scored import Scores, normalised
+from bot.recommend.strategies import Strategy
 
 __all__ = ["STAGE_REASONS", "Recommendation", "Recommender"]
 
@@ -60,8 +62,11 @@ class Recommender:
             neighbours=config.neighbours,
         )
 
-    def _weights(self, collaborative: Scores | None) -> tuple[float, float]:
-        content, peers = self.config.content_weight, self.config.collaborative_weight
+    def _weights(
+        self, collaborative: Scores | None, strategy: Strategy | None
+    ) -> tuple[float, float]:
+        weighed = strategy or self.config
+        content, peers = weighed.content_weight, weighed.collaborative_weight
         if collaborative is None:  # cold start: content-based alone
             return 1.0, 0.0
         total = content + peers
@@ -74,18 +79,20 @@ class Recommender:
         today: date,
         k: int | None = None,
         among: Collection[str] | None = None,
+        strategy: Strategy | None = None,
     ) -> list[Recommendation]:
         """At most `k` (the settings' top_k by default) items for `lead`, best first;
         only items whose id is in `among`, when given (a visitor asked for a kind). The
         scores are scaled over every item the rules allow, `among` or not, so that one
-        item asked for still has the reason it matched."""
+        item asked for still has the reason it matched. The rankers are weighed by
+        `strategy` when given (a variant of an A/B test), else by the settings."""
         candidates = eligible(self.catalogue.items, lead, today)
         if not candidates:
             return []
         by_content = self.content.score(lead, candidates)
         by_peers = self.collaborative.score(lead, candidates)
-        weight_content, weight_peers = self._weights(by_peers)
-        strategy = "content" if by_peers is None else "blend"
+        weight_content, weight_peers = self._weights(by_peers, strategy)
+        ranking = "content" if by_peers is None else "blend"
         scaled_content = normalised(by_content)
         scaled_peers = normalised(by_peers) if by_peers is not None else {}
         ranked = []
@@ -99,7 +106,7 @@ class Recommender:
             reasons = [(part, reason) for part, reason in parts if part > 0 and reason]
             reason = max(reasons, key=lambda found: found[0])[1] if reasons else None
             ranked.append(
-                (-total, order, Recommendation(item, total, reason or _stage(item), strategy))
+                (-total, order, Recommendation(item, total, reason or _stage(item), ranking))
             )
         ranked.sort(key=lambda entry: (entry[0], entry[1]))
         return [entry[2] for entry in ranked[: k or self.config.top_k]]

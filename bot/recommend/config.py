@@ -7,6 +7,8 @@ the catalogue is (file:line, did-you-mean).
     min_interactions  cold start: a lead whose similar leads (and own clicks) add up to
                     fewer engagements gets no collaborative score, only the content one
     neighbours      how many of the most similar past leads the collaborative ranker reads
+    experiment      optional: an A/B test of ranking strategies (`bot.recommend.strategies`);
+                    without it every conversation is ranked with the weights above
 """
 
 from __future__ import annotations
@@ -16,14 +18,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.recommend.strategies import (
+    EXPERIMENT_SCHEMA,
+    RANKERS,
+    WEIGHTS_SCHEMA,
+    StrategyExperiment,
+    check_experiment,
+    check_weights,
+    experiment_from,
+)
 from bot.scoring.issues import Issues, RulesError
 from bot.scoring.rules import checked, parse
 
 __all__ = ["RANKERS", "RecommenderConfig", "load_config", "validate_config_file"]
 
 SETTINGS = "recommending"
-RANKERS = ("content", "collaborative")
-_WEIGHT = {"type": "number", "minimum": 0, "maximum": 1}
 CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": [SETTINGS],
@@ -32,15 +41,11 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": ["weights"],
             "properties": {
-                "weights": {
-                    "type": "object",
-                    "required": list(RANKERS),
-                    "properties": dict.fromkeys(RANKERS, _WEIGHT),
-                    "additionalProperties": False,
-                },
+                "weights": WEIGHTS_SCHEMA,
                 "top_k": {"type": "integer", "minimum": 1, "maximum": 3},
                 "min_interactions": {"type": "integer", "minimum": 0},
                 "neighbours": {"type": "integer", "minimum": 1},
+                "experiment": EXPERIMENT_SCHEMA,
             },
             "additionalProperties": False,
         }
@@ -56,11 +61,10 @@ class RecommenderConfig:
     top_k: int = 3
     min_interactions: int = 10
     neighbours: int = 30
+    experiment: StrategyExperiment | None = None  # None: no A/B test of strategies
 
     def __post_init__(self) -> None:
-        weights = (self.content_weight, self.collaborative_weight)
-        if min(weights) < 0 or sum(weights) <= 0:
-            raise ValueError(f"weights must be >= 0 and not all 0: {weights}")
+        check_weights(self.content_weight, self.collaborative_weight)
         if not 1 <= self.top_k <= 3:
             raise ValueError(f"top_k must be 1 to 3, not {self.top_k}")
         if self.min_interactions < 0 or self.neighbours < 1:
@@ -68,10 +72,12 @@ class RecommenderConfig:
 
 
 def _check(issues: Issues) -> None:
-    if not issues.clean([SETTINGS, "weights"]):
-        return
-    if sum(float(w) for w in issues.root[SETTINGS]["weights"].values()) <= 0:
+    if issues.clean([SETTINGS, "weights"]) and (
+        sum(float(w) for w in issues.root[SETTINGS]["weights"].values()) <= 0
+    ):
         issues.add([SETTINGS, "weights"], "weights are all 0; give at least one ranker a weight")
+    if issues.clean([SETTINGS, "experiment"]) and "experiment" in issues.root[SETTINGS]:
+        check_experiment(issues, [SETTINGS, "experiment"])
 
 
 def parse_config(path: Path) -> Issues:
@@ -90,6 +96,9 @@ def _config_from(node: Mapping[str, Any]) -> RecommenderConfig:
         top_k=int(node.get("top_k", defaults.top_k)),
         min_interactions=int(node.get("min_interactions", defaults.min_interactions)),
         neighbours=int(node.get("neighbours", defaults.neighbours)),
+        experiment=experiment_from(node["experiment"], node["weights"])
+        if "experiment" in node
+        else None,
     )
 
 

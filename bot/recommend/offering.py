@@ -12,6 +12,10 @@ knows: marketing e-mail consent counts once confirmed (not while it waits for a 
 opt-in), and nothing offered in the conversation or ever clicked by the contact is offered
 again. A visitor who asks before they are a lead is offered content too: the rows name
 the conversation only, and become the lead's when the lead is captured.
+
+When the settings declare an A/B test of ranking strategies (`bot.recommend.strategies`),
+the conversation is ranked under the strategy of its variant, and every offer records
+the test and the variant (`_ranked_under`); without one, the settings' weights rank it.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from bot.recommend.config import RecommenderConfig
 from bot.recommend.lead import Lead
 from bot.recommend.links import ContentLinks
 from bot.recommend.question import ContentQuestion, read_question
+from bot.recommend.strategies import Strategy, StrategyExperiment
 
 __all__ = [
     "REFRESH",
@@ -56,6 +61,8 @@ __all__ = [
 REFRESH = timedelta(minutes=5)
 logger = logging.getLogger(__name__)
 Content = tuple[Catalogue, RecommenderConfig]
+# The A/B test of strategies and the variant a conversation is ranked under, if any.
+RankedUnder = tuple[StrategyExperiment, Strategy] | None
 
 
 @dataclass(frozen=True)
@@ -142,8 +149,11 @@ class Offering:
         """At the wrap-up: recommends items to the lead, records each as offered; [] if
         none passes."""
         seen = self._visitor(session, slots, lead.conversation_id, lead, marketing_email_confirmed)
-        picks = self.recommender(session).recommend(seen, today=self._clock().date())
-        return self._record(session, picks, lead.conversation_id, lead)
+        under = self._ranked_under(lead.conversation_id)
+        picks = self.recommender(session).recommend(
+            seen, today=self._clock().date(), strategy=under[1] if under else None
+        )
+        return self._record(session, picks, lead.conversation_id, lead, under)
 
     def answer(
         self,
@@ -163,10 +173,18 @@ class Offering:
         lead = lead_of_conversation(session, conversation_id)
         seen = self._visitor(session, slots, conversation_id, lead, marketing_email_confirmed)
         recommender = self.recommender(session)
-        found = answer(recommender, seen, question, today=self._clock().date())
-        return Answered(
-            question, found.match, self._record(session, found.picks, conversation_id, lead)
-        )
+        under = self._ranked_under(conversation_id)
+        strategy = under[1] if under else None
+        found = answer(recommender, seen, question, today=self._clock().date(), strategy=strategy)
+        offers = self._record(session, found.picks, conversation_id, lead, under)
+        return Answered(question, found.match, offers)
+
+    def _ranked_under(self, conversation_id: str) -> RankedUnder:
+        """The A/B test of strategies in the settings and the conversation's variant."""
+        experiment = self._content()[1].experiment
+        if experiment is None:
+            return None
+        return experiment, experiment.strategy_for(conversation_id)
 
     def _visitor(
         self,
@@ -204,6 +222,7 @@ class Offering:
         picks: Sequence[Recommendation],
         conversation_id: str,
         lead: CrmLead | None,
+        under: RankedUnder,
     ) -> list[Offer]:
         offers = []
         for found in picks:
@@ -215,6 +234,8 @@ class Offering:
                 lead_id=lead.id if lead is not None else None,
                 contact_id=lead.contact_id if lead is not None else None,
                 now=self._clock(),
+                experiment=under[0].name if under else None,
+                variant=under[1].name if under else None,
             )
             offers.append(Offer(found.item, found.reason, self.links.link(row.id, found.item.id)))
         return offers

@@ -61,10 +61,18 @@ def add_lead(
 
 
 def offer(
-    session: Session, lead: Lead, item_id: str, strategy: str, *, age: float = 1, clicks: int = 0
+    session: Session,
+    lead: Lead,
+    item_id: str,
+    strategy: str,
+    *,
+    age: float = 1,
+    clicks: int = 0,
+    experiment: str | None = None,
+    variant: str | None = None,
 ) -> ContentEngagement:
     """An offer made `age` days ago, clicked `clicks` times (each well apart, so each one
-    is recorded)."""
+    is recorded); under the A/B test `experiment`'s `variant`, when given."""
     made = days_ago(age)
     row = record_offer(
         session,
@@ -74,6 +82,8 @@ def offer(
         lead_id=lead.id,
         contact_id=lead.contact_id,
         now=made,
+        experiment=experiment,
+        variant=variant,
     )
     for number in range(clicks):
         assert record_click(session, row.id, now=made + timedelta(minutes=1 + 30 * number))

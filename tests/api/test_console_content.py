@@ -90,3 +90,31 @@ def test_a_catalogue_item_the_triggers_offer_cannot_be_renamed_away(
 def test_an_unknown_file_is_not_found(console: Api) -> None:  # noqa: F811
     assert console.client.get("/console/data/content/passwords").status_code == 404
     assert console.client.get("/console/data/content/..%2Fscoring%2Frules").status_code == 404
+
+
+def test_an_experiment_over_strategies_is_checked_in_the_editor(
+    console: Api,  # noqa: F811
+    project: Path,  # noqa: F811
+) -> None:
+    file, page = "data/content/recommending.yml", "/console/data/content/recommending"
+    before = text_of(project, file)
+    experiment = (
+        "  experiment:\n    name: ranking-test\n    variants:\n      - name: blend\n"
+        "      - name: blend\n        weights: {content: 1, collaborative: 0}\n"
+    )
+
+    refused = post_form(console, page, page, yaml=before + experiment)
+
+    assert refused.status_code == 422
+    line = len(before.splitlines()) + 5
+    assert (
+        f"data/content/recommending.yml:{line}</code> variant &#39;blend&#39; is named twice"
+        in refused.text
+    )
+    assert text_of(project, file) == before
+    fixed = before + experiment.replace(
+        "- name: blend\n        weights", "- name: content_only\n        weights"
+    )
+    saved = post_form(console, page, page, yaml=fixed)
+    assert saved.status_code == 200, saved.text
+    assert text_of(project, file) == fixed

@@ -75,7 +75,7 @@ def test_without_experiments_it_says_how_to_start_one(
     log_in(api)
     response = api.client.get("/console/experiments")
     assert response.status_code == 200
-    assert "No A/B tests yet" in response.text
+    assert "No A/B tests of messages yet" in response.text
     assert '<a href="/console/experiments" aria-current="page">' in response.text
 
 

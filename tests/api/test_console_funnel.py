@@ -3,12 +3,16 @@ the same numbers, drop-off per question, and clear messages for a bad period."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import httpx
 import pytest
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from tests.api.conftest import Api
+from tests.api.seed import T0, tracker_store
 from tests.api.test_console import log_in
 
 DAY = "2026-11-20"  # when tests.api.seed's conversations begin
@@ -87,3 +91,44 @@ def test_the_funnel_needs_a_login(api: Api) -> None:
 
     assert response.status_code == 303
     assert response.headers["location"] == "/console/login"
+
+
+def greeted(sender_id: str, trigger: str) -> DialogueStateTracker:
+    """A web chat visitor the trigger's greeting opened, on the seed's day."""
+    source = {"channel": "webchat", "trigger": trigger}
+    message = UserUttered(
+        "hello",
+        {"name": "greet"},
+        input_channel="webchat",
+        metadata={"source": source},
+        timestamp=T0.timestamp() + 5,
+    )
+    return DialogueStateTracker.from_events(sender_id, [message])
+
+
+def test_grouping_per_web_chat_trigger(signed_in: Api, database_url: str) -> None:
+    store = tracker_store(database_url)
+    for number in range(2):
+        asyncio.run(store.save(greeted(f"webchat-greeted-{number}", "pricing-page")))
+    store.engine.dispose()
+
+    response = signed_in.client.get(
+        "/console/funnel", params={"first": DAY, "last": DAY, "group_by": "trigger"}
+    )
+
+    assert response.status_code == 200
+    assert "<h2>Per web chat trigger</h2>" in response.text
+    assert '<option value="trigger" selected>Web chat trigger</option>' in response.text
+    assert '<th scope="col">Web chat trigger</th>' in response.text
+    assert cells(response, "pricing-page")[0] == "2"
+    assert cells(response, "(none)")[0] == "4"  # the seed's conversations, not greeted
+    assert "counts the conversations the default greeting opened" in response.text
+    assert "before the funnel kept their trigger" not in response.text
+
+
+def test_an_unknown_grouping_is_per_channel(signed_in: Api) -> None:
+    response = signed_in.client.get(
+        "/console/funnel", params={"first": DAY, "last": DAY, "group_by": "referrer"}
+    )
+
+    assert "<h2>Per channel</h2>" in response.text

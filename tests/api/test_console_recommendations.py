@@ -105,6 +105,7 @@ def test_per_strategy_with_the_comparison_of_click_rates(offered: Api) -> None:
         "(p = 1, Fisher&#39;s exact test; not significant)." in response.text
     )
     assert "a hint to test, not a result" in response.text
+    assert '<a href="/console/experiments#strategies">A/B tests</a>' in response.text
 
 
 def test_a_longer_period_takes_in_older_offers(offered: Api) -> None:

@@ -51,6 +51,7 @@ class Talk:
     channel: str
     begun: datetime
     campaign: str | None = None
+    trigger: str | None = None  # the web chat trigger that greeted the visitor
     asked: tuple[str, ...] | None = None  # None: the lead form never ran
     form_closed: bool = False
     then_consent_form: bool = False
@@ -61,13 +62,14 @@ class Talk:
 
 
 TALKS = {
-    # Reaches every stage; the message's campaign wins over the lead's.
+    # Reaches every stage; the message's campaign and trigger win over the lead's.
     "web-a": Talk(
         "webchat",
         START + timedelta(hours=1),
         campaign="spring",
+        trigger="pricing-page",
         asked=QUESTIONS,
-        lead={"status": "qualified", "source": {"utm_campaign": "other"}},
+        lead={"status": "qualified", "source": {"utm_campaign": "other", "trigger": "other"}},
         consent_granted=True,
         delivered=True,
     ),
@@ -76,16 +78,21 @@ TALKS = {
         "webchat",
         START + timedelta(hours=2),
         campaign="spring",
+        trigger="pricing-page",
         asked=QUESTIONS,
         lead={"status": "handed_off"},
         consent_granted=True,
     ),
-    # A new lead: its consent does not count, since it never qualified. Campaign from the lead.
+    # A new lead: its consent does not count, since it never qualified. Campaign and
+    # trigger from the lead.
     "web-c": Talk(
         "webchat",
         START + timedelta(hours=3),
         asked=QUESTIONS,
-        lead={"status": "new", "source": {"channel": "webchat", "utm_campaign": "autumn"}},
+        lead={
+            "status": "new",
+            "source": {"channel": "webchat", "utm_campaign": "autumn", "trigger": "returning"},
+        },
         consent_granted=True,
     ),
     "sms-a": Talk("sms", START + timedelta(hours=4), asked=("name", "email")),
@@ -120,7 +127,9 @@ def tracker(conversation_id: str, talk: Talk) -> DialogueStateTracker:
     def at(step: int) -> float:
         return clock + step
 
-    metadata = {"source": {"utm_campaign": talk.campaign}} if talk.campaign else {}
+    source = {"utm_campaign": talk.campaign, "trigger": talk.trigger}
+    kept = {key: value for key, value in source.items() if value}
+    metadata = {"source": kept} if kept else {}
     events: list[Event] = [
         ActionExecuted("action_session_start", timestamp=at(-2)),
         SessionStarted(timestamp=at(-1)),
@@ -262,6 +271,18 @@ def test_by_campaign_prefers_the_message_then_the_lead_then_none(
         "autumn": [1, 1, 0, 0, 0],  # web-c, from its lead's source
         "(none)": [4, 3, 0, 0, 0],
     }
+
+
+def test_by_trigger_prefers_the_message_then_the_lead_then_none(
+    crm: Session, events: ConversationEvents
+) -> None:
+    report = funnel(crm, events, start=START, end=END, group_by="trigger")
+    assert {row.group: list(row.counts.values()) for row in report.groups} == {
+        "pricing-page": [2, 2, 2, 2, 1],  # web-a (its lead says "other"), web-b
+        "returning": [1, 1, 0, 0, 0],  # web-c, from its lead's source
+        "(none)": [5, 4, 0, 0, 0],  # the default greeting, and the other channels
+    }
+    assert report.as_dict()["group_by"] == "trigger"
 
 
 def test_drop_off_is_the_last_question_the_lead_form_asked(

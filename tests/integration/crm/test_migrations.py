@@ -48,7 +48,7 @@ def drift(engine: Engine) -> list[Any]:
 def test_a_second_upgrade_is_a_no_op(empty_database_url: str, engine: Engine) -> None:
     head = ScriptDirectory.from_config(alembic_config(empty_database_url)).get_current_head()
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == head == "0012"
+    assert current_revision(engine) == head == "0014"
     assert table_names(engine) == CRM_TABLES | {"alembic_version"}
 
     with engine.begin() as connection:
@@ -83,7 +83,7 @@ def test_other_components_tables_are_left_alone(empty_database_url: str, engine:
     assert table_names(engine) == {"events", "alembic_version"}
     assert current_revision(engine) is None
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == "0012"
+    assert current_revision(engine) == "0014"
 
 
 def test_0003_keeps_existing_leads_and_their_outbox_rows(
@@ -140,3 +140,44 @@ def test_0004_keeps_recorded_messages_as_processed_for_dedupe(
     with engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT external_id, status FROM inbound_messages")
         assert [tuple(row) for row in rows] == [("SM1", "processed")]
+
+
+def test_0013_keeps_earlier_offers_as_ranked_under_no_test(
+    empty_database_url: str, engine: Engine
+) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0012")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO content_engagements (conversation_id, item_id, kind, strategy,"
+            " created_at) VALUES ('conv', 'guide-a', 'offered', 'blend', CURRENT_TIMESTAMP)"
+        )
+    upgrade_to_head(empty_database_url)
+    query = "SELECT item_id, strategy, experiment, variant FROM content_engagements"
+    with engine.connect() as connection:
+        assert tuple(connection.exec_driver_sql(query).one()) == ("guide-a", "blend", None, None)
+    command.downgrade(config, "0012")
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT item_id FROM content_engagements")
+        assert [tuple(row) for row in rows] == [("guide-a",)]
+
+
+def test_0014_says_earlier_archived_conversations_kept_no_trigger(
+    empty_database_url: str, engine: Engine
+) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0013")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO funnel_archive (started_at, channel, campaign, stages, form_started)"
+            " VALUES (CURRENT_TIMESTAMP, 'webchat', 'spring', 2, TRUE)"
+        )
+    upgrade_to_head(empty_database_url)
+    query = 'SELECT channel, campaign, "trigger" FROM funnel_archive'
+    with engine.connect() as connection:
+        row = tuple(connection.exec_driver_sql(query).one())
+    assert row == ("webchat", "spring", "(not recorded)")
+    command.downgrade(config, "0013")
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT channel, campaign FROM funnel_archive")
+        assert [tuple(row) for row in rows] == [("webchat", "spring")]

@@ -29,6 +29,7 @@ from bot.crm.funnel import form_drop_off, funnel
 from bot.crm.handoff_tables import Handoff
 from bot.crm.inbox import InboundMessage
 from bot.crm.retention import purge_expired
+from bot.crm.tables import FunnelArchive
 from bot.stores.conversation_events import ConversationEvents
 from tests.api.seed import capture, priya_slots, tracker_store
 
@@ -40,10 +41,14 @@ RECENT = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
 PEPPER = b"pepper"
 
 
-def conversation(sender_id: str, at: datetime, *, asked: str | None) -> DialogueStateTracker:
-    """A web chat visitor from a campaign; the lead form asks `asked` if given."""
+def conversation(
+    sender_id: str, at: datetime, *, asked: str | None, trigger: str | None = "pricing-page"
+) -> DialogueStateTracker:
+    """A web chat visitor from a campaign, greeted by `trigger` (None: the default
+    greeting); the lead form asks `asked` if given."""
     moment = at.timestamp()
-    metadata = {"source": {"channel": "webchat", "utm_campaign": "spring"}}
+    source = {"channel": "webchat", "utm_campaign": "spring", "trigger": trigger}
+    metadata = {"source": {key: value for key, value in source.items() if value}}
     events: list[Any] = [
         ActionExecuted("action_listen", timestamp=moment),
         UserUttered(
@@ -66,8 +71,9 @@ def reports(engine: Engine, start: datetime) -> Any:
         events = ConversationEvents(session.connection())
         by_channel = funnel(session, events, start=start, end=end, group_by="channel")
         by_campaign = funnel(session, events, start=start, end=end, group_by="utm_campaign")
+        by_trigger = funnel(session, events, start=start, end=end, group_by="trigger")
         drop_off = form_drop_off(session, events, start=start, end=end)
-    return by_channel, by_campaign, drop_off
+    return by_channel, by_campaign, by_trigger, drop_off
 
 
 def count(engine: Engine, model: Any, *conditions: Any) -> int:
@@ -82,13 +88,13 @@ def test_old_data_goes_and_the_suppression_and_funnel_counts_stay(
     upgrade_to_head(empty_database_url)
     engine = make_engine(empty_database_url)
     store = tracker_store(empty_database_url)
-    for sender, at, asked in (
-        ("old-lead", OLD, "email"),
-        ("old-left", OLD + timedelta(minutes=5), "budget"),
-        ("old-browsed", OLD + timedelta(minutes=9), None),
-        ("recent", RECENT, "budget"),
+    for sender, at, asked, trigger in (
+        ("old-lead", OLD, "email", "pricing-page"),
+        ("old-left", OLD + timedelta(minutes=5), "budget", "pricing-page"),
+        ("old-browsed", OLD + timedelta(minutes=9), None, None),
+        ("recent", RECENT, "budget", "pricing-page"),
     ):
-        asyncio.run(store.save(conversation(sender, at, asked=asked)))
+        asyncio.run(store.save(conversation(sender, at, asked=asked, trigger=trigger)))
     store.engine.dispose()
     capture(engine, priya_slots(), "old-lead", "webchat", OLD)
     capture(engine, priya_slots() | {"email": "kim@acme.io"}, "recent", "webchat", RECENT)
@@ -124,6 +130,8 @@ def test_old_data_goes_and_the_suppression_and_funnel_counts_stay(
     before = reports(engine, day)
     assert before[0].total.stages[0].count == 3
     assert before[0].total.talked_to_person == 1
+    by_trigger = {row.group: row.stages[0].count for row in before[2].groups}
+    assert by_trigger == {"pricing-page": 2, "(none)": 1}
 
     with session_scope(engine) as session:
         purged = purge_expired(session, ConversationEvents(session.connection()), cutoff=CUTOFF)
@@ -133,6 +141,12 @@ def test_old_data_goes_and_the_suppression_and_funnel_counts_stay(
     assert purged["handoffs"] == 1
 
     assert reports(engine, day) == before  # the funnel of the purged day is unchanged
+    with session_scope(engine) as session:
+        assert sorted(session.scalars(select(FunnelArchive.trigger))) == [
+            "(none)",
+            "pricing-page",
+            "pricing-page",
+        ]
     assert count(engine, Lead) == 1  # the recent one
     assert count(engine, Contact) == 1
     assert count(engine, InboundMessage) == 1

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.insights.fairness import MIN_GROUP, NO_SEGMENT, AuditedLead, audit, benjamini_hochberg
+from bot.insights.fairness import MIN_GROUP, NO_SEGMENT, AuditedLead, audit
 
 LEAD = AuditedLead(
     channel="webchat",
@@ -29,24 +29,6 @@ def leads(count: int, channel: str = "webchat", **first: int) -> list[AuditedLea
         replace(LEAD, channel=channel, **{flag: number < n for flag, n in first.items()})
         for number in range(count)
     ]
-
-
-def test_benjamini_hochberg_keeps_the_smallest_up_to_the_last_under_its_line() -> None:
-    # m = 5 tested; lines k/5 · 0.05: 0.01, 0.02, 0.03, 0.04, 0.05. The 2nd smallest,
-    # 0.021, is above its line (0.02), but the 4th, 0.035, is under its line (0.04), so
-    # the four smallest are kept; 0.06 is not. None is untested.
-    assert benjamini_hochberg([0.035, 0.005, None, 0.025, 0.06, 0.021]) == [
-        True,
-        True,
-        False,
-        True,
-        False,
-        True,
-    ]
-    assert benjamini_hochberg([0.02, 0.03]) == [True, True]  # lines 0.025 and 0.05
-    assert benjamini_hochberg([0.04, 0.06]) == [False, False]  # lines 0.025 and 0.05
-    assert benjamini_hochberg([]) == []
-    assert benjamini_hochberg([None]) == [False]
 
 
 def test_a_channel_qualified_far_less_often_is_called_out() -> None:

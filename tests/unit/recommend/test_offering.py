@@ -20,6 +20,7 @@ from bot.recommend import RecommenderConfig
 from bot.recommend.catalogue import Catalogue
 from bot.recommend.links import ContentLinks
 from bot.recommend.offering import Offer, Offering, click_history, items_text
+from bot.recommend.strategies import Strategy, StrategyExperiment
 from bot.settings import get_settings
 from tests.api.seed import capture, priya_slots
 from tests.unit.recommend.recommend_builders import ITEMS, item
@@ -194,3 +195,35 @@ def test_the_offers_before_the_lead_become_the_leads(crm: None) -> None:
     # The wrap-up offered none of the items the question had.
     items = [row.item_id for row in recorded]
     assert len(items) == len(set(items))
+
+
+RANKING_TEST = StrategyExperiment(
+    "ranking", (Strategy("blend", 0.5, 0.5), Strategy("content_only", 1, 0, traffic=3))
+)
+
+
+def test_without_a_test_of_strategies_offers_name_none(crm: None) -> None:
+    offer(offering(), priya())
+    ask(offering(), "any guides?")
+    with session_scope(bootstrap.crm_engine()) as session:
+        assert {(row.experiment, row.variant) for row in rows(session)} == {(None, None)}
+
+
+def test_under_a_test_each_offer_and_click_names_the_conversations_variant(crm: None) -> None:
+    config = RecommenderConfig(top_k=3, min_interactions=1, experiment=RANKING_TEST)
+    content = (Catalogue((*ITEMS, GATED)), config)
+    chosen = Offering(lambda: content, LINKS, clock=Clock())
+    offer(chosen, priya("conv-priya"))
+    ask(chosen, "any guides?", conversation_id="conv-visitor")
+    with session_scope(bootstrap.crm_engine()) as session:
+        assert record_click(session, rows(session)[0].id, now=NOW)
+    with session_scope(bootstrap.crm_engine()) as session:
+        recorded = {
+            (row.kind, row.conversation_id, row.experiment, row.variant) for row in rows(session)
+        }
+    variant = {key: RANKING_TEST.strategy_for(key).name for key in ("conv-priya", "conv-visitor")}
+    assert recorded == {
+        ("offered", "conv-priya", "ranking", variant["conv-priya"]),
+        ("clicked", "conv-priya", "ranking", variant["conv-priya"]),
+        ("offered", "conv-visitor", "ranking", variant["conv-visitor"]),
+    }

@@ -98,12 +98,12 @@ def record_offer(
     return row
 
 
-def record_click(session: Session, offer_id: int, *, now: datetime) -> bool:
-    """Records a click on the offer; False if the offer is gone (erased, purged) or was
-    already clicked within `CLICK_WINDOW`."""
+def record_click(session: Session, offer_id: int, *, now: datetime) -> ContentEngagement | None:
+    """Records a click on the offer and returns it; None if the offer is gone (erased,
+    purged) or was already clicked within `CLICK_WINDOW`."""
     offer = session.get(ContentEngagement, offer_id)
     if offer is None or offer.kind != "offered":
-        return False
+        return None
     recent = session.scalar(
         select(COLUMNS.id)
         .where(
@@ -114,20 +114,19 @@ def record_click(session: Session, offer_id: int, *, now: datetime) -> bool:
         .limit(1)
     )
     if recent is not None:
-        return False
-    session.add(
-        ContentEngagement(
-            contact_id=offer.contact_id,
-            lead_id=offer.lead_id,
-            conversation_id=offer.conversation_id,
-            item_id=offer.item_id,
-            kind="clicked",
-            strategy=offer.strategy,
-            offer_id=offer.id,
-            created_at=now,
-        )
+        return None
+    click = ContentEngagement(
+        contact_id=offer.contact_id,
+        lead_id=offer.lead_id,
+        conversation_id=offer.conversation_id,
+        item_id=offer.item_id,
+        kind="clicked",
+        strategy=offer.strategy,
+        offer_id=offer.id,
+        created_at=now,
     )
-    return True
+    session.add(click)
+    return click
 
 
 def clicked_by_contact(session: Session, contact_id: str) -> set[str]:
@@ -164,6 +163,16 @@ def items_of_conversation(session: Session, conversation_id: str) -> tuple[set[s
     for kind, item_id in rows:
         (offered if kind == "offered" else clicked).add(item_id)
     return offered, clicked
+
+
+def opened_in_conversation(session: Session, conversation_id: str) -> list[str]:
+    """The items clicked in a conversation, each once, in the order first clicked."""
+    rows = session.scalars(
+        select(COLUMNS.item_id)
+        .where(COLUMNS.conversation_id == conversation_id, COLUMNS.kind == "clicked")
+        .order_by(COLUMNS.created_at, COLUMNS.id)
+    )
+    return list(dict.fromkeys(rows))
 
 
 def claim_offers(

@@ -11,7 +11,8 @@ is older than `REFRESH`: the history is the CRM's leads with the items they clic
 knows: marketing e-mail consent counts once confirmed (not while it waits for a double
 opt-in), and nothing offered in the conversation or ever clicked by the contact is offered
 again. A visitor who asks before they are a lead is offered content too: the rows name
-the conversation only, and become the lead's when the lead is captured.
+the conversation only, and become the lead's when the lead is captured
+(`bot.lead_capture.capture_lead`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from sqlalchemy.orm import Session
 
 from bot.crm.database import utcnow
 from bot.crm.engagement_tables import (
-    claim_offers,
     clicked_by_contact,
     clicks_by_lead,
     items_of_conversation,
@@ -177,15 +177,7 @@ class Offering:
         marketing_email_confirmed: bool,
     ) -> Lead:
         """The person as the recommender sees them: their answers so far, their segments,
-        and what they were offered in this conversation or ever clicked (never again).
-        Offers made before they were a lead become the lead's now."""
-        if lead is not None:
-            claim_offers(
-                session,
-                conversation_id=conversation_id,
-                lead_id=lead.id,
-                contact_id=lead.contact_id,
-            )
+        and what they were offered in this conversation or ever clicked (never again)."""
         offered, clicked = items_of_conversation(session, conversation_id)
         if lead is not None and lead.contact_id is not None:
             clicked |= clicked_by_contact(session, lead.contact_id)

@@ -5,8 +5,10 @@ clicked (`bot.recommend.offering`).
 One row per item offered (`offered`) and one per click (`clicked`, pointing at the offer
 it came through by `offer_id`). Each names the conversation, the lead and its contact
 (none yet for a visitor who asked before the lead form: `claim_offers` fills them in when
-the lead is captured), and which ranking placed the item (`strategy`: `content` at a
-cold start, else `blend`).
+the lead is captured), which ranking placed the item (`strategy`: `content` at a cold
+start, else `blend`; `trigger` for an opening offer) and where it was offered
+(`placement`: in the chat, or under the web chat's opening greeting, with the trigger's
+name). An opening offer to a browser with no conversation names no one: it only counts.
 The clicks are the collaborative ranker's history. The rows are a person's data: part of
 their export, gone with them on erasure and with their conversation by retention.
 
@@ -27,6 +29,9 @@ from bot.crm.database import UtcDateTime, utcnow
 from bot.crm.tables import Base, Mapped, one_of
 
 ENGAGEMENT_KINDS = ("offered", "clicked")
+# Where an item was offered: in the bot's messages, or under the web chat's opening
+# greeting (a trigger's offer, `bot.targeting`).
+PLACEMENTS = ("chat", "opening")
 CLICK_WINDOW = timedelta(minutes=10)
 
 
@@ -34,6 +39,7 @@ class ContentEngagement(Base):
     __tablename__ = "content_engagements"
     __table_args__ = (
         one_of("kind", ENGAGEMENT_KINDS),
+        one_of("placement", PLACEMENTS),
         Index("ix_content_engagements_kind_item_id", "kind", "item_id"),
     )
 
@@ -45,10 +51,13 @@ class ContentEngagement(Base):
     lead_id: Mapped[str | None] = Column(
         String(36), ForeignKey("leads.id", ondelete="CASCADE"), index=True
     )
-    conversation_id: Mapped[str] = Column(String(255), nullable=False, index=True)
+    # None: an opening offer to a browser that has no conversation (counted, no one's).
+    conversation_id: Mapped[str | None] = Column(String(255), index=True)
     item_id: Mapped[str] = Column(String(120), nullable=False)  # a catalogue item's id
     kind: Mapped[str] = Column(String(16), nullable=False)
     strategy: Mapped[str] = Column(String(32), nullable=False)  # the ranking that placed it
+    placement: Mapped[str] = Column(String(16), nullable=False, server_default="chat")
+    trigger: Mapped[str | None] = Column(String(64))  # the trigger of an opening offer
     # A click: the offer it came through. No foreign key: an offer and its clicks always
     # go together (same conversation, contact and lead), and a cascade between rows of one
     # bulk delete would make SQLite and PostgreSQL count them differently.
@@ -57,6 +66,12 @@ class ContentEngagement(Base):
 
 
 COLUMNS = ContentEngagement.__table__.c
+
+
+def anonymous_before(moment: datetime) -> Any:
+    """The condition selecting the offers (and their clicks) made to no conversation
+    before `moment` (retention)."""
+    return COLUMNS.conversation_id.is_(None) & (COLUMNS.created_at < moment)
 
 
 def engagements_of(
@@ -78,10 +93,12 @@ def record_offer(
     *,
     item_id: str,
     strategy: str,
-    conversation_id: str,
+    conversation_id: str | None,
     lead_id: str | None,
     contact_id: str | None,
     now: datetime | None = None,
+    placement: str = "chat",
+    trigger: str | None = None,
 ) -> ContentEngagement:
     """An `offered` row, flushed so its id can go in the item's signed link."""
     row = ContentEngagement(
@@ -91,6 +108,8 @@ def record_offer(
         item_id=item_id,
         kind="offered",
         strategy=strategy,
+        placement=placement,
+        trigger=trigger,
         created_at=now or utcnow(),
     )
     session.add(row)
@@ -122,6 +141,8 @@ def record_click(session: Session, offer_id: int, *, now: datetime) -> ContentEn
         item_id=offer.item_id,
         kind="clicked",
         strategy=offer.strategy,
+        placement=offer.placement,
+        trigger=offer.trigger,
         offer_id=offer.id,
         created_at=now,
     )

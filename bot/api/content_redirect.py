@@ -33,9 +33,9 @@ from bot.api.html_page import page
 from bot.crm import session_scope
 from bot.crm.database import utcnow
 from bot.crm.engagement_tables import record_click
+from bot.crm.queries import lead_of_conversation
 from bot.lead_scoring import rescore_lead
 from bot.recommend.links import PATH_PREFIX, InvalidContentLink
-from bot.recommend.offering import lead_of_conversation
 
 router = APIRouter(include_in_schema=False)
 PATH = PATH_PREFIX + "/{token}"

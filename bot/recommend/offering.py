@@ -34,6 +34,7 @@ from bot.crm.engagement_tables import (
     items_of_conversation,
     record_offer,
 )
+from bot.crm.queries import lead_of_conversation
 from bot.crm.tables import Lead as CrmLead
 from bot.recommend.answer import answer
 from bot.recommend.blend import Recommendation, Recommender
@@ -50,7 +51,6 @@ __all__ = [
     "Offering",
     "click_history",
     "items_text",
-    "lead_of_conversation",
 ]
 
 REFRESH = timedelta(minutes=5)
@@ -99,10 +99,6 @@ class Answered:
     question: ContentQuestion
     match: str
     offers: list[Offer]
-
-
-def lead_of_conversation(session: Session, conversation_id: str) -> CrmLead | None:
-    return session.scalar(select(CrmLead).where(CrmLead.conversation_id == conversation_id))
 
 
 class Offering:

@@ -28,7 +28,7 @@ from bot.double_opt_in import awaiting_confirmation
 from bot.handoff.service import hand_to_team, matching_rule
 from bot.lead_capture import capture_lead
 from bot.leads.form import QUESTIONS
-from bot.scoring import LeadFacts, score_lead
+from bot.scoring import LeadFacts, LeadScore
 
 # Named in full so the data check can see which responses the actions use.
 WHY_WE_ASK = {
@@ -159,6 +159,7 @@ class ActionCompleteLead(Action):
                 pepper=bootstrap.suppression_pepper(),
                 sinks=bootstrap.sink_names(),
                 confirmations=bootstrap.confirmation_requests(),
+                catalogue=bootstrap.catalogue(),
             )
             awaiting = awaiting_confirmation(session, conversation_id=tracker.sender_id)
             joining = lead is not None and _hand_over_by_rule(session, tracker, lead)
@@ -186,12 +187,11 @@ def _hand_over_by_rule(session: Session, tracker: Tracker, lead: Lead) -> bool:
     """Hands a lead matching a handoff rule to the team; whether a rep joins now."""
     if tracker.get_slot("handoff_requested"):
         return False  # asked already: the request stands
-    facts = LeadFacts.from_slots(
-        tracker.slots,
-        channel=tracker.get_latest_input_channel() or "unknown",
-        signals=engagement_signals(tracker),
-    )
-    score = score_lead(facts, bootstrap.scoring_rules())
+    if not lead.facts:
+        return False
+    # The lead as just scored and saved (the content it opened included).
+    facts = LeadFacts.from_dict(lead.facts)
+    score = LeadScore(total=lead.score, grade=lead.grade, breakdown=[])
     reason = matching_rule(bootstrap.handoff_config(), facts, score, list(lead.segments or []))
     if reason is None:
         return False

@@ -151,6 +151,16 @@ def _load_triggers(path: Path) -> tuple[Trigger, ...]:
     return load_triggers(path, segments=[segment.name for segment in segments()], items=items)
 
 
+def catalogue() -> Catalogue | None:
+    """The content catalogue, or None (logged) when it does not load: scoring the content
+    a lead opened never stops a lead being captured or a click being recorded."""
+    try:
+        return content()[0]
+    except ValueError:
+        logger.exception("the content catalogue does not load; content opened scores nothing")
+        return None
+
+
 # The web chat's triggers (data/targeting/triggers.yml), read again when the file changes.
 triggers: FileBacked[tuple[Trigger, ...]] = FileBacked(lambda: TRIGGERS, _load_triggers)
 

@@ -1,6 +1,8 @@
 """From a finished conversation to the CRM: one transaction per outcome.
 
-`capture_lead` scores and segments the lead, finds or makes the contact, appends the
+`capture_lead` scores and segments the lead (`bot.lead_scoring`, with the recommended
+content the conversation opened), gives it the content offered in its conversation so
+far (`claim_offers`), finds or makes the contact, appends the
 consent proof (a yes for an identifier the conversation did not prove is pending, and its
 owner is asked to confirm it: `bot.double_opt_in`) and queues the lead version for each
 delivery sink (the outbox, drained by `python -m bot.delivery`), all or nothing.
@@ -12,7 +14,7 @@ admin; `capture_resubscribe` undoes an SMS opt-out (START).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +32,7 @@ from bot.crm import (
     unsuppress,
 )
 from bot.crm.database import utcnow
+from bot.crm.engagement_tables import claim_offers
 from bot.crm.repository import conversation_contact, upsert_contact
 from bot.crm.subjects import ERASURE_REQUESTED
 from bot.double_opt_in import (
@@ -40,19 +43,12 @@ from bot.double_opt_in import (
     verified_kinds,
 )
 from bot.lead_delivery import queue_lead, requeue_leads
+from bot.lead_scoring import opened_content, scored
 from bot.leads.form import QUESTIONS, is_usable_contact
-from bot.scoring import LeadFacts, LeadScore, ScoringRules, Segment, score_lead, segments_for
+from bot.scoring import LeadFacts, ScoringRules, Segment
 
-QUALIFIED_GRADES = frozenset({"A", "B"})
-
-
-def lead_status(facts: LeadFacts, score: LeadScore) -> str:
-    """Handed off when they asked for sales; students are out; A/B qualify; others nurture."""
-    if facts.signals.handoff_requested:
-        return "handed_off"
-    if facts.authority == "student":
-        return "disqualified"
-    return "qualified" if score.grade in QUALIFIED_GRADES else "nurture"
+if TYPE_CHECKING:
+    from bot.recommend.catalogue import Catalogue
 
 
 def _contact(session: Session, slots: Mapping[str, Any], conversation_id: str) -> Contact | None:
@@ -96,19 +92,21 @@ def capture_lead(
     pepper: bytes,
     sinks: Sequence[str],
     confirmations: ConfirmationRequests | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Lead | None:
     """Writes the lead with its score, breakdown, segments and consent proof, and queues
     this lead version once for each of `sinks` (an unchanged lead queues nothing new).
     Consent awaiting double opt-in is asked for through `confirmations` (None: no sender
-    configured, the request stays open for a YES the person texts us)."""
+    configured, the request stays open for a YES the person texts us). The content the
+    conversation opened scores as `catalogue` has it (None: not scored)."""
     contact = _contact(session, slots, conversation_id)
     if contact is None:
         return None
-    facts = LeadFacts.from_slots(slots, channel=channel, signals=signals)
-    score = score_lead(facts, rules)
-    previous_version = session.scalar(
-        select(Lead.version).where(Lead.conversation_id == conversation_id)
-    )
+    opened = opened_content(session, conversation_id, catalogue)
+    facts = LeadFacts.from_slots(slots, channel=channel, signals=signals, opened=opened)
+    before = session.scalar(select(Lead).where(Lead.conversation_id == conversation_id))
+    previous_version = before.version if before is not None else None
+    found = scored(facts, rules=rules, segments=segments, before=before)
     lead = save_lead(
         session,
         contact=contact,
@@ -118,13 +116,10 @@ def capture_lead(
         answers={question: slots.get(question) for question in QUESTIONS},
         role=slots.get("role"),
         authority=slots.get("authority"),
-        score=score.total,
-        grade=score.grade,
-        score_breakdown=[part.as_dict() for part in score.breakdown],
-        segments=segments_for(facts, score, segments),
-        status=lead_status(facts, score),
+        **found.columns(),
     )
-    lead.facts = facts.as_dict()  # what the predictive score reads (bot.crm.outcomes)
+    lead.facts = facts.as_dict()  # what the predictive score and rescoring read
+    claim_offers(session, conversation_id=conversation_id, lead_id=lead.id, contact_id=contact.id)
     suppressed = suppression_check(session, pepper)
     records = as_counted(
         slots.get("consent_records") or [],

@@ -40,6 +40,8 @@ def offers_made(session: Session, *, start: datetime, end: datetime) -> list[Off
             OFFERS.item_id,
             OFFERS.strategy,
             OFFERS.lead_id,
+            OFFERS.placement,
+            OFFERS.trigger,
             _clicked(OFFERS.id).label("clicked"),
             LEADS.status,
             LeadOutcome.outcome,
@@ -58,6 +60,8 @@ def offers_made(session: Session, *, start: datetime, end: datetime) -> list[Off
             clicked=bool(row.clicked),
             qualified=row.status in QUALIFIED_STATUSES,
             won=row.outcome == "won",
+            placement=row.placement,
+            trigger=row.trigger,
         )
         for row in rows
     ]

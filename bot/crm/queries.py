@@ -162,6 +162,10 @@ def consent_events_of(session: Session, contact_ids: list[str]) -> list[ConsentE
     return list(session.execute(query).scalars())
 
 
+def lead_of_conversation(session: Session, conversation_id: str) -> Lead | None:
+    return session.scalar(select(Lead).where(Lead.conversation_id == conversation_id))
+
+
 def lead_segments(session: Session, conversation_id: str) -> list[str]:
     """The segments of the lead a conversation became; [] if it became none."""
     segments = session.scalar(select(Lead.segments).where(Lead.conversation_id == conversation_id))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.consent.proof import ConsentRecord
 from bot.crm.database import as_json, insert_once, utcnow
+from bot.crm.engagement_tables import ContentEngagement
 from bot.crm.identity import contact_identifiers, identifier_hash, known_value
 from bot.crm.tables import (
     LEAD_STATUSES,
@@ -54,7 +55,8 @@ def _merge_contacts(session: Session, *, keep: Contact, merged: Contact) -> None
     # A lead that changes hands is a new version, so the sinks learn its new contact.
     for lead in session.execute(select(Lead).where(Lead.contact_id == merged.id)).scalars():
         lead.contact_id, lead.version, lead.updated_at = keep.id, lead.version + 1, utcnow()
-    for model in (ConsentEvent, ConsentConfirmation, OutboxRow):
+    # The content they were offered and clicked too (erased with a contact it names).
+    for model in (ConsentEvent, ConsentConfirmation, OutboxRow, ContentEngagement):
         session.execute(
             update(model)
             .where(model.contact_id == merged.id)

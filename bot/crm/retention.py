@@ -8,10 +8,10 @@ rows, imported outcome and content engagements), after the funnel has kept one a
 row for it (`bot.crm.funnel.archive_rows`), so the funnel of an old period still counts
 it. So do leads not updated since the cut-off, contacts left with no lead and not updated
 since (with their consent proof, confirmation requests and content engagements), processed
-inbox messages, finished outbox rows and expired confirmation requests older than the
-cut-off. What stays: the suppression list (hashes: an opt-out outlives the
-data), the audit log, and the funnel's anonymous counts. Each purge is audited with its
-counts.
+inbox messages, finished outbox rows, expired confirmation requests and the opening
+offers made to no conversation (with their clicks) older than the cut-off. What stays:
+the suppression list (hashes: an opt-out outlives the data), the audit log, and the
+funnel's anonymous counts. Each purge is audited with its counts.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from bot.crm.engagement_tables import ContentEngagement, engagements_of
+from bot.crm.engagement_tables import ContentEngagement, anonymous_before, engagements_of
 from bot.crm.followup_tables import FollowupEnrollment, enrollments_of
 from bot.crm.funnel import archive_rows
 from bot.crm.handoff_tables import Handoff, handoffs_of
@@ -110,7 +110,7 @@ def purge_expired(
         "message_reviews": delete(MessageReview).where(reviews_of(ids)),
         "handoffs": delete(Handoff).where(handoffs_of(ids)),
         "content_engagements": delete(ContentEngagement).where(
-            engagements_of(ids, contact_ids, lead_ids)
+            engagements_of(ids, contact_ids, lead_ids) | anonymous_before(cutoff)
         ),
         "leads": delete(Lead).where(leads.id.in_(lead_ids)),
         "consent_events": delete(ConsentEvent).where(

@@ -1,4 +1,5 @@
-"""How recommended content performs: per catalogue item and per ranking strategy, the
+"""How recommended content performs: per catalogue item, per ranking strategy and per
+place offered (in the chat, or under the web chat's opening greeting, per trigger), the
 offers made (impressions), the offers clicked and what became of the leads offered.
 
 An offer counts once however often it was clicked (`clicked` is "clicked at least
@@ -22,8 +23,14 @@ from bot.recommend.catalogue import Item
 STRATEGY_LABELS = {
     "content": "Content-based alone (cold start)",
     "blend": "Blend of content-based and collaborative",
+    "trigger": "Chosen by a web chat trigger (opening offer)",
 }
 BASELINE, CHALLENGER = "content", "blend"
+# Where an offer was made (`bot.crm.engagement_tables.PLACEMENTS`), in the page's order.
+PLACEMENT_LABELS = {
+    "chat": "In the chat (asked for, or at the wrap-up)",
+    "opening": "Under the web chat's opening greeting",
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,8 @@ class OfferSeen:
     clicked: bool
     qualified: bool  # the lead's status is qualified or handed off
     won: bool  # the sales CRM reported the lead won
+    placement: str = "chat"
+    trigger: str | None = None  # an opening offer's trigger
 
 
 @dataclass(frozen=True)
@@ -91,10 +100,19 @@ class StrategyRow:
 
 
 @dataclass(frozen=True)
+class PlacementRow:
+    placement: str
+    trigger: str | None  # one trigger's opening offers; None: the whole placement
+    label: str
+    tally: Tally
+
+
+@dataclass(frozen=True)
 class RecommendationReport:
     total: Tally
     items: tuple[ItemRow, ...]  # most offered first; then catalogue order, removed items last
     strategies: tuple[StrategyRow, ...]
+    placements: tuple[PlacementRow, ...]
     comparison: Comparison
     verdict: str
 
@@ -123,13 +141,30 @@ def item_rows(offers: Sequence[OfferSeen], catalogue: Sequence[Item]) -> list[It
 
 
 def strategy_rows(offers: Sequence[OfferSeen]) -> list[StrategyRow]:
-    """The two strategies (with zeros when unused), then any other recorded, by name."""
+    """The two rankings and the triggers' choice (with zeros when unused), then any other
+    recorded, by name."""
     by_strategy = _grouped(offers, "strategy")
     names = [*STRATEGY_LABELS, *sorted(set(by_strategy) - set(STRATEGY_LABELS))]
     return [
         StrategyRow(name, STRATEGY_LABELS.get(name, name), tally(by_strategy.get(name, ())))
         for name in names
     ]
+
+
+def placement_rows(offers: Sequence[OfferSeen]) -> list[PlacementRow]:
+    """In the chat, then under the opening greeting followed by each of its triggers (by
+    name), then any other placement recorded; zeros where nothing was offered."""
+    by_placement = _grouped(offers, "placement")
+    rows = []
+    for name in [*PLACEMENT_LABELS, *sorted(set(by_placement) - set(PLACEMENT_LABELS))]:
+        made = by_placement.get(name, [])
+        rows.append(PlacementRow(name, None, PLACEMENT_LABELS.get(name, name), tally(made)))
+        by_trigger = _grouped([offer for offer in made if offer.trigger], "trigger")
+        rows += [
+            PlacementRow(name, trigger, f"trigger {trigger}", tally(by_trigger[trigger]))
+            for trigger in sorted(by_trigger)
+        ]
+    return rows
 
 
 def strategy_verdict(comparison: Comparison) -> str:
@@ -170,6 +205,7 @@ def recommendation_report(
         total=tally(offers),
         items=tuple(item_rows(offers, catalogue)),
         strategies=tuple(strategies),
+        placements=tuple(placement_rows(offers)),
         comparison=comparison,
         verdict=strategy_verdict(comparison),
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.scoring.facts import CONTENT_STAGES
 from bot.scoring.issues import Issues, RulesError, hint
 from bot.scoring.rules import checked, parse
 
@@ -34,7 +35,7 @@ __all__ = [
 CONTENT = "content"
 ANY = "any"
 KINDS = ("case_study", "guide", "webinar", "plan", "integration")
-STAGES = ("awareness", "consideration", "decision")
+STAGES = CONTENT_STAGES
 SIZE_BANDS = ("1-10", "11-50", "51-200", "201-1000", "1000+")
 # Where a lead is: from their phone number's country (bot.recommend.lead).
 REGIONS = ("na", "latam", "uk", "eu", "mea", "apac")

@@ -11,7 +11,8 @@ is older than `REFRESH`: the history is the CRM's leads with the items they clic
 knows: marketing e-mail consent counts once confirmed (not while it waits for a double
 opt-in), and nothing offered in the conversation or ever clicked by the contact is offered
 again. A visitor who asks before they are a lead is offered content too: the rows name
-the conversation only, and become the lead's when the lead is captured.
+the conversation only, and become the lead's when the lead is captured
+(`bot.lead_capture.capture_lead`).
 
 When the settings declare an A/B test of ranking strategies (`bot.recommend.strategies`),
 the conversation is ranked under the strategy of its variant, and every offer records
@@ -32,12 +33,12 @@ from sqlalchemy.orm import Session
 
 from bot.crm.database import utcnow
 from bot.crm.engagement_tables import (
-    claim_offers,
     clicked_by_contact,
     clicks_by_lead,
     items_of_conversation,
     record_offer,
 )
+from bot.crm.queries import lead_of_conversation
 from bot.crm.tables import Lead as CrmLead
 from bot.recommend.answer import answer
 from bot.recommend.blend import Recommendation, Recommender
@@ -55,7 +56,6 @@ __all__ = [
     "Offering",
     "click_history",
     "items_text",
-    "lead_of_conversation",
 ]
 
 REFRESH = timedelta(minutes=5)
@@ -106,10 +106,6 @@ class Answered:
     question: ContentQuestion
     match: str
     offers: list[Offer]
-
-
-def lead_of_conversation(session: Session, conversation_id: str) -> CrmLead | None:
-    return session.scalar(select(CrmLead).where(CrmLead.conversation_id == conversation_id))
 
 
 class Offering:
@@ -195,15 +191,7 @@ class Offering:
         marketing_email_confirmed: bool,
     ) -> Lead:
         """The person as the recommender sees them: their answers so far, their segments,
-        and what they were offered in this conversation or ever clicked (never again).
-        Offers made before they were a lead become the lead's now."""
-        if lead is not None:
-            claim_offers(
-                session,
-                conversation_id=conversation_id,
-                lead_id=lead.id,
-                contact_id=lead.contact_id,
-            )
+        and what they were offered in this conversation or ever clicked (never again)."""
         offered, clicked = items_of_conversation(session, conversation_id)
         if lead is not None and lead.contact_id is not None:
             clicked |= clicked_by_contact(session, lead.contact_id)

@@ -6,7 +6,7 @@ every point, and `segments_for` names the ``data/scoring/segments.yml`` segments
 in. `validate_rule_files` lists every mistake in those files with its file and line.
 """
 
-from bot.scoring.facts import Consent, LeadFacts, Signals, Span
+from bot.scoring.facts import Consent, LeadFacts, OpenedContent, Signals, Span
 from bot.scoring.model import Band, BandScale, DomainList, Grade, ScoringRules
 from bot.scoring.rules import (
     RulesError,
@@ -31,6 +31,7 @@ __all__ = [
     "LeadFacts",
     "LeadScore",
     "Not",
+    "OpenedContent",
     "RulesError",
     "ScoringRules",
     "Segment",

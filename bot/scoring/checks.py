@@ -87,6 +87,20 @@ def check_rules(issues: Issues) -> None:
         _check_rates(issues, root["budget"]["currency"], root.get("currency_rates", {}))
     if issues.clean(["email_domains"]):
         _check_domains(issues, root.get("email_domains", []))
+    if "engagement" in root and issues.clean(["engagement"]):
+        _check_opened_content(issues, root["engagement"])
+
+
+def _check_opened_content(issues: Issues, engagement: Mapping[str, Any]) -> None:
+    # A cap below one item's points means that stage can never give what it says.
+    cap, points = engagement["cap"], engagement["opened_content"]
+    above = [f"{stage} ({worth})" for stage, worth in points.items() if worth > cap]
+    if above:
+        issues.add(
+            ["engagement", "cap"],
+            f"the cap of {cap} for content opened is less than the points of one "
+            f"{' or '.join(above)} item; raise the cap or lower the points",
+        )
 
 
 def _check_rates(issues: Issues, own: str, rates: Mapping[str, float]) -> None:

@@ -8,7 +8,7 @@ is rejected with `ValueError` rather than silently scored as "unknown".
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,12 +16,14 @@ __all__ = [
     "AUTHORITIES",
     "CONSENT_PURPOSES",
     "CONSENT_STATES",
+    "CONTENT_STAGES",
     "DECLINED",
     "SIGNALS",
     "TIMELINES",
     "UNKNOWN",
     "Consent",
     "LeadFacts",
+    "OpenedContent",
     "Signals",
     "Span",
     "is_answered",
@@ -33,6 +35,8 @@ AUTHORITIES = ("decision_maker", "influencer", "student", "other")
 CONSENT_PURPOSES = ("marketing_email", "marketing_sms")
 CONSENT_STATES = ("granted", "denied", "deferred", "withdrawn")
 SIGNALS = ("asked_pricing", "asked_product", "handoff_requested")
+# The buying stages of the content catalogue's items (data/content, `stage`).
+CONTENT_STAGES = ("awareness", "consideration", "decision")
 # bot.leads.Timeline's values, repeated because importing bot.leads pulls in the
 # phone and e-mail validators that scoring has no use for.
 TIMELINES = (
@@ -98,6 +102,37 @@ class Signals:
     asked_pricing: bool = False
     asked_product: bool = False
     handoff_requested: bool = False  # asked for a demo or to talk to sales
+
+
+@dataclass(frozen=True)
+class OpenedContent:
+    """A recommended item the lead opened through its signed link, as the catalogue has
+    it now (`title` and `stage` None: the item is no longer in the catalogue)."""
+
+    item_id: str
+    title: str | None = None
+    stage: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"item_id": self.item_id, "title": self.title, "stage": self.stage}
+
+
+def _opened(stored: Any) -> tuple[OpenedContent, ...]:
+    if not isinstance(stored, list | tuple):
+        raise ValueError(f"'opened' should be a list of items, got {stored!r}")
+    opened = []
+    for item in stored:
+        if isinstance(item, OpenedContent):
+            opened.append(item)
+            continue
+        shaped = isinstance(item, Mapping) and set(item) == {"item_id", "title", "stage"}
+        if not shaped or not isinstance(item["item_id"], str):
+            raise ValueError(f"an opened item should have item_id, title and stage: {item!r}")
+        stage = item["stage"]
+        if stage is not None and stage not in CONTENT_STAGES:
+            raise ValueError(f"opened item {item['item_id']!r} has an unknown stage {stage!r}")
+        opened.append(OpenedContent(item["item_id"], item["title"], stage))
+    return tuple(opened)
 
 
 def _text(slots: Mapping[str, Any], name: str) -> str | None:
@@ -177,12 +212,20 @@ class LeadFacts:
     phone: str | None = None
     consent: Consent = field(default_factory=Consent)
     signals: Signals = field(default_factory=Signals)
+    opened: tuple[OpenedContent, ...] = ()  # in the order first opened
 
     @classmethod
     def from_slots(
-        cls, slots: Mapping[str, Any], *, channel: str, signals: Mapping[str, bool]
+        cls,
+        slots: Mapping[str, Any],
+        *,
+        channel: str,
+        signals: Mapping[str, bool],
+        opened: Sequence[OpenedContent] = (),
     ) -> LeadFacts:
-        """Read the lead form's slot values; raises `ValueError` for an unexpected shape."""
+        """Read the lead form's slot values; raises `ValueError` for an unexpected shape.
+        `opened` is the recommended content the conversation opened (not a slot: the CRM
+        knows it)."""
         if not isinstance(channel, str) or not channel:
             raise ValueError(f"channel should be a non-empty name, got {channel!r}")
         return cls(
@@ -199,12 +242,19 @@ class LeadFacts:
             phone=_phone(slots),
             consent=_consent(slots),
             signals=_signals(signals),
+            opened=_opened(list(opened)),
         )
 
     @classmethod
     def from_dict(cls, stored: Mapping[str, Any]) -> LeadFacts:
-        """Rebuild facts from `as_dict` output."""
-        return cls.from_slots(stored, channel=stored.get("channel", ""), signals=stored["signals"])
+        """Rebuild facts from `as_dict` output (facts stored before content was scored
+        have no "opened")."""
+        return cls.from_slots(
+            stored,
+            channel=stored.get("channel", ""),
+            signals=stored["signals"],
+            opened=_opened(stored.get("opened") or []),
+        )
 
     @property
     def email_domain(self) -> str | None:
@@ -233,4 +283,5 @@ class LeadFacts:
             "consent": {p: getattr(self.consent, p) for p in CONSENT_PURPOSES},
             "channel": self.channel,
             "signals": {s: getattr(self.signals, s) for s in SIGNALS},
+            "opened": [item.as_dict() for item in self.opened],
         }

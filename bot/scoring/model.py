@@ -10,7 +10,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["Band", "BandScale", "DomainList", "Grade", "ScoringRules", "format_amount"]
+__all__ = [
+    "Band",
+    "BandScale",
+    "DomainList",
+    "Grade",
+    "OpenedContentPoints",
+    "ScoringRules",
+    "format_amount",
+]
 
 
 def format_amount(value: float) -> str:
@@ -77,6 +85,15 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class OpenedContentPoints:
+    """Points per distinct recommended item a lead opened, by the item's buying stage,
+    and the most they add together."""
+
+    per_stage: Mapping[str, int]
+    cap: int
+
+
+@dataclass(frozen=True)
 class ScoringRules:
     """Points per answer and signal, and the grade thresholds, as marketers configured them."""
 
@@ -90,6 +107,7 @@ class ScoringRules:
     consent: Mapping[str, int]  # points when that consent is granted
     email_domains: tuple[DomainList, ...]
     grades: tuple[Grade, ...]  # highest minimum first; the last starts at 0
+    opened_content: OpenedContentPoints | None = None  # None: content opened scores nothing
 
     def grade_for(self, total: int) -> str:
         for grade in self.grades:

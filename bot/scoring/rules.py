@@ -20,7 +20,14 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.scoring.checks import check_rules, check_segments
 from bot.scoring.issues import Issues, RulesError, check_schema
-from bot.scoring.model import Band, BandScale, DomainList, Grade, ScoringRules
+from bot.scoring.model import (
+    Band,
+    BandScale,
+    DomainList,
+    Grade,
+    OpenedContentPoints,
+    ScoringRules,
+)
 from bot.scoring.schemas import RULES_SCHEMA, SEGMENTS_SCHEMA
 from bot.scoring.segments import AllOf, AnyOf, Comparison, Condition, Not, Segment
 
@@ -122,6 +129,12 @@ def _points(node: Mapping[str, Any] | None) -> dict[str, int]:
     return {str(name): int(points) for name, points in (node or {}).items()}
 
 
+def _opened_content(node: Mapping[str, Any] | None) -> OpenedContentPoints | None:
+    if node is None:
+        return None
+    return OpenedContentPoints(_points(node["opened_content"]), int(node["cap"]))
+
+
 def _rules_from(root: Mapping[str, Any]) -> ScoringRules:
     return ScoringRules(
         company_size=_scale(root["company_size"]),
@@ -137,6 +150,7 @@ def _rules_from(root: Mapping[str, Any]) -> ScoringRules:
             for d in root.get("email_domains", [])
         ),
         grades=tuple(Grade(str(g["grade"]), int(g["min"])) for g in root["grades"]),
+        opened_content=_opened_content(root.get("engagement")),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.scoring.facts import AUTHORITIES, CONSENT_PURPOSES, SIGNALS, TIMELINES
+from bot.scoring.facts import AUTHORITIES, CONSENT_PURPOSES, CONTENT_STAGES, SIGNALS, TIMELINES
 from bot.scoring.segments import OPERATORS
 
 __all__ = ["RULES_SCHEMA", "SEGMENTS_SCHEMA"]
@@ -23,10 +23,13 @@ _CURRENCY: dict[str, Any] = {
 }
 
 
-def _points_per(names: tuple[str, ...]) -> dict[str, Any]:
+_GAIN: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": 100}
+
+
+def _points_per(names: tuple[str, ...], points: dict[str, Any] = _POINTS) -> dict[str, Any]:
     return {
         "type": "object",
-        "properties": dict.fromkeys(names, _POINTS),
+        "properties": dict.fromkeys(names, points),
         "additionalProperties": False,
     }
 
@@ -72,6 +75,13 @@ RULES_SCHEMA: dict[str, Any] = {
         "authority": _points_per(AUTHORITIES),
         "signals": _points_per(SIGNALS),
         "consent": _points_per(CONSENT_PURPOSES),
+        # Opening content is never held against a lead: no negative points.
+        "engagement": {
+            "type": "object",
+            "required": ["opened_content", "cap"],
+            "properties": {"opened_content": _points_per(CONTENT_STAGES, _GAIN), "cap": _GAIN},
+            "additionalProperties": False,
+        },
         "email_domains": {
             "type": "array",
             "items": {

@@ -4,11 +4,16 @@ Each rule adds one `Contribution` with a sentence saying why, including the rule
 gave nothing because an answer was unknown or declined, so the breakdown alone answers
 "why is this lead a C?". The contributions always add up to the total: when the raw sum
 falls outside 0–100 a final "clamp" contribution brings it back into range.
+
+Recommended content the lead opened scores per item, by its buying stage, up to the
+rules' cap ("Opened 'Case study: …' (decision stage): +10"). Points given from outside
+the rules (a follow-up sequence's update step) are `carried` into a score worked out
+again, so rescoring a lead never drops them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,8 +183,35 @@ def _engagement(facts: LeadFacts, rules: ScoringRules) -> list[Contribution]:
     return found
 
 
-def score_lead(facts: LeadFacts, rules: ScoringRules) -> LeadScore:
-    """Score `facts` with `rules`: every rule's contribution, the 0–100 total and the grade."""
+def _opened_content(facts: LeadFacts, rules: ScoringRules) -> list[Contribution]:
+    points, rule = rules.opened_content, "engagement.opened_content"
+    if points is None:
+        return []
+    if not facts.opened:
+        return [_said(rule, 0, "Opened none of the content recommended")]
+    found, room = [], points.cap
+    for item in facts.opened:
+        if item.title is None or item.stage is None:
+            found.append(_said(rule, 0, f"Opened '{item.item_id}', no longer in the catalogue"))
+            continue
+        worth = points.per_stage.get(item.stage)
+        sentence = f"Opened '{item.title}' ({item.stage} stage)"
+        if worth is None:
+            found.append(_said(rule, 0, f"{sentence} (no points set for {item.stage!r})"))
+            continue
+        given = min(worth, room)
+        room -= given
+        if given < worth:
+            sentence += f", beyond the cap of {points.cap} for content opened"
+        found.append(_said(rule, given, sentence))
+    return found
+
+
+def score_lead(
+    facts: LeadFacts, rules: ScoringRules, *, carried: Sequence[Contribution] = ()
+) -> LeadScore:
+    """Score `facts` with `rules`: every rule's contribution, then the `carried` ones
+    (given from outside the rules), the 0–100 total and the grade."""
     breakdown = [
         _company_size(facts, rules),
         _budget(facts, rules),
@@ -187,6 +219,8 @@ def score_lead(facts: LeadFacts, rules: ScoringRules) -> LeadScore:
         _chosen("authority", "Authority", facts.authority, _AUTHORITY_WORDS, rules.authority),
         _email_domain(facts, rules),
         *_engagement(facts, rules),
+        *_opened_content(facts, rules),
+        *carried,
     ]
     raw = sum(c.points for c in breakdown)
     total = min(MAX_SCORE, max(MIN_SCORE, raw))

@@ -29,12 +29,16 @@ class Opening:
     delay_s: float
     trigger: str | None = None  # the trigger's name; None: the default greeting
     offer: Item | None = None
+    # The offer's signed click link once recorded (`bot.targeting.offer_record`); None:
+    # the item's own address.
+    offer_link: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The widget's part of the web chat's ``/config`` answer."""
         offer = None
         if self.offer is not None:
-            offer = {"title": self.offer.title, "url": self.offer.url, "kind": self.offer.kind}
+            url = self.offer_link or self.offer.url
+            offer = {"title": self.offer.title, "url": url, "kind": self.offer.kind}
         return {
             "greeting": self.greeting,
             "greeting_delay_s": self.delay_s,

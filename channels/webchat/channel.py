@@ -2,7 +2,11 @@
 
     GET  config         title, and the greeting, its delay and offer chosen for the visit
                         (bot.targeting: the page's path, UTM, referrer, visit count and
-                        the conversation's lead's segments when the header names one)
+                        the conversation's lead's segments when the header names one);
+                        the offer is recorded as offered and linked through the signed
+                        click redirect (at most PARLEY_WEBCHAT_RATE_PER_MINUTE a minute
+                        per address: beyond that it is served with its own address and
+                        not counted, so a script cannot fill the table)
     POST conversations  a new server-issued conversation id (201)
     POST messages       one visitor message (X-Parley-Conversation header): the turn's
                         replies (200), or 202 when the turn outlasts the wait
@@ -29,12 +33,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import bootstrap
-from bot.crm import read_scope
+from bot.crm import read_scope, session_scope
 from bot.crm.database import utcnow
 from bot.crm.inbox import Claim
 from bot.crm.queries import lead_segments
 from bot.handoff.queue import is_live
 from bot.settings import get_settings
+from bot.targeting.offer_record import recorded_offer
 from bot.targeting.opening import Opening, opening
 from bot.targeting.visit import VISIT_KEYS, Visit
 from channels.inbound import Inbound
@@ -76,6 +81,7 @@ class WebChatInput(InputChannel):
         per_minute = get_settings().webchat_rate_per_minute
         self.new_conversations = RateLimits(per_minute)  # per client address
         self.messages = RateLimits(per_minute)  # per conversation
+        self.offers_recorded = RateLimits(per_minute)  # per client address
 
     def output_for(self, claim: Claim) -> GatedOutput:
         return WebChatOutput(address=None)
@@ -90,13 +96,16 @@ class WebChatInput(InputChannel):
         @blueprint.route("/config", methods=["GET"])
         async def config(request: Request) -> HTTPResponse:
             query = {key: request.args.get(key) for key in VISIT_KEYS}
-            chosen = await asyncio.to_thread(_opening, query, _sender(request))
+            sender = _sender(request)
+            chosen = await asyncio.to_thread(_opening, query, sender)
+            if chosen.offer is not None and await self.offers_recorded.allow(_address(request)):
+                chosen = await asyncio.to_thread(_recorded, chosen, sender)
             title = f"{get_settings().brand_name} assistant"
             return response.json({"title": title, **chosen.as_json()})
 
         @blueprint.route("/conversations", methods=["POST"])
         async def new_conversation(request: Request) -> HTTPResponse:
-            if not await self.new_conversations.allow(request.remote_addr or request.ip):
+            if not await self.new_conversations.allow(_address(request)):
                 return _too_many()
             issued = conversation_ids.issue(bootstrap.suppression_pepper())
             return response.json({"conversation_id": issued}, status=201)
@@ -187,6 +196,23 @@ def _opening(query: dict[str, Any], sender: str | None) -> Opening:
     return opening(triggers, catalogue, visit, default=default, today=utcnow().date())
 
 
+def _recorded(chosen: Opening, sender: str | None) -> Opening:
+    """The opening with its offer recorded and linked; as it was if that fails (the
+    visitor still sees the offer, it just does not count)."""
+    try:
+        with session_scope(bootstrap.crm_engine()) as session:
+            return recorded_offer(
+                session,
+                chosen,
+                conversation_id=sender,
+                links=bootstrap.content_links(),
+                now=utcnow(),
+            )
+    except Exception:
+        logger.exception("the opening offer could not be recorded; served unrecorded")
+        return chosen
+
+
 def _live(conversation_id: str) -> bool:
     with read_scope(bootstrap.crm_engine()) as session:
         return is_live(session, conversation_id, utcnow())
@@ -197,6 +223,10 @@ async def _wait(future: Any, timeout: float) -> list[dict[str, Any]]:
         return list(await asyncio.wait_for(asyncio.shield(future), timeout))
     except asyncio.TimeoutError as error:
         raise TimeoutError from error
+
+
+def _address(request: Request) -> str:
+    return str(request.remote_addr or request.ip)
 
 
 def _sender(request: Request) -> str | None:

@@ -62,7 +62,7 @@ def add_lead(
 
 def offer(
     session: Session,
-    lead: Lead,
+    lead: Lead | None,
     item_id: str,
     strategy: str,
     *,
@@ -70,20 +70,24 @@ def offer(
     clicks: int = 0,
     experiment: str | None = None,
     variant: str | None = None,
+    trigger: str | None = None,
 ) -> ContentEngagement:
     """An offer made `age` days ago, clicked `clicks` times (each well apart, so each one
-    is recorded); under the A/B test `experiment`'s `variant`, when given."""
+    is recorded); under the A/B test `experiment`'s `variant`, when given; with a
+    `trigger`, under the opening greeting (to no one without a lead)."""
     made = days_ago(age)
     row = record_offer(
         session,
         item_id=item_id,
         strategy=strategy,
-        conversation_id=lead.conversation_id,
-        lead_id=lead.id,
-        contact_id=lead.contact_id,
+        conversation_id=lead.conversation_id if lead else None,
+        lead_id=lead.id if lead else None,
+        contact_id=lead.contact_id if lead else None,
         now=made,
         experiment=experiment,
         variant=variant,
+        placement="opening" if trigger else "chat",
+        trigger=trigger,
     )
     for number in range(clicks):
         assert record_click(session, row.id, now=made + timedelta(minutes=1 + 30 * number))

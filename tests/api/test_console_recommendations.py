@@ -1,6 +1,8 @@
 """The recommendations page: offers, clicks and what became of the leads offered, per
-catalogue item and per strategy, over the chosen period; catalogue items never offered
-show zeros, removed ones their id; the strategies compared; for marketers and admins."""
+catalogue item, per strategy and per place offered (in the chat, or under the opening
+greeting per trigger, anonymous visitors included), over the chosen period; catalogue
+items never offered show zeros, removed ones their id; the strategies compared; for
+marketers and admins."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ import re
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bot.console import recommendations_routes
-from bot.crm import session_scope
+from bot.crm import Lead, session_scope
 from bot.recommend.catalogue import Item
 from tests.api.conftest import Api
 from tests.api.console_session import log_in
@@ -44,6 +47,7 @@ def table_rows(response: httpx.Response, caption: str) -> dict[str, list[str]]:
 
 PER_ITEM = "Offers, clicks and leads per catalogue item, most offered first"
 PER_STRATEGY = "Offers, clicks and leads per ranking strategy"
+PER_PLACE = "Offers, clicks and leads in the chat and under the opening greeting, per trigger"
 
 
 @pytest.fixture
@@ -98,14 +102,46 @@ def test_per_strategy_with_the_comparison_of_click_rates(offered: Api) -> None:
     assert table_rows(response, PER_STRATEGY) == {
         "Content-based alone (cold start) content": ["3", "1", "33%", "2", "2 100%", "1 50%"],
         "Blend of content-based and collaborative blend": ["3", "1", "33%", "2", "0 0%", "0 0%"],
+        "Chosen by a web chat trigger (opening offer) trigger": [
+            "0", "0", "—", "0", "0 —", "0 —",
+        ],
         "All": ["6", "2", "33%", "4", "2 50%", "1 25%"],
-    }
+    }  # fmt: skip
     assert (
         "Clicks per offer: blend 33% of offers clicked against content 33% "
         "(p = 1, Fisher&#39;s exact test; not significant)." in response.text
     )
     assert "a hint to test, not a result" in response.text
     assert '<a href="/console/experiments#strategies">A/B tests</a>' in response.text
+
+
+def test_opening_offers_count_per_item_and_per_trigger(offered: Api) -> None:
+    with session_scope(offered.engine) as session:
+        three = session.scalar(select(Lead).where(Lead.conversation_id == "conv-three"))
+        # Two anonymous visitors served the pricing trigger's offer, one clicked; lead
+        # three's conversation was served the returning-visitor trigger's.
+        offer(session, None, "cs-b", "trigger", trigger="pricing-page", clicks=1)
+        offer(session, None, "cs-b", "trigger", trigger="pricing-page")
+        offer(session, three, "webinar-c", "trigger", trigger="returning", clicks=1)
+
+    response = offered.client.get(PAGE)
+
+    assert table_rows(response, PER_PLACE) == {
+        "In the chat (asked for, or at the wrap-up)": ["6", "2", "33%", "4", "2 50%", "1 25%"],
+        "Under the web chat&#39;s opening greeting": ["3", "2", "67%", "1", "0 0%", "0 0%"],
+        "trigger pricing-page": ["2", "1", "50%", "0", "0 —", "0 —"],
+        "trigger returning": ["1", "1", "100%", "1", "0 0%", "0 0%"],
+        "All": ["9", "4", "44%", "4", "2 50%", "1 25%"],
+    }
+    items = table_rows(response, PER_ITEM)
+    assert items["Case B cs-b"][:4] == ["case study", "4", "1", "25%"]
+    assert items["Webinar C webinar-c"][:4] == ["webinar", "1", "1", "100%"]
+    strategies = table_rows(response, PER_STRATEGY)
+    assert strategies["Chosen by a web chat trigger (opening offer) trigger"][:3] == [
+        "3",
+        "2",
+        "67%",
+    ]
 
 
 def test_a_longer_period_takes_in_older_offers(offered: Api) -> None:

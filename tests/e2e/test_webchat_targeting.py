@@ -2,14 +2,16 @@
 (data/targeting/triggers.yml), against the whole running stack.
 
 The Rasa server's ``/webhooks/webchat/config`` chooses by path, campaign and returning
-visit; in headless Chromium the pricing page (the API's demo page, requested as /pricing) shows
-the pricing greeting and its offer after 20 s on the page, and the visitor's first
-message carries the trigger's name into the conversation's source (the tracker's
-metadata, which becomes the lead's source). Screenshots go to
+visit; in headless Chromium the pricing page (the API's demo page, requested as /pricing)
+shows the pricing greeting and its offer (a signed click link) after 20 s on the page,
+and the visitor's first message carries the trigger's name into the conversation's
+source (the tracker's metadata, which becomes the lead's source). Screenshots go to
 results/screenshots/.
 """
 
 from __future__ import annotations
+
+import re
 
 import httpx
 import pytest
@@ -39,7 +41,12 @@ def test_the_config_chooses_the_greeting_by_page_campaign_and_visit(stack: Setti
     pricing = config(stack, path="/pricing/", visits="1")
     assert pricing["trigger"] == "pricing-page" and pricing["greeting_delay_s"] == 20
     assert pricing["greeting"].startswith(PRICING_GREETING)
-    assert pricing["offer"]["url"] == "https://parley.example/pricing/growth"
+    # The offer is served through the signed click redirect, which records the click.
+    link = pricing["offer"]["url"]
+    assert re.fullmatch(rf"{re.escape(stack.api_url)}/r/[\w.-]+", link), link
+    followed = httpx.get(link, follow_redirects=False, timeout=30)
+    assert followed.status_code == 302
+    assert followed.headers["location"] == "https://parley.example/pricing/growth"
 
     # The campaign comes first in the file, so it wins on the pricing page too.
     webinar = config(stack, path="/pricing", utm_campaign="Webinar-Dec")
@@ -78,7 +85,7 @@ def test_the_pricing_page_opens_with_its_own_greeting_and_offer(
     expect(greeting).to_be_visible()
     expect(greeting).to_contain_text(PRICING_GREETING)
     offer = greeting.get_by_role("link", name="Parley Growth")
-    expect(offer).to_have_attribute("href", "https://parley.example/pricing/growth")
+    expect(offer).to_have_attribute("href", re.compile(r"/r/[\w.-]+$"))
     page.wait_for_timeout(400)  # the bubble's rise animation runs on real time
     page.screenshot(path=str(SCREENSHOTS / "e2e-webchat-pricing-greeting.png"))
 

@@ -18,6 +18,7 @@ from bot.crm import (
     make_session,
     upsert_contact,
 )
+from bot.crm.engagement_tables import record_offer
 from bot.crm.repository import is_verified
 from tests.integration.crm.crm_helpers import count, lead_for, record
 
@@ -67,8 +68,16 @@ def test_a_proven_identifier_joins_the_conversations_contact_to_its_owner(
     owner = upsert_contact(session, verified={"phone"}, phone="+14155550123", name="Jane")
     web = upsert_contact(session, email="jane@acme.io", company="Acme")
     lead_for(session, owner, "sms-1", channel="sms")
-    lead_for(session, web, "web-1")
+    web_lead = lead_for(session, web, "web-1")
     append_consent_events(session, contact=web, records=[record(ConsentAnswer.GRANTED, "m1")])
+    offer = record_offer(
+        session,
+        item_id="a-guide",
+        strategy="content",
+        conversation_id="web-1",
+        lead_id=web_lead.id,
+        contact_id=web.id,
+    )
     merged_id = web.id
 
     # The web visitor's conversation goes on over SMS, from the proven number.
@@ -80,6 +89,8 @@ def test_a_proven_identifier_joins_the_conversations_contact_to_its_owner(
     leads = session.execute(select(Lead.conversation_id, Lead.contact_id, Lead.version)).all()
     assert sorted(leads) == [("sms-1", contact.id, 1), ("web-1", contact.id, 2)]
     assert set(current_consent(session, contact_id=contact.id)) == {"marketing_email"}
+    session.refresh(offer)  # the content offered to them stays theirs, not erased with `web`
+    assert offer.contact_id == contact.id
     audit = session.execute(select(AuditEntry)).scalar_one()
     assert (audit.action, audit.details) == (
         "contact.merged",

@@ -48,7 +48,7 @@ def drift(engine: Engine) -> list[Any]:
 def test_a_second_upgrade_is_a_no_op(empty_database_url: str, engine: Engine) -> None:
     head = ScriptDirectory.from_config(alembic_config(empty_database_url)).get_current_head()
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == head == "0014"
+    assert current_revision(engine) == head == "0015"
     assert table_names(engine) == CRM_TABLES | {"alembic_version"}
 
     with engine.begin() as connection:
@@ -83,7 +83,7 @@ def test_other_components_tables_are_left_alone(empty_database_url: str, engine:
     assert table_names(engine) == {"events", "alembic_version"}
     assert current_revision(engine) is None
     upgrade_to_head(empty_database_url)
-    assert current_revision(engine) == "0014"
+    assert current_revision(engine) == "0015"
 
 
 def test_0003_keeps_existing_leads_and_their_outbox_rows(
@@ -181,3 +181,28 @@ def test_0014_says_earlier_archived_conversations_kept_no_trigger(
     with engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT channel, campaign FROM funnel_archive")
         assert [tuple(row) for row in rows] == [("webchat", "spring")]
+
+
+def test_0015_keeps_offers_made_in_the_chat_and_drops_anonymous_ones_going_back(
+    empty_database_url: str, engine: Engine
+) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "0014")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO content_engagements (conversation_id, item_id, kind, strategy,"
+            " created_at) VALUES ('conv', 'guide-a', 'offered', 'content', CURRENT_TIMESTAMP)"
+        )
+    upgrade_to_head(empty_database_url)
+    read = "SELECT conversation_id, placement, trigger FROM content_engagements ORDER BY id"
+    with engine.begin() as connection:
+        assert [tuple(row) for row in connection.exec_driver_sql(read)] == [("conv", "chat", None)]
+        connection.exec_driver_sql(
+            "INSERT INTO content_engagements (item_id, kind, strategy, placement, trigger,"
+            " created_at) VALUES ('plan-growth', 'offered', 'trigger', 'opening',"
+            " 'pricing-page', CURRENT_TIMESTAMP)"
+        )
+    command.downgrade(config, "0014")
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT conversation_id FROM content_engagements")
+        assert [tuple(row) for row in rows] == [("conv",)]

@@ -6,8 +6,6 @@ such an offer; and the offers becoming the lead's, exported and erased with it."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,31 +18,16 @@ from actions.content import ActionOfferContent
 from actions.conversation import ActionCompleteLead
 from bot import bootstrap
 from bot.api.app import create_app
-from bot.crm import session_scope, upgrade_to_head
+from bot.crm import session_scope
 from bot.crm.engagement_tables import ContentEngagement
+from bot.crm.tables import Lead
 from bot.recommend import Catalogue
-from bot.settings import get_settings
 from tests.api.conftest import make_tokens
 from tests.api.seed import priya_slots
-from tests.integration.crm.conftest import BACKENDS, empty_database
 from tests.integration.recommend.test_offer_and_click import Emptied
 
 pytestmark = pytest.mark.integration
 CONVERSATION = "conv-visitor-web"
-
-
-@pytest.fixture(params=BACKENDS)
-def crm(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    with empty_database(request.param, tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        monkeypatch.setenv("PARLEY_SECRET_KEY", "s" * 40)
-        get_settings.cache_clear()
-        bootstrap.reset()
-        upgrade_to_head(url)
-        yield url
-        bootstrap.reset()
 
 
 def tracker(text: str, slots: dict[str, Any] | None = None) -> Tracker:
@@ -148,6 +131,13 @@ async def test_a_click_on_an_offer_before_the_lead_and_the_lead_takes_them(crm: 
     assert all(lead is not None and contact is not None for _, _, lead, contact in found)
     offered = [item for kind, item, _, _ in found if kind == "offered"]
     assert len(offered) == len(set(offered))
+    # The click made before the lead counts in the lead's score.
+    [clicked] = [item for kind, item, _, _ in found if kind == "clicked"]
+    title = bootstrap.content()[0].by_id()[clicked].title
+    with session_scope(bootstrap.crm_engine()) as session:
+        lead = session.scalar(select(Lead).where(Lead.conversation_id == CONVERSATION))
+        assert lead is not None
+        assert any(f"Opened '{title}'" in part["reason"] for part in lead.score_breakdown)
 
     with TestClient(create_app()) as client:
         admin = {"Authorization": f"Bearer {make_tokens(bootstrap.crm_engine())['admin']}"}

@@ -6,8 +6,6 @@ erasure carry the engagements."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,30 +17,14 @@ from sqlalchemy import select
 from actions.conversation import ActionCompleteLead
 from bot import bootstrap
 from bot.api.app import create_app
-from bot.crm import session_scope, upgrade_to_head
+from bot.crm import session_scope
 from bot.crm.engagement_tables import ContentEngagement
 from bot.recommend import Catalogue
-from bot.settings import get_settings
 from tests.api.conftest import make_tokens
 from tests.api.seed import priya_slots
-from tests.integration.crm.conftest import BACKENDS, empty_database
 
 pytestmark = pytest.mark.integration
 CONVERSATION = "conv-priya-web"
-
-
-@pytest.fixture(params=BACKENDS)
-def crm(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    with empty_database(request.param, tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        monkeypatch.setenv("PARLEY_SECRET_KEY", "s" * 40)
-        get_settings.cache_clear()
-        bootstrap.reset()
-        upgrade_to_head(url)
-        yield url
-        bootstrap.reset()  # closes the connections before the schema goes
 
 
 class Emptied:

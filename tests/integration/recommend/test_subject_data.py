@@ -1,5 +1,6 @@
 """Content engagements are a person's data: exported and erased with them (by conversation,
-contact or lead), and purged with a conversation by retention, on SQLite and PostgreSQL."""
+contact or lead), and purged with a conversation by retention, on SQLite and PostgreSQL;
+opening offers to no conversation are no one's, and go by their age."""
 
 from __future__ import annotations
 
@@ -38,10 +39,11 @@ def engaged(stores: Stores, *conversations: str) -> None:
             assert record_click(session, offered.id, now=T0 + timedelta(minutes=1))
 
 
-def remaining(stores: Stores) -> list[tuple[str, str]]:
+def remaining(stores: Stores) -> list[tuple[str | None, str]]:
     with session_scope(stores.crm) as session:
         found = session.execute(select(ContentEngagement.conversation_id, ContentEngagement.kind))
-        return sorted((conversation, kind) for conversation, kind in found)
+        rows = [(conversation, kind) for conversation, kind in found]
+    return sorted(rows, key=lambda row: (row[0] is None, row[0] or "", row[1]))
 
 
 def test_a_persons_engagements_are_exported_and_erased_with_them(seeded: Stores) -> None:
@@ -69,3 +71,31 @@ def test_retention_purges_the_engagements_of_a_purged_conversation(seeded: Store
         purged = purge_expired(session, events, cutoff=cutoff)
     assert purged is not None and purged["content_engagements"] == 2
     assert remaining(seeded) == [("conv-stop", "clicked"), ("conv-stop", "offered")]
+
+
+def test_retention_purges_anonymous_opening_offers_by_their_age(seeded: Stores) -> None:
+    engaged(seeded, "conv-stop")
+    with session_scope(seeded.crm) as session:
+        for made in (T0, T0 + timedelta(hours=3)):
+            offered = record_offer(
+                session,
+                item_id="plan-growth",
+                strategy="trigger",
+                conversation_id=None,
+                lead_id=None,
+                contact_id=None,
+                now=made,
+                placement="opening",
+                trigger="pricing-page",
+            )
+            assert record_click(session, offered.id, now=made + timedelta(minutes=1))
+    cutoff = T0 + timedelta(hours=2, minutes=30)  # before conv-stop and the second offer
+    with crm_and_events(seeded) as (session, events):
+        purged = purge_expired(session, events, cutoff=cutoff)
+    assert purged is not None and purged["content_engagements"] == 2
+    assert remaining(seeded) == [
+        ("conv-stop", "clicked"),
+        ("conv-stop", "offered"),
+        (None, "clicked"),
+        (None, "offered"),
+    ]

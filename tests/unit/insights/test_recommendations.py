@@ -1,11 +1,13 @@
-"""The recommendations report, computed from offers: tallies per item and per strategy,
-catalogue items never offered and removed ones, and the strategies' comparison."""
+"""The recommendations report, computed from offers: tallies per item, per strategy and
+per place offered (in the chat, under the opening greeting per trigger), catalogue items
+never offered and removed ones, and the strategies' comparison."""
 
 from __future__ import annotations
 
 from bot.insights.recommendations import (
     OfferSeen,
     item_rows,
+    placement_rows,
     recommendation_report,
     strategy_rows,
     tally,
@@ -72,13 +74,46 @@ def test_items_most_offered_first_with_unoffered_and_removed_ones() -> None:
     assert rows[2].title is None and rows[2].kind is None
 
 
-def test_both_strategies_are_listed_then_any_other() -> None:
+def test_both_strategies_and_the_triggers_are_listed_then_any_other() -> None:
     rows = strategy_rows([seen("a", "blend"), seen("a", "rules")])
 
     assert [(row.strategy, row.tally.offered) for row in rows] == [
         ("content", 0),
         ("blend", 1),
+        ("trigger", 0),
         ("rules", 1),
+    ]
+
+
+def opening(
+    item_id: str, trigger: str, lead: str | None = None, clicked: bool = False
+) -> OfferSeen:
+    return OfferSeen(item_id, "trigger", lead, clicked, False, False, "opening", trigger)
+
+
+def test_offers_count_in_the_chat_and_under_the_greeting_per_trigger() -> None:
+    rows = placement_rows(
+        [
+            seen("a", clicked=True),
+            opening("b", "pricing", clicked=True),
+            opening("b", "pricing"),  # an anonymous visitor: no lead
+            opening("a", "returning", lead="l2"),
+        ]
+    )
+
+    assert [(row.placement, row.trigger, row.tally.offered, row.tally.clicked) for row in rows] == [
+        ("chat", None, 1, 1),
+        ("opening", None, 3, 1),
+        ("opening", "pricing", 2, 1),
+        ("opening", "returning", 1, 0),
+    ]
+    assert [row.tally.leads for row in rows] == [1, 1, 0, 1]
+
+
+def test_with_no_offers_both_places_show_zeros() -> None:
+    assert [(row.label, row.tally.offered) for row in placement_rows([])] == [
+        ("In the chat (asked for, or at the wrap-up)", 0),
+        ("Under the web chat's opening greeting", 0),
     ]
 
 

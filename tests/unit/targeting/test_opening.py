@@ -120,6 +120,9 @@ def test_a_matching_trigger_opens_with_its_greeting_delay_and_offer() -> None:
         "trigger": "pricing",
         "offer": {"title": "Growth plan", "url": PLAN.url, "kind": "plan"},
     }
+    # Once recorded, the widget gets the signed click link instead of the item's address.
+    linked = replace(chosen, offer_link="https://api.example/r/signed")
+    assert linked.as_json()["offer"]["url"] == "https://api.example/r/signed"
 
 
 def test_without_a_match_the_default_greeting_is_kept() -> None:

@@ -32,7 +32,7 @@ def describe_answer(question: str, value: Any) -> dict[str, str]:
 
 
 def fields_named(questions: list[str]) -> str:
-    """"your e-mail address and company": the answers a message gave, said back."""
+    """ "your e-mail address and company": the answers a message gave, said back."""
     labels = [LABELS.get(question, question) for question in questions]
     listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
     return f"your {listed}"

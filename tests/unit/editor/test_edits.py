@@ -139,8 +139,8 @@ def test_responses_are_listed_with_variations_and_buttons(project: Path) -> None
     found = {response.name: response for response in responses(project)}
 
     offer = found["utter_offer_qualification"]
-    declared = text_of(project, "bot/domain/core.yml").splitlines().index(
-        "  utter_offer_qualification:"
+    declared = (
+        text_of(project, "bot/domain/core.yml").splitlines().index("  utter_offer_qualification:")
     )
     assert (offer.file, offer.line) == ("bot/domain/core.yml", declared + 1)
     assert offer.variations[0].text.startswith("Would you like to see whether {brand_name}")

@@ -22,7 +22,6 @@ from bot.recommend.links import ContentLinks
 from bot.recommend.offering import Offering
 from bot.recommend.strategies import Strategy, StrategyExperiment
 from tests.integration.crm.crm_helpers import lead_for
-from tests.integration.recommend.test_content_question import crm  # noqa: F401
 from tests.unit.recommend.recommend_builders import ITEMS
 
 pytestmark = pytest.mark.integration
@@ -77,7 +76,7 @@ def behave() -> dict[str, dict[str, int]]:
 
 
 def test_each_variant_ranks_its_conversations_and_reports_them(
-    crm: str,  # noqa: F811
+    crm: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     config = RecommenderConfig(top_k=3, min_interactions=1, experiment=TEST)

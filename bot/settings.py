@@ -89,7 +89,7 @@ class Settings(BaseSettings):
         env="PARLEY_PRIVACY_NOTICE_URL",
         description="Privacy notice linked by the bot; the API's /privacy page if unset.",
     )
-    privacy_notice_version: str = Field("2026-11", env="PARLEY_PRIVACY_NOTICE_VERSION")
+    privacy_notice_version: str = Field("2026-12", env="PARLEY_PRIVACY_NOTICE_VERSION")
     default_phone_region: str = Field("US", env="PARLEY_DEFAULT_PHONE_REGION")
     default_currency: str = Field("USD", env="PARLEY_DEFAULT_CURRENCY")
     log_level: str = Field("INFO", env="PARLEY_LOG_LEVEL")

@@ -93,7 +93,7 @@ def test_happy_path_qualifies_and_records_consent_with_proof(
     assert email_proof["purpose"] == "marketing_email"
     assert email_proof["reply_text"] == "yes please"
     assert EMAIL_CONSENT in email_proof["wording"]
-    assert email_proof["notice_version"] == "2026-11"
+    assert email_proof["notice_version"] == stack.privacy_notice_version == "2026-12"
     assert email_proof["channel"] == "rest"
     assert email_proof["message_id"]
     assert sms_proof["purpose"] == "marketing_sms"
@@ -113,7 +113,7 @@ def test_happy_path_qualifies_and_records_consent_with_proof(
             ("marketing_email", "pending", False),
             ("marketing_sms", "pending", False),
         ]
-        assert all(e.wording and e.notice_version == "2026-11" for e in events)
+        assert all(e.wording and e.notice_version == stack.privacy_notice_version for e in events)
 
 
 def test_pricing_question_mid_form_is_answered_and_the_form_resumes(

@@ -108,7 +108,8 @@ def test_a_rep_takes_over_a_web_chat_from_the_inbox_and_hands_it_back(
     before = messages.count()
     type_answer(visitor, "great, what does it cost per seat?")
     expect(rep.locator(".transcript .visitor").last).to_contain_text(
-        "what does it cost per seat", timeout=15_000
+        "what does it cost per seat",
+        timeout=30_000,  # a turn of its own, then the stream
     )
     visitor.wait_for_timeout(2_000)
     assert messages.count() == before  # the bot said nothing

@@ -18,8 +18,10 @@ import sqlalchemy
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot import bootstrap
 from bot.crm import make_engine, make_session, upgrade_to_head
 from bot.crm.tables import Base
+from bot.settings import get_settings
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgresql")
@@ -48,6 +50,22 @@ def empty_database(backend: str, folder: Path) -> Iterator[str]:
     else:
         with postgres_schema() as url:
             yield url
+
+
+@contextmanager
+def parley_on_new_database(
+    backend: str, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A new database migrated to head, with the settings (DATABASE_URL, a fixed secret
+    key) and the composition root (`bot.bootstrap`) pointed at it while it lasts."""
+    with empty_database(backend, folder) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("PARLEY_SECRET_KEY", "s" * 40)
+        get_settings.cache_clear()
+        bootstrap.reset()
+        upgrade_to_head(url)
+        yield url
+        bootstrap.reset()  # closes the connections before the schema goes
 
 
 @pytest.fixture(params=BACKENDS)

@@ -30,7 +30,6 @@ from actions.content import offer_for_question
 from actions.conversation import WHY_WE_ASK
 from actions.handoff import ask_for_team
 from actions.returning import KNOWN_CHECK
-from actions.session import KNOWN_CHECK_DUE
 from actions.tracker_reading import (
     entity_spans,
     held_before_latest_message,
@@ -66,7 +65,7 @@ from bot.leads.form import (
 )
 from bot.leads.presenting import describe_answer, fields_named
 from bot.leads.reading import Reading, read_message, read_opening
-from bot.leads.returning import checked_answers, confirms, is_greeting_only
+from bot.leads.returning import KNOWN_CHECK_DUE, checked_answers, confirms, is_greeting_only
 from bot.settings import get_settings
 
 FORM = "lead_form"

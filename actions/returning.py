@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.leads.returning import still_line, welcome_back
 
-# The lead form's question, never filled itself: its reply clears actions.session's
-# KNOWN_CHECK_DUE.
+# The lead form's question, never filled itself: its reply clears
+# bot.leads.returning.KNOWN_CHECK_DUE.
 KNOWN_CHECK = "known_check"
 
 

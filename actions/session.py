@@ -14,14 +14,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.leads.returning import checked_answers
+from bot.leads.returning import KNOWN_CHECK_DUE, checked_answers
 from bot.settings import get_settings
 
 CARRIED_OVER_EXCEPT = frozenset({"requested_slot", "session_started_metadata"})
-# The forms a returning visitor picks up again, and the holder of the one-line check of
-# their earlier answers (actions/lead_form.py asks it first).
+# The forms a returning visitor picks up again.
 RESUMED_FORMS = frozenset({"lead_form", "consent_form"})
-KNOWN_CHECK_DUE = "known_check_due"
 
 
 def from_channel_metadata(tracker: Tracker) -> list[EventType]:

@@ -19,12 +19,10 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.leads.returning import KNOWN_CHECK_DUE
 from channels.outbound import GatedOutput
 
 LEAD_FORM = "lead_form"
-# The one-line check of a returning visitor's answers (actions/lead_form.py): the bot
-# reached out here, so its question, not a "welcome back", is what the person answers.
-KNOWN_CHECK_DUE = "known_check_due"
 KEY = "followup"  # the BotUttered metadata naming the follow-up it said
 
 
@@ -85,6 +83,7 @@ async def say_follow_up(
             said,
             *([ask] if ask else []),
             SlotSet(REQUESTED_SLOT, question),
+            # The bot reached out: its question, not a "welcome back", is answered.
             SlotSet(KNOWN_CHECK_DUE, False),
             ActionExecuted(ACTION_LISTEN_NAME),
         ]

@@ -19,6 +19,9 @@ from bot.leads.presenting import describe_answer
 
 # Checked in this order, said in one line.
 CHECKED = ("company", "company_size")
+# The slot that holds a check as due: set at a session's start, cleared by its reply (or
+# by a follow-up that reopens the form, whose own question is what the person answers).
+KNOWN_CHECK_DUE = "known_check_due"
 _STILL = re.compile(
     r"^\W*(?:still(?: (?:there|true|right|correct|the same|same))?|same(?: as before)?"
     r"|(?:that'?s |all |it'?s )?(?:right|correct|good|accurate|true)|unchanged"

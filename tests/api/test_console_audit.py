@@ -14,24 +14,10 @@ from bot.scoring.facts import LeadFacts
 from tests.api.conftest import Api
 from tests.api.console_session import log_in
 from tests.api.engagement_seed import add_lead, offer
+from tests.api.html_tables import table_rows, text
 from tests.api.seed import SIGNALS
 
 PAGE = "/console/audit"
-
-
-def text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def table_rows(response: httpx.Response, caption: str) -> dict[str, list[str]]:
-    """The rows of the table with this caption: its row header's text → its cells' texts."""
-    table = re.search(rf"<caption>{re.escape(caption)}</caption>(.*?)</table>", response.text, re.S)
-    assert table, response.text
-    rows = re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table.group(1), re.S)
-    return {
-        text(header): [text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)]
-        for header, body in rows
-    }
 
 
 def callouts(response: httpx.Response) -> list[str]:

@@ -6,9 +6,6 @@ marketers and admins."""
 
 from __future__ import annotations
 
-import re
-
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -18,6 +15,7 @@ from bot.recommend.catalogue import Item
 from tests.api.conftest import Api
 from tests.api.console_session import log_in
 from tests.api.engagement_seed import add_lead, offer
+from tests.api.html_tables import table_rows
 
 PAGE = "/console/recommendations"
 ITEMS = (
@@ -28,21 +26,6 @@ ITEMS = (
     Item("webinar-c", "Webinar C", "https://x.example/c", "About C.", "webinar", "consideration",
          ("any",), ("leads",)),
 )  # fmt: skip
-
-
-def text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-def table_rows(response: httpx.Response, caption: str) -> dict[str, list[str]]:
-    """The rows of the table with this caption: its row header's text → its cells' texts."""
-    table = re.search(rf"<caption>{caption}</caption>(.*?)</table>", response.text, re.S)
-    assert table, response.text
-    rows = re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table.group(1), re.S)
-    return {
-        text(header): [text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)]
-        for header, body in rows
-    }
 
 
 PER_ITEM = "Offers, clicks and leads per catalogue item, most offered first"

@@ -54,12 +54,16 @@ _HUMAN_REQUEST = re.compile(
     r"(?:person|human|someone|somebody|sales|agent|rep)\b",
     re.IGNORECASE,
 )
-_DECLINE = re.compile(
-    r"^\W*(?:no(?:pe|ne)?|nah|skip(?: it| that| this)?|pass|n/?a|next|no thanks?|no thank you"
+_DECLINE_PHRASE = (
+    r"(?:no(?:pe|ne)?|nah|skip(?: it| that| this(?: one| question)?)?|pass|n/?a"
+    r"|next(?: one| question| please)?|(?:let'?s )?move on|no thanks?|no thank you"
     r"|(?:i'?d )?rather not(?: say| share| tell)?|(?:i'?d )?prefer not to(?: say| share)?"
     r"|not telling|none|don'?t have one|i don'?t have one|not (?:now|today)"
     r"|no (?:phone|number|mobile|cell|budget|e-?mail)(?: number| yet)?)"
-    r"\W*(?:thanks?|thx|sorry)?\W*$",
+)
+# One decline, or two ("nope, next question", "no thanks, skip it").
+_DECLINE = re.compile(
+    rf"^\W*{_DECLINE_PHRASE}(?:\W+{_DECLINE_PHRASE})?\W*(?:thanks?|thx|sorry)?\W*$",
     re.IGNORECASE,
 )
 

@@ -13,7 +13,7 @@ LABELS = {
     "company": "company",
     "role": "role",
     "company_size": "company size",
-    "use_case": "what you need",
+    "use_case": "need",
     "budget": "budget",
     "timeline": "timeline",
     "phone": "phone number",

@@ -42,6 +42,11 @@ def test_digressions_need_their_words(intent: str, text: str, expected: str | No
         ("inform", "no idea", False),
         ("decline_to_answer", "I'd rather keep my number to myself", True),
         ("inform", "no phone thanks", True),
+        ("deny", "nope, next question", True),
+        ("inform", "no thanks, skip this one", True),
+        ("inform", "let's move on", True),
+        ("inform", "next quarter", False),
+        ("inform", "no, next quarter", False),
     ],
 )
 def test_declining(intent: str, text: str, expected: bool) -> None:

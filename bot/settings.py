@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         description="Comma-separated base URLs of every Rasa server a retrained model is loaded "
         "into; the local one if unset.",
     )
+    turn_slots: int = Field(
+        4,
+        env="PARLEY_TURN_SLOTS",
+        ge=1,
+        description="Turns a Rasa server runs at once; the others wait, the first to ask first.",
+    )
     brand_name: str = Field("Parley", env="PARLEY_BRAND_NAME")
     privacy_notice_url: AnyHttpUrl | None = Field(
         None,

@@ -3,7 +3,8 @@
     accept:  dedupe + persist in the inbox (bot.crm.inbox) ─▶ the webhook acknowledges
     pick up: the web chat's own process schedules at once; SMS and Telegram are accepted
              by the ingress process, and a Rasa server finds them within `pickup_s`
-    drain:   per conversation, in arrival order, under a lock (channels.locks):
+    drain:   per conversation, in arrival order, under a lock (channels.locks), each
+             turn in its turn across conversations (channels.turn_slots):
              claim ─▶ channel's pre-core step (SMS keywords) ─▶ Rasa ─▶ gated replies ─▶ finish
              (a follow-up the engine queued is a turn too: `channels.followup_turn`;
              so is a sales rep's message, and while a rep holds the conversation the
@@ -50,6 +51,7 @@ from channels.locks import ConversationLocks
 from channels.outbound import GatedOutput
 from channels.pickup import NewRows
 from channels.recorder import record
+from channels.turn_slots import TurnSlots
 from channels.turns import TurnLoop, turns
 
 logger = logging.getLogger(__name__)
@@ -78,11 +80,14 @@ class Pipeline:
         adapter: Adapter,
         locks: ConversationLocks,
         settings: PipelineSettings,
+        *,
+        slots: TurnSlots,
         loop: TurnLoop = turns,
     ) -> None:
         self.adapter = adapter
         self.locks = locks
         self.settings = settings
+        self.slots = slots
         self.turns = loop
         self._on_new_message: OnNewMessage | None = None
         self._app: Sanic | None = None
@@ -161,7 +166,7 @@ class Pipeline:
 
     async def _process_next(self, conversation_id: str) -> bool:
         await self.turns.after_acknowledgements()
-        async with self.locks.hold(conversation_id) as held:
+        async with self.slots.turn(), self.locks.hold(conversation_id) as held:
             if not held:
                 return False  # another process is on it
             claim = await in_inbox_thread(self._claim, conversation_id)
@@ -290,9 +295,17 @@ class Pipeline:
             loop, waiter = found
             loop.call_soon_threadsafe(_set_result, waiter, list(sent))
 
-    def forget(self, row_id: int) -> None:
-        """The waiter for `row_id` gave up (the web chat answers 202 and polls)."""
-        self._waiters.pop(row_id, None)
+    async def replies(self, accepted: Accepted, timeout_s: float) -> list[dict[str, Any]] | None:
+        """What the accepted message's turn said, or None when it takes longer than
+        `timeout_s` (the turn still runs; its replies are in the conversation's tracker)."""
+        if accepted.replies is None:
+            return None
+        try:
+            return list(await asyncio.wait_for(asyncio.shield(accepted.replies), timeout_s))
+        except asyncio.TimeoutError:
+            if accepted.row_id is not None:
+                self._waiters.pop(accepted.row_id, None)
+            return None
 
     # Recovering
 

@@ -8,6 +8,7 @@ from bot.settings import get_settings
 from channels.inbound import Adapter
 from channels.locks import ConversationLocks
 from channels.pipeline import Pipeline, PipelineSettings
+from channels.turn_slots import TurnSlots
 
 # Longer than any turn should take; a lease that runs out hands the message to another
 # processor, so it must not be shorter than a slow but healthy turn.
@@ -18,7 +19,19 @@ TURN_LEASE = timedelta(seconds=120)
 PICKUP_S = 0.1
 
 
+_slots: TurnSlots | None = None
+
+
+def turn_slots() -> TurnSlots:
+    """The process's turn slots: every channel's turns take their turn in one queue."""
+    global _slots
+    if _slots is None:
+        _slots = TurnSlots(get_settings().turn_slots)
+    return _slots
+
+
 def make_pipeline(adapter: Adapter) -> Pipeline:
     settings = get_settings()
     locks = ConversationLocks(settings.redis_url, timeout_s=TURN_LEASE.total_seconds())
-    return Pipeline(adapter, locks, PipelineSettings(lease=TURN_LEASE, pickup_s=PICKUP_S))
+    pipeline_settings = PipelineSettings(lease=TURN_LEASE, pickup_s=PICKUP_S)
+    return Pipeline(adapter, locks, pipeline_settings, slots=turn_slots())

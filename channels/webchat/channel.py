@@ -129,13 +129,8 @@ class WebChatInput(InputChannel):
                 metadata={"source": {"channel": NAME, **chat.source}},
             )
             accepted = await self.pipeline.accept(inbound, wait=True)
-            if accepted.duplicate or accepted.replies is None:
-                return response.json({"pending": True}, status=202)
-            try:
-                sent = await _wait(accepted.replies, REPLY_WAIT_S)
-            except TimeoutError:
-                if accepted.row_id is not None:
-                    self.pipeline.forget(accepted.row_id)
+            sent = await self.pipeline.replies(accepted, REPLY_WAIT_S)
+            if sent is None:  # a duplicate, or a turn that outlasts the wait
                 return response.json({"pending": True}, status=202)
             live = await asyncio.to_thread(_live, sender)
             return response.json({"replies": [reply(m) for m in sent], "live": live})
@@ -216,13 +211,6 @@ def _recorded(chosen: Opening, sender: str | None) -> Opening:
 def _live(conversation_id: str) -> bool:
     with read_scope(bootstrap.crm_engine()) as session:
         return is_live(session, conversation_id, utcnow())
-
-
-async def _wait(future: Any, timeout: float) -> list[dict[str, Any]]:
-    try:
-        return list(await asyncio.wait_for(asyncio.shield(future), timeout))
-    except asyncio.TimeoutError as error:
-        raise TimeoutError from error
 
 
 def _address(request: Request) -> str:

@@ -20,6 +20,7 @@ from channels.inbound import Inbound
 from channels.locks import ConversationLocks
 from channels.outbound import GatedOutput
 from channels.pipeline import Pipeline, PipelineSettings
+from channels.turn_slots import TurnSlots
 
 
 class EchoOutput(GatedOutput):
@@ -52,8 +53,18 @@ class FakeCore:
         self.turns: list[tuple[str, str, str]] = []
         self.fail_on: set[str] = set()
         self.delay_s = 0.0
+        self.running = 0
+        self.most_at_once = 0
 
     async def __call__(self, message: UserMessage) -> None:
+        self.running += 1
+        self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            await self._turn(message)
+        finally:
+            self.running -= 1
+
+    async def _turn(self, message: UserMessage) -> None:
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         if message.text in self.fail_on:
@@ -73,9 +84,10 @@ def crm() -> None:
     EchoOutput.delivered.clear()
 
 
-def make(core: FakeCore, **overrides: Any) -> Pipeline:
+def make(core: FakeCore, slots: int = 4, **overrides: Any) -> Pipeline:
     settings = PipelineSettings(**{"retry_backoff": timedelta(0), "sweep_s": 0.05, **overrides})
-    pipeline = Pipeline(FakeChannel(), ConversationLocks(None, timeout_s=60), settings)
+    locks = ConversationLocks(None, timeout_s=60)
+    pipeline = Pipeline(FakeChannel(), locks, settings, slots=TurnSlots(slots))
     pipeline._on_new_message = core
     return pipeline
 
@@ -116,6 +128,20 @@ async def test_messages_run_once_each_in_arrival_order_per_conversation() -> Non
     }
     assert [m for _, _, m in core.turns if m.startswith("a")] == [f"a{n}" for n in range(5)]
     assert set(statuses().values()) == {"processed"}
+
+
+async def test_conversations_take_turns_the_first_to_ask_first() -> None:
+    """A conversation with a backlog goes to the back of the queue after each turn."""
+    core = FakeCore()
+    core.delay_s = 0.3  # the first turn is still running when the others have arrived
+    pipeline = make(core, slots=1)
+    for n in range(3):
+        await pipeline.accept(inbound(f"a{n}", f"a{n}"))
+    await pipeline.accept(inbound("b0", "b0", "fake:2"))
+    await pipeline.accept(inbound("c0", "c0", "fake:3"))
+    await settle()
+    assert [text for _, text, _ in core.turns] == ["a0", "b0", "c0", "a1", "a2"]
+    assert core.most_at_once == 1
 
 
 async def test_a_waiting_request_gets_its_turns_replies() -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import sys
 
+import bot.rasa_speedups  # first: it keeps JAX out only if imported before TensorFlow
 from bot import action_failures
 from bot.process_start import prepare_process
-from bot.rasa_speedups import install
 
 
 def main() -> None:
-    install()
+    bot.rasa_speedups.install()
     action_failures.install()
     prepare_process()
     if "--enable-api" in sys.argv and "--auth-token" not in sys.argv:

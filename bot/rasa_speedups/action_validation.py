@@ -22,6 +22,8 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
+from bot.rasa_speedups.registry import Patch, Replacement
+
 
 @cache
 def action_response_validator() -> Validator:
@@ -53,5 +55,13 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     return True
 
 
-def install() -> None:
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+PATCH = Patch(
+    name=__name__,
+    rasa_version="3.6.21",
+    replacements=(
+        Replacement(
+            "rasa.core.actions.action:RemoteAction._validate_action_result",
+            validate_action_result,
+        ),
+    ),
+)

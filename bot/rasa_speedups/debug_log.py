@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from rasa.core.policies.policy import Policy
-from rasa.core.policies.rule_policy import RulePolicy
+
+from bot.rasa_speedups.registry import Patch, Replacement
 
 RASA_FORMAT = Policy.format_tracker_states
 
@@ -38,5 +39,15 @@ def format_tracker_states(states: list[dict[str, Any]]) -> FormattedStates:
     return FormattedStates(states)
 
 
-def install() -> None:
-    RulePolicy.format_tracker_states = staticmethod(format_tracker_states)  # type: ignore[assignment,method-assign]
+# The rule policy only inherits `Policy.format_tracker_states`: the other policies keep
+# Rasa's, and uninstalling leaves the rule policy inheriting it again.
+PATCH = Patch(
+    name=__name__,
+    rasa_version="3.6.21",
+    replacements=(
+        Replacement(
+            "rasa.core.policies.rule_policy:RulePolicy.format_tracker_states",
+            staticmethod(format_tracker_states),
+        ),
+    ),
+)

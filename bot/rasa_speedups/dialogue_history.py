@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import copy
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, ClassVar
@@ -55,6 +54,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, TEXT
+
+from bot.rasa_speedups.registry import Patch, Replacement
 
 RASA_APPLIED_EVENTS = DialogueStateTracker.applied_events
 RASA_COPY = DialogueStateTracker.copy
@@ -344,8 +345,17 @@ def _rule_only_key(rule_only_data: dict[str, Any] | None) -> tuple[Any, ...] | N
     return tuple(slots), tuple(loops)
 
 
-def install() -> None:
-    replace: Callable[..., Any] = setattr
-    replace(DialogueStateTracker, "applied_events", applied_events)
-    replace(DialogueStateTracker, "copy", copy_tracker)
-    replace(Domain, "states_for_tracker_history", states_for_tracker_history)
+PATCH = Patch(
+    name=__name__,
+    rasa_version="3.6.21",
+    replacements=(
+        Replacement(
+            "rasa.shared.core.trackers:DialogueStateTracker.applied_events", applied_events
+        ),
+        Replacement("rasa.shared.core.trackers:DialogueStateTracker.copy", copy_tracker),
+        Replacement(
+            "rasa.shared.core.domain:Domain.states_for_tracker_history",
+            states_for_tracker_history,
+        ),
+    ),
+)

@@ -22,6 +22,8 @@ from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
+from bot.rasa_speedups.registry import Patch, Replacement
+
 RASA_LOAD = RasaModel.load  # Rasa's own, for comparison
 
 
@@ -52,5 +54,8 @@ def load(
     return model
 
 
-def install() -> None:
-    RasaModel.load = classmethod(load)  # type: ignore[assignment,method-assign]
+PATCH = Patch(
+    name=__name__,
+    rasa_version="3.6.21",
+    replacements=(Replacement("rasa.utils.tensorflow.models:RasaModel.load", classmethod(load)),),
+)

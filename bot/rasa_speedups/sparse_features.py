@@ -16,6 +16,8 @@ import numpy as np
 import scipy.sparse
 from rasa.shared.nlu.training_data.features import Features
 
+from bot.rasa_speedups.registry import Patch, Replacement
+
 RASA_COMBINE = Features._combine_sparse_features  # Rasa's own, for comparison
 
 
@@ -52,5 +54,13 @@ def combine_sparse_features(self: Features, additional_features: Features) -> No
     self._cached_fingerprint = None
 
 
-def install() -> None:
-    Features._combine_sparse_features = combine_sparse_features  # type: ignore[method-assign]
+PATCH = Patch(
+    name=__name__,
+    rasa_version="3.6.21",
+    replacements=(
+        Replacement(
+            "rasa.shared.nlu.training_data.features:Features._combine_sparse_features",
+            combine_sparse_features,
+        ),
+    ),
+)

@@ -9,12 +9,13 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
+from bot.rasa_speedups import action_validation
 from bot.rasa_speedups.action_validation import (
     action_response_validator,
     fast_validator,
-    install,
     validate_action_result,
 )
+from bot.rasa_speedups.registry import install, uninstall
 
 VALID: list[dict[str, Any]] = [
     {"events": [], "responses": []},
@@ -76,11 +77,11 @@ def test_rust_and_python_agree(response: Any) -> None:
     assert fast_validator().is_valid(response) == action_response_validator().is_valid(response)
 
 
-def test_install_puts_the_compiled_check_in_rasa(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        RemoteAction, "_validate_action_result", RemoteAction._validate_action_result
-    )
+def test_installing_puts_the_compiled_check_in_rasa(monkeypatch: pytest.MonkeyPatch) -> None:
+    rasas = vars(RemoteAction)["_validate_action_result"]
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasas)  # as it was, at the end
 
-    install()
-
+    install([action_validation.PATCH])
     assert RemoteAction._validate_action_result is validate_action_result
+    uninstall([action_validation.PATCH])
+    assert RemoteAction._validate_action_result is rasas

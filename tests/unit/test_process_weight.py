@@ -1,5 +1,5 @@
 """The action server, the API and the ingress stay light: none imports Rasa, TensorFlow or
-spaCy."""
+spaCy. The Rasa server holds no JAX."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import sys
 
 
 def loaded_after(imports: str, heavy: tuple[str, ...]) -> list[str]:
-    """Which of the `heavy` modules a fresh interpreter holds once `imports` ran."""
-    probe = f"import sys\n{imports}\nprint(sorted(n for n in {heavy!r} if n in sys.modules))"
+    """Which of the `heavy` modules a fresh interpreter holds once `imports` ran (a module
+    kept out is in `sys.modules` as None)."""
+    held = f"sorted(n for n in {heavy!r} if sys.modules.get(n) is not None)"
+    probe = f"import sys\n{imports}\nprint({held})"
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
@@ -38,3 +40,8 @@ def test_the_ingress_process_starts_without_rasa_or_tensorflow() -> None:
     # would cost seconds at start and hundreds of MB, for nothing it needs.
     heavy = ("rasa", "tensorflow", "spacy", "scipy", "sklearn")
     assert loaded_after("import channels.ingress.__main__", heavy) == []
+
+
+def test_the_rasa_server_process_holds_no_jax() -> None:
+    # `bot.rasa_speedups` keeps it out (105 MB) only if imported before TensorFlow is.
+    assert loaded_after("import bot.rasa_process", ("jax", "tensorflow")) == ["tensorflow"]

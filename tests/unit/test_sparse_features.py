@@ -9,6 +9,7 @@ import scipy.sparse
 from rasa.shared.nlu.training_data.features import Features
 
 from bot.rasa_speedups import sparse_features
+from bot.rasa_speedups.registry import install, uninstall
 from bot.rasa_speedups.sparse_features import RASA_COMBINE, join_columns
 
 
@@ -36,9 +37,13 @@ def test_features_combine_as_in_rasa(monkeypatch: pytest.MonkeyPatch) -> None:
     ours, rasas = features(left, "a"), features(left, "a")
     monkeypatch.setattr(Features, "_combine_sparse_features", RASA_COMBINE)
     rasas.combine_with_features(features(right, "b"))
-    sparse_features.install()
-    ours.combine_with_features(features(right, "b"))
-    assert (ours.features != rasas.features).nnz == 0
-    assert ours.features.shape == (3, 18)
-    with pytest.raises(ValueError, match="sequence dimensions"):
-        ours.combine_with_features(features(scipy.sparse.coo_matrix((4, 2)), "c"))
+    install([sparse_features.PATCH])
+    try:
+        ours.combine_with_features(features(right, "b"))
+        assert (ours.features != rasas.features).nnz == 0
+        assert ours.features.shape == (3, 18)
+        with pytest.raises(ValueError, match="sequence dimensions"):
+            ours.combine_with_features(features(scipy.sparse.coo_matrix((4, 2)), "c"))
+    finally:
+        uninstall([sparse_features.PATCH])
+    assert Features._combine_sparse_features is RASA_COMBINE

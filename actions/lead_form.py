@@ -42,6 +42,7 @@ from bot.consent import ConsentAnswer
 from bot.consent.replies import consent_reply
 from bot.leads.answers import authority_of
 from bot.leads.contact import normalise_phone
+from bot.leads.corrections import Change, change_asked
 from bot.leads.countries import region_named
 from bot.leads.digressions import (
     asks_if_we_can_help,
@@ -63,7 +64,7 @@ from bot.leads.form import (
     read_answer,
     with_last_name,
 )
-from bot.leads.presenting import describe_answer, fields_named
+from bot.leads.presenting import LABELS, describe_answer, fields_named
 from bot.leads.reading import Reading, read_message, read_opening
 from bot.leads.returning import KNOWN_CHECK_DUE, checked_answers, confirms, is_greeting_only
 from bot.settings import get_settings
@@ -187,6 +188,9 @@ class ValidateLeadForm(FormValidationAction):
             return {**turn.read(None).values, **aside}
         if asks_to_carry_on(turn.text) or is_greeting_only(turn.text):
             return {}  # the pending question comes again
+        change = change_asked(turn.text)
+        if change is not None and change.question in QUESTIONS:
+            return turn.read_change(change)
         if pending is None and asks_if_we_can_help(turn.text):
             # "we miss loads of calls after 5pm. can your bot help?": yes, before the
             # first question.
@@ -257,6 +261,25 @@ class _Turn:
         if reading.problem is not None:
             return self.after_failure(pending, reading.problem)
         return {}
+
+    def read_change(self, change: Change) -> dict[str, Any]:
+        """ "I want to update my budget": the new value when the message gives it ("… to
+        20k"), else the answer is cleared and its question asked next. The message answers
+        no other question."""
+        question = change.question
+        if change.new_value:
+            try:
+                value = read_answer(question, change.new_value, {}, self.context)
+            except InvalidAnswer:
+                pass
+            else:
+                if value != self.tracker.get_slot(question):
+                    self.dispatcher.utter_message(
+                        response="utter_answer_corrected", **describe_answer(question, value)
+                    )
+                return {question: value}
+        self.dispatcher.utter_message(response="utter_change_answer", field=LABELS[question])
+        return {question: None}
 
     def read_last_name(self) -> dict[str, Any]:
         """The reply to "and your last name?", asked once: a surname completes the name;

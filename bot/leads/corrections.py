@@ -2,8 +2,9 @@
 
 "sorry, typo — it's Greenleaf" corrects the last answer; "no, we're 40 people, not 400"
 the answer holding 400; "ugh, fat fingers. Remedy Removals" the company it nearly repeats;
-"we rebranded, it's Pellucid Health now" says the new value at the end. The reader
-(bot.leads.reading) decides which answer a message corrects with these.
+"we rebranded, it's Pellucid Health now" says the new value at the end; "I want to update
+my budget" names the answer to change and leaves the new value to be asked. The reader
+(bot.leads.reading) and the lead form decide which answer a message corrects with these.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from bot.leads.form import QUESTIONS
@@ -51,6 +53,56 @@ NOT_WORD = re.compile(
 _JUST = re.compile(r"^(?:just|only|simply)\s+", re.IGNORECASE)
 # "it's Pellucid Health now": the word that says it changed is not part of the value.
 _CHANGED_NOW = re.compile(r"\s+(?:now|instead|these days)\W*$", re.IGNORECASE)
+
+
+# How visitors name an answer they want to change, longest first ("company size" before
+# "company", "company name" before "name").
+_FIELD_WORDS = (
+    ("company_size", r"(?:company|team) size|headcount|number of (?:people|employees)|size"),
+    ("company", r"company(?: name)?|employer|organi[sz]ation"),
+    ("email", r"e-?mail(?: address)?"),
+    ("phone", r"(?:phone|mobile|cell)(?: number)?|number"),
+    ("role", r"job title|job|role|title|position"),
+    ("use_case", r"use case|needs?"),
+    ("budget", r"budget"),
+    ("timeline", r"timeline|timing|time ?frame|(?:go-?live|launch) date"),
+    ("name", r"name"),
+)
+_FIELD = "|".join(words for _, words in _FIELD_WORDS)
+# "I want to update my budget", "can I change our company size?", "my role has changed",
+# "the e-mail you have is wrong".
+FIELD_CHANGE = re.compile(
+    rf"\b(?:change|update|correct|fix|edit|amend|modify)\s+(?:my|our|the)\s+(?P<named>{_FIELD})\b"
+    rf"|\b(?:my|our|the)\s+(?P<subject>{_FIELD})\s+(?:(?:you have|i gave)\s+)?"
+    r"(?:(?:is|was|are)\s+(?:wrong|incorrect|out of date|outdated)|(?:has\s+|have\s+)?changed)\b",
+    re.IGNORECASE,
+)
+
+
+# What joins the answer named to its new value: "update my budget to 20k".
+_TO_VALUE = re.compile(r"^[\s:=>-]*(?:(?:to|is|now)\b[\s:=>-]*)*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A message asking to change an answer: which, and what it said after naming it
+    ("to 20k"), empty when it leaves the new value to be asked."""
+
+    question: str
+    new_value: str
+
+
+def change_asked(text: str) -> Change | None:
+    """The answer a message asks to change, when it names one ("update my budget")."""
+    match = FIELD_CHANGE.search(text)
+    if match is None:
+        return None
+    words = match["named"] or match["subject"]
+    question = next(
+        field for field, pattern in _FIELD_WORDS if re.fullmatch(pattern, words, re.IGNORECASE)
+    )
+    rest = _TO_VALUE.sub("", text[match.end() :]).strip(PADDING + "?!.")
+    return Change(question, rest if match["named"] else "")
 
 
 def _edits(new: str, old: str) -> int:

@@ -27,6 +27,7 @@ from bot.leads.corrections import (
     MAYBE_CORRECTION,
     NOT_THIS,
     NOT_WORD,
+    change_asked,
     new_values,
     replaced_answer,
     retyped,
@@ -98,12 +99,13 @@ _SHAPE_REASONS = {
 
 
 def _cued_values(text: str, pending: str | None) -> list[Found]:
-    """The values other than `pending`'s that `text` gives with their cues."""
+    """The values other than `pending`'s that `text` gives with their cues. "I want to
+    update my budget" states no need: it asks to change an answer."""
     found = (
         find_name(text),
         find_company(text, introduced=pending == "name"),
         find_role(text),
-        find_need(text),
+        find_need(text) if change_asked(text) is None else None,
     )
     return [value for value in found if value is not None and value.field != pending]
 

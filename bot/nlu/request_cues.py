@@ -18,6 +18,9 @@ the request wins:
   learnt the words spelt right (`bot.recommend.question`);
 - "can we carry on?", "what's next?" — asking to go on with the questions — becomes
   `express_interest`, which starts the lead form again where it stands;
+- "I'd like to change my role", "can you update my budget to 30k?" — naming an answer to
+  change — becomes `inform`, even from a question's reading: the lead form asks that
+  question again, or takes the new value given (`bot.leads.corrections.change_asked`);
 - "forget it", "never mind", "let's leave it there" — the whole message calls off what is
   under way — becomes `call_off`, an intent only this rule sets (the lead form stops and
   keeps nothing; outside it the bot says no problem).
@@ -35,6 +38,7 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.leads.corrections import change_asked
 from bot.leads.digressions import (
     asks_for_demo,
     asks_for_person,
@@ -74,6 +78,8 @@ _YES = re.compile(
     re.IGNORECASE,
 )
 _NO = re.compile(r"^\W*(?:n|no+|nope|nah|no thanks?|no thank you|not really)\W*$", re.IGNORECASE)
+# Requests a change of an answer does not overrule: an opt-out, an erasure, a person.
+_ABOVE_A_CHANGE = frozenset({"withdraw_consent", "request_erasure", "request_human"})
 # Readings that say nothing the visitor asks of us, so words may replace them.
 REPLACEABLE = frozenset(
     {
@@ -96,6 +102,8 @@ def cued_intent(predicted: str | None, text: str) -> str | None:
     """The intent the words of `text` make certain, where they overrule `predicted`."""
     if _CALL_OFF.match(text):
         return CALL_OFF_INTENT
+    if change_asked(text) is not None and predicted not in _ABOVE_A_CHANGE:
+        return "inform"
     if predicted not in REPLACEABLE:
         return None
     if _YES.match(text):

@@ -245,6 +245,35 @@ def test_consent_not_now_is_not_consent(conversation: Conversation) -> None:
     assert conversation.slots()["consent_email"] == "deferred"
 
 
+def test_a_greeting_at_the_consent_question_asks_it_again(conversation: Conversation) -> None:
+    start_form(conversation)
+    answer_from(conversation, "name", {"phone": "skip"})
+    reply = conversation.said("hi")
+    assert "Picking up where we were" in reply and EMAIL_CONSENT in reply
+    assert "Would you like to see" not in reply
+
+
+def test_a_captured_lead_changes_an_answer_by_naming_it(
+    conversation: Conversation, stack: Settings
+) -> None:
+    start_form(conversation)
+    answer_from(conversation, "name", {"phone": "skip"})
+    assert "that's everything" in conversation.said("yes")
+    reply = conversation.said("actually I want to update my budget")
+    assert "update your budget" in reply and QUESTIONS["budget"] in reply
+    conversation.said("25k")
+    assert "let's update your role" in conversation.said("I'd like to change my role")
+    conversation.said("VP marketing")
+    slots = conversation.slots()
+    assert slots["budget"] == {"low": 25000, "high": 25000, "unit": "USD"}
+    assert slots["role"] == "VP marketing"
+    assert slots["use_case"] == ANSWERS["use_case"]
+    with session_scope(make_engine(stack.crm_database_url)) as crm:
+        lead = crm.scalars(select(Lead).where(Lead.conversation_id == conversation.sender)).one()
+        assert lead.answers["budget"] == {"low": 25000, "high": 25000, "unit": "USD"}
+        assert lead.answers["role"] == "VP marketing"
+
+
 def test_forged_intent_syntax_at_the_consent_question_sets_no_consent(
     conversation: Conversation,
 ) -> None:

@@ -295,3 +295,42 @@ async def test_an_introduction_before_the_first_question_fills_the_name(
     assert slots["company"] == "Stop & Go Outfitters"
     assert slots["role"] == "ecommerce manager"
     assert messages == []
+
+
+def restarted(text: str, tracker_for: Any, answered: dict[str, Any]) -> Any:
+    """The form started again over the answers it stored (a captured lead's correction)."""
+    tracker = tracker_for(text, candidates=answered, active_loop="lead_form")
+    tracker.events[:0] = [{"event": "slot", "name": k, "value": v} for k, v in answered.items()]
+    return tracker
+
+
+async def test_asking_to_change_an_answer_clears_it_and_asks_its_question(
+    tracker_for: Any, domain: dict
+) -> None:
+    """Not a need ("I want to …"), and not the need's new value."""
+    answered = {"use_case": "qualify leads on our pricing page", "budget": BUDGET}
+    tracker = restarted("actually I want to update my budget", tracker_for, answered)
+    slots, messages = await validate(tracker, domain)
+    assert slots["budget"] is None
+    assert "use_case" not in slots
+    assert [(m["response"], m["field"]) for m in messages] == [("utter_change_answer", "budget")]
+
+
+async def test_a_change_that_gives_the_new_value_takes_it(tracker_for: Any, domain: dict) -> None:
+    tracker = restarted("can I change my budget to 20k?", tracker_for, {"budget": BUDGET})
+    slots, messages = await validate(tracker, domain)
+    assert slots["budget"] == {"low": 20000, "high": 20000, "unit": "USD"}
+    assert [m["response"] for m in messages] == ["utter_answer_corrected"]
+
+
+async def test_a_change_asked_mid_form_comes_before_the_question_pending(
+    tracker_for: Any, domain: dict
+) -> None:
+    held = {"email": "sam@northwind.io"}
+    tracker = asking("company", "wait, the email I gave is wrong", tracker_for, slots=held)
+    slots, messages = await validate(tracker, domain)
+    assert slots["email"] is None and "company" not in slots
+    assert [m["field"] for m in messages] == ["e-mail address"]
+
+
+BUDGET = {"low": 10000, "high": 10000, "unit": "USD"}

@@ -39,6 +39,8 @@ from bot.nlu.request_cues import cued_intent
         ("nlu_fallback", "yep delete everything please", "affirm"),
         ("inform", "any exmaples of that from b2b software companys?", "ask_content"),
         ("nlu_fallback", "do u hav a casestudy for retial", "ask_content"),
+        ("ask_product", "I'd like to change my role", "inform"),
+        ("ask_pricing", "can you change my budget to 30k?", "inform"),
     ],
 )
 def test_certain_words_overrule_a_reading_that_asks_nothing(
@@ -70,6 +72,7 @@ def test_certain_words_overrule_a_reading_that_asks_nothing(
         ("inform", "we want to share case studies with leads who ask for them"),
         ("inform", "Case Study Labs"),
         ("ask_product", "do you integrate with hubspot?"),
+        ("withdraw_consent", "update my email preferences: no more newsletters"),
     ],
 )
 def test_other_readings_stand(predicted: str, text: str) -> None:

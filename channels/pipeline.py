@@ -165,8 +165,12 @@ class Pipeline:
                 self.schedule(conversation_id)
 
     async def _process_next(self, conversation_id: str) -> bool:
-        await self.turns.after_acknowledgements()
-        async with self.slots.turn(), self.locks.hold(conversation_id) as held:
+        async with self.slots.turn():  # first, so that turns keep the order they asked in
+            await self.turns.after_acknowledgements()
+            return await self._process_held(conversation_id)
+
+    async def _process_held(self, conversation_id: str) -> bool:
+        async with self.locks.hold(conversation_id) as held:
             if not held:
                 return False  # another process is on it
             claim = await in_inbox_thread(self._claim, conversation_id)

@@ -35,13 +35,14 @@ DOMAIN = PROJECT_ROOT / "bot" / "domain"
 CONTENT = PROJECT_ROOT / "data" / "content"
 TRIGGERS = PROJECT_ROOT / "data" / "targeting" / "triggers.yml"
 
-if TYPE_CHECKING:  # only the delivery worker and the console read these files
+if TYPE_CHECKING:  # imported where used: only some processes need them
     from bot.editor.responses import Variation
     from bot.followups.workflows import Sequence
     from bot.recommend import Catalogue, RecommenderConfig
     from bot.recommend.links import ContentLinks
     from bot.recommend.offering import Offering
     from bot.targeting.triggers import Trigger
+    from channels.wakeup import Wakeup
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -208,11 +209,22 @@ def followup_mail() -> FollowupMail:
     return FollowupMail.from_settings(settings, secret_key(settings))
 
 
+@cache
+def inbox_wakeup() -> Wakeup:
+    """How a process that records inbox rows wakes the Rasa servers that run them, and how
+    a Rasa server listens (`channels.wakeup`): chosen from the settings once."""
+    from channels.wakeup import wakeup_from_settings
+
+    return wakeup_from_settings(get_settings())
+
+
 def reset() -> None:
     """Forgets everything built (tests change settings between cases)."""
     for engine in (crm_engine, tracker_engine):
         if engine.cache_info().currsize:
             engine().dispose()
+    if inbox_wakeup.cache_info().currsize:
+        inbox_wakeup().close()
     for built in (
         crm_engine,
         tracker_engine,
@@ -222,6 +234,7 @@ def reset() -> None:
         followup_mail,
         content_links,
         content_offering,
+        inbox_wakeup,
     ):
         built.cache_clear()
     for backed in (scoring_rules, segments, workflows, domain_responses, content, triggers):

@@ -1,14 +1,16 @@
-"""How a Rasa server notices, within a tenth of a second, the messages another process
-recorded: the ingress process records SMS and Telegram messages, the Rasa server runs
-their turns.
+"""How a Rasa server finds the messages another process recorded: the ingress process
+records SMS and Telegram messages (the worker follow-ups, the API a rep's messages), the
+Rasa server runs their turns.
 
 The pipeline's sweep finds every due conversation, retries and expired leases included,
 but it reads every unfinished row (thousands during a storm), so it runs every few
 seconds. In between, `NewRows` asks only for the rows recorded since its last look: a
 range of the primary key (`bot.crm.inbox.recorded_after`), as cheap with a backlog of
-thousands as with none, so it can ask ten times a second. This works on every database,
-with or without Redis, and nothing can be missed for good: the sweep still finds
-whatever a look did not.
+thousands as with none, so it can ask whenever there is news. The recording process's
+wake-up (`channels.wakeup`) says when there is, as soon as its transaction commits, and
+the pipeline looks every second anyway, for a wake-up that was lost. The look, not the
+wake-up, is what finds the rows, so this works on every database, with or without Redis,
+and nothing can be missed for good: the sweep still finds whatever a look did not.
 
 On PostgreSQL a row can become visible after one with a higher id (the ingress records on
 several threads, and each commits on its own), so a look starts from the highest id seen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot import bootstrap
 from bot.settings import get_settings
 from channels.inbound import Adapter
 from channels.locks import ConversationLocks
@@ -13,10 +14,11 @@ from channels.turn_slots import TurnSlots
 # Longer than any turn should take; a lease that runs out hands the message to another
 # processor, so it must not be shorter than a slow but healthy turn.
 TURN_LEASE = timedelta(seconds=120)
-# How soon a Rasa server starts on a row another process recorded (the ingress: SMS and
-# Telegram messages; the worker: follow-ups; the API: a sales rep's messages, on every
-# channel): short beside a turn.
-PICKUP_S = 0.1
+# A Rasa server starts on a row another process recorded (the ingress: SMS and Telegram
+# messages; the worker: follow-ups; the API: a sales rep's messages, on every channel) when
+# that process's wake-up comes (`channels.wakeup`); it also looks this often, for a
+# wake-up that was lost (Redis down, a restart).
+PICKUP_S = 1.0
 
 
 _slots: TurnSlots | None = None
@@ -34,4 +36,6 @@ def make_pipeline(adapter: Adapter) -> Pipeline:
     settings = get_settings()
     locks = ConversationLocks(settings.redis_url, timeout_s=TURN_LEASE.total_seconds())
     pipeline_settings = PipelineSettings(lease=TURN_LEASE, pickup_s=PICKUP_S)
-    return Pipeline(adapter, locks, pipeline_settings, slots=turn_slots())
+    return Pipeline(
+        adapter, locks, pipeline_settings, slots=turn_slots(), wakeup=bootstrap.inbox_wakeup()
+    )

@@ -2,9 +2,10 @@
 
 Over SMS and Telegram the follow-up becomes a row in the conversation's inbox: the Rasa
 server runs it as a turn of that conversation (`channels.followup_turn`), in order with
-the person's own messages, through the same outbound gate. By e-mail it becomes an outbox
-row for the follow-up mail sink (the SMTP client of the double opt-in), composed here with
-its unsubscribe link and postal address.
+the person's own messages, through the same outbound gate, woken by the step's commit
+(`channels.wakeup`). By e-mail it becomes an outbox row for the follow-up mail sink (the
+SMTP client of the double opt-in), composed here with its unsubscribe link and postal
+address.
 
 Either row is written in the same transaction that marks the step done, under a key made
 of the enrollment and step: a step that runs again after a crash finds the row there and
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import bootstrap
 from bot.crm import record_inbound
 from bot.crm.exposures import record_exposure
 from bot.crm.followup_tables import FollowupEnrollment
@@ -77,13 +79,15 @@ def hand_over(
         resume = enrollment.stopped_at if send.resume_form else None
         followup = {"response": send.response, "resume": resume, "key": key}
         payload = {"text": "", "address": to.address, "metadata": {}, "followup": followup}
-        record_inbound(
+        recorded = record_inbound(
             session,
             channel=send.channel,
             external_id=key,
             conversation_id=to.conversation_id,
             payload=payload,
         )
+        if recorded is not None:
+            bootstrap.inbox_wakeup().on_commit(session, send.channel)
         return Handed(key)
     text, variant = _choose(
         session,

@@ -7,7 +7,8 @@
 What a rep says, and the bot's return, reach the conversation as rows of its inbox: the
 Rasa server runs them in order with the person's own messages (`channels.agent_turn`), so
 the rep's words go out through the channel's outbound gate like the bot's and are written
-to the tracker marked with the rep's name. The row's key makes each go out once.
+to the tracker marked with the rep's name. The row's key makes each go out once, and the
+caller's commit wakes the Rasa servers to run it (`channels.wakeup`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import bootstrap
 from bot.crm.handoff_tables import COLUMNS, Handoff, open_handoff
 from bot.crm.inbox import record_inbound
 from bot.handoff.config import HandoffConfig
@@ -109,8 +111,9 @@ def to_conversation(
     session: Session, handoff: Handoff, *, kind: str, agent: str, key: str, **more: Any
 ) -> None:
     """A row in the conversation's inbox, run by the Rasa server in order with the
-    person's messages (`channels.agent_turn`); its key makes it run once."""
-    record_inbound(
+    person's messages (`channels.agent_turn`) once the transaction commits; its key makes
+    it run once."""
+    recorded = record_inbound(
         session,
         channel=handoff.channel,
         external_id=key,
@@ -122,6 +125,8 @@ def to_conversation(
             AGENT_KEY: {"kind": kind, "name": agent, "key": key, **more},
         },
     )
+    if recorded is not None:
+        bootstrap.inbox_wakeup().on_commit(session, handoff.channel)
 
 
 def claim(session: Session, handoff_id: str, *, agent: str, now: datetime) -> Handoff:

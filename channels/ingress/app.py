@@ -1,9 +1,10 @@
 """The ingress's web app: the SMS and Telegram webhooks this deployment opens, and /health.
 
 Each webhook hands the request to its channel's decision (`channels.sms.webhook`,
-`channels.telegram.webhook`), records the message that decision names in the inbox, and
-answers what it says. A failure to record (the database is down) is a 500, so Twilio and
-Telegram deliver again later: a message is acknowledged only once it is stored.
+`channels.telegram.webhook`), records the message that decision names in the inbox (which
+wakes the Rasa servers' pickup: `channels.wakeup`), and answers what it says. A failure to
+record (the database is down) is a 500, so Twilio and Telegram deliver again later: a
+message is acknowledged only once it is stored.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from channels.inbound import Verdict
 from channels.recorder import record
 from channels.sms.webhook import SIGNATURE_HEADER, read_sms
 from channels.telegram.webhook import SECRET_HEADER, read_update
+from channels.wakeup import Wakeup
 
 APP_NAME = "parley_ingress"
 # Webhook requests take milliseconds: a stop need not wait Sanic's default 15 s for them.
@@ -42,6 +44,7 @@ def create_app(settings: Settings) -> Sanic:
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     webhooks = ingress_webhooks(settings)
     public_url = str(settings.public_url) if settings.public_url else None
+    wakeup = bootstrap.inbox_wakeup()
 
     if SMS in webhooks:
         auth_token = str(settings.twilio_auth_token)
@@ -56,7 +59,7 @@ def create_app(settings: Settings) -> Sanic:
                 auth_token=auth_token,
                 public_url=public_url,
             )
-            return await _answer(verdict)
+            return await _answer(verdict, wakeup)
 
         app.add_route(sms, webhooks[SMS], methods=["POST"], name="sms")
 
@@ -65,7 +68,8 @@ def create_app(settings: Settings) -> Sanic:
 
         async def telegram(request: Request) -> HTTPResponse:
             given = request.headers.get(SECRET_HEADER)
-            return await _answer(read_update(body=request.body, given_secret=given, secret=secret))
+            verdict = read_update(body=request.body, given_secret=given, secret=secret)
+            return await _answer(verdict, wakeup)
 
         app.add_route(telegram, webhooks[TELEGRAM], methods=["POST"], name="telegram")
 
@@ -76,13 +80,15 @@ def create_app(settings: Settings) -> Sanic:
     @app.after_server_stop
     async def _close(*_: Any) -> None:
         bootstrap.crm_engine().dispose()
+        wakeup.close()
 
     return app
 
 
-async def _answer(verdict: Verdict) -> HTTPResponse:
+async def _answer(verdict: Verdict, wakeup: Wakeup) -> HTTPResponse:
     if verdict.inbound is not None:
-        await record(verdict.inbound)  # None for a redelivery: acknowledged all the same
+        # None for a redelivery: acknowledged all the same.
+        await record(verdict.inbound, wake=wakeup)
     if isinstance(verdict.body, dict):
         return response.json(verdict.body, status=verdict.status)
     return response.text(verdict.body, status=verdict.status, content_type=verdict.content_type)

@@ -1,9 +1,11 @@
 """Webhook messages are recorded in batches while a write is under way, each keeping its
-own answer: its row id, None for a redelivery, or the database's error."""
+own answer: its row id, None for a redelivery, or the database's error; a batch wakes the
+Rasa servers for the channels it recorded new messages of."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 
 import pytest
 
@@ -11,6 +13,7 @@ from bot.crm import upgrade_to_head
 from bot.settings import get_settings
 from channels import recorder
 from channels.inbound import Inbound
+from channels.wakeup import SentAfterCommit
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +31,7 @@ async def test_messages_arriving_together_are_written_in_one_batch(
     batches: list[int] = []
     record_all = recorder._record_all
 
-    def counted(batch: list[Inbound]) -> list[int | None]:
+    def counted(batch: list[recorder.Recording]) -> list[int | None]:
         batches.append(len(batch))
         return record_all(batch)
 
@@ -47,7 +50,7 @@ async def test_messages_arriving_together_are_written_in_one_batch(
 async def test_a_failed_write_fails_every_message_of_its_batch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(batch: list[Inbound]) -> list[int | None]:
+    def broken(batch: list[recorder.Recording]) -> list[int | None]:
         raise RuntimeError("the database is down")
 
     monkeypatch.setattr(recorder, "_record_all", broken)
@@ -55,3 +58,26 @@ async def test_a_failed_write_fails_every_message_of_its_batch(
         *(recorder.record(message(f"f{n}")) for n in range(3)), return_exceptions=True
     )
     assert all(isinstance(result, RuntimeError) for result in results)
+
+
+class Sent(SentAfterCommit):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[list[str]] = []
+
+    def send(self, channels: Collection[str]) -> None:
+        self.sent.append(sorted(channels))
+
+
+async def test_a_batch_wakes_each_channel_it_recorded_a_new_message_of_once() -> None:
+    wake = Sent()
+    assert await recorder.record(message("w0")) is not None  # runs here: nobody to wake
+    assert wake.sent == []
+    telegram = Inbound("telegram", "t1", "telegram:42", "hi", address="42")
+    await asyncio.gather(
+        *(recorder.record(message(i), wake=wake) for i in ("w1", "w2", "w0")),
+        recorder.record(telegram, wake=wake),
+    )
+    assert wake.sent == [["sms", "telegram"]]  # one batch, one transaction
+    assert await recorder.record(message("w1"), wake=wake) is None
+    assert wake.sent == [["sms", "telegram"]]  # a redelivery alone is nobody's news

@@ -1,11 +1,14 @@
 """The shared channel pipeline with an in-memory channel and dialogue core: dedupe, order,
 retries, recovery after a crash, the web chat's wait for its replies, and the pickup of
-messages another process (the ingress) recorded."""
+messages another process (the ingress) recorded, when its wake-up comes or at the next
+look."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Collection
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -19,8 +22,10 @@ from bot.settings import get_settings
 from channels.inbound import Inbound
 from channels.locks import ConversationLocks
 from channels.outbound import GatedOutput
+from channels.pickup import NewRows
 from channels.pipeline import Pipeline, PipelineSettings
 from channels.turn_slots import TurnSlots
+from channels.wakeup import SentAfterCommit, SocketWakeup, Wakeup
 
 
 class EchoOutput(GatedOutput):
@@ -84,10 +89,12 @@ def crm() -> None:
     EchoOutput.delivered.clear()
 
 
-def make(core: FakeCore, slots: int = 4, **overrides: Any) -> Pipeline:
+def make(
+    core: FakeCore, slots: int = 4, wakeup: Wakeup | None = None, **overrides: Any
+) -> Pipeline:
     settings = PipelineSettings(**{"retry_backoff": timedelta(0), "sweep_s": 0.05, **overrides})
     locks = ConversationLocks(None, timeout_s=60)
-    pipeline = Pipeline(FakeChannel(), locks, settings, slots=TurnSlots(slots))
+    pipeline = Pipeline(FakeChannel(), locks, settings, slots=TurnSlots(slots), wakeup=wakeup)
     pipeline._on_new_message = core
     return pipeline
 
@@ -222,8 +229,11 @@ async def test_a_message_left_mid_turn_by_a_crash_is_processed_after_restart() -
     assert [text for _, text, _ in core.turns] == ["left behind"]
 
 
-def record_elsewhere(external_id: str, text: str, conversation: str = "fake:1") -> None:
-    """What the ingress process does: the message is in the inbox, nobody scheduled it."""
+def record_elsewhere(
+    external_id: str, text: str, conversation: str = "fake:1", wakeup: Wakeup | None = None
+) -> None:
+    """What the ingress process does: the message is in the inbox, nobody scheduled it;
+    with `wakeup`, the Rasa servers are woken once it is committed."""
     with session_scope(bootstrap.crm_engine()) as session:
         record_inbound(
             session,
@@ -232,6 +242,46 @@ def record_elsewhere(external_id: str, text: str, conversation: str = "fake:1") 
             conversation_id=conversation,
             payload=inbound(external_id, text, conversation).payload(),
         )
+        if wakeup is not None:
+            wakeup.on_commit(session, "fake")
+
+
+class Watched:
+    """Counts a started pipeline's sweeps and looks; `after_look` runs on the inbox thread
+    once a look has read the inbox."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.sweeps = self.looks = 0
+        self.after_look: Callable[[], None] | None = None
+        due, look = pipeline._due, pipeline._look
+
+        def counted_due() -> list[str]:
+            found = due()
+            self.sweeps += 1
+            return found
+
+        def counted_look(new_rows: NewRows) -> list[str]:
+            found = look(new_rows)
+            self.looks += 1
+            if self.after_look is not None:
+                self.after_look()
+            return found
+
+        pipeline._due = counted_due  # type: ignore[method-assign]
+        pipeline._look = counted_look  # type: ignore[method-assign]
+
+
+async def listening(pipeline: Pipeline, ready: Callable[[], bool], seconds: float = 10) -> Watched:
+    """Starts the pipeline and waits until it swept and looked once (a row recorded from
+    then on is found only by a look) and its wake-up is `ready` to receive."""
+    watched = Watched(pipeline)
+    pipeline.start()
+    for _ in range(int(seconds / 0.01)):
+        if watched.sweeps and watched.looks and ready():
+            return watched
+        await asyncio.sleep(0.01)
+    await pipeline.stop()
+    raise AssertionError("the pipeline never started listening")
 
 
 async def test_messages_another_process_recorded_are_picked_up_long_before_the_sweep() -> None:
@@ -253,3 +303,78 @@ async def test_messages_another_process_recorded_are_picked_up_long_before_the_s
         "e1",
         "e2",
     ]
+
+
+# The Rasa server's own pickup waits for the wake-up or this long, whichever comes first:
+# a message picked up in a test with it could only have been woken up.
+NEVER_S = 60.0
+
+
+def socket_bound(directory: Path) -> Callable[[], bool]:
+    return lambda: any(directory.glob("*.sock"))
+
+
+async def test_a_message_recorded_elsewhere_is_picked_up_when_its_wakeup_comes(
+    tmp_path: Path,
+) -> None:
+    wakeup = SocketWakeup(tmp_path / "wakeup")  # the default: SQLite, every process on one host
+    core = FakeCore()
+    pipeline = make(core, sweep_s=NEVER_S, pickup_s=NEVER_S, wakeup=wakeup)
+    await listening(pipeline, socket_bound(wakeup.directory))
+    try:
+        record_elsewhere("s1", "s1", wakeup=wakeup)
+        record_elsewhere("s2", "s2", "fake:2", wakeup=wakeup)
+        assert await settle() == {"s1": "processed", "s2": "processed"}
+    finally:
+        await pipeline.stop()
+        wakeup.close()
+    assert sorted(text for _, text, _ in core.turns) == ["s1", "s2"]
+
+
+async def test_a_message_whose_wakeup_was_lost_is_found_by_the_next_look(
+    tmp_path: Path,
+) -> None:
+    wakeup = SocketWakeup(tmp_path / "wakeup")
+    pipeline = make(FakeCore(), sweep_s=NEVER_S, pickup_s=0.2, wakeup=wakeup)
+    await listening(pipeline, socket_bound(wakeup.directory))
+    try:
+        record_elsewhere("l1", "lost")  # no wake-up sent
+        assert await settle() == {"l1": "processed"}
+    finally:
+        await pipeline.stop()
+        wakeup.close()
+
+
+class LoopWakeup(SentAfterCommit):
+    """Wakes the readers through their own loop, before the writer's thread hands anything
+    else back to it: a wake-up sent from a look's thread arrives while that look runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def send(self, channels: Collection[str]) -> None:
+        assert self.loop is not None
+        for channel in channels:
+            self.loop.call_soon_threadsafe(self._wake, channel)
+
+    async def _receive(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        await asyncio.Future()
+
+
+async def test_a_wakeup_that_comes_while_a_look_runs_calls_for_another_look() -> None:
+    wakeup = LoopWakeup()
+    pipeline = make(FakeCore(), sweep_s=NEVER_S, pickup_s=NEVER_S, wakeup=wakeup)
+    watched = await listening(pipeline, lambda: wakeup.loop is not None)
+
+    def record_behind_the_look() -> None:  # after the look read the inbox, before it ends
+        watched.after_look = None
+        record_elsewhere("r1", "recorded during a look", wakeup=wakeup)
+
+    watched.after_look = record_behind_the_look
+    try:
+        record_elsewhere("t1", "wakes a look", "fake:2", wakeup=wakeup)
+        assert await settle() == {"t1": "processed", "r1": "processed"}
+    finally:
+        await pipeline.stop()

@@ -5,7 +5,6 @@ Rasa servers for the channels it recorded new messages of."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
 
 import pytest
 
@@ -13,7 +12,7 @@ from bot.crm import upgrade_to_head
 from bot.settings import get_settings
 from channels import recorder
 from channels.inbound import Inbound
-from channels.wakeup import SentAfterCommit
+from tests.fakes.wakeup import Sent
 
 
 @pytest.fixture(autouse=True)
@@ -58,15 +57,6 @@ async def test_a_failed_write_fails_every_message_of_its_batch(
         *(recorder.record(message(f"f{n}")) for n in range(3)), return_exceptions=True
     )
     assert all(isinstance(result, RuntimeError) for result in results)
-
-
-class Sent(SentAfterCommit):
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent: list[list[str]] = []
-
-    def send(self, channels: Collection[str]) -> None:
-        self.sent.append(sorted(channels))
 
 
 async def test_a_batch_wakes_each_channel_it_recorded_a_new_message_of_once() -> None:

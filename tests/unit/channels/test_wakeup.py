@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -21,24 +20,15 @@ from channels.wakeup import (
     SOCKET_DIR,
     PostgresWakeup,
     RedisWakeup,
-    SentAfterCommit,
     SocketWakeup,
     wakeup_from_settings,
 )
+from tests.fakes.wakeup import Sent
 
 
 @pytest.fixture(autouse=True)
 def crm() -> None:
     upgrade_to_head(get_settings().crm_database_url)
-
-
-class Sent(SentAfterCommit):
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent: list[list[str]] = []
-
-    def send(self, channels: Collection[str]) -> None:
-        self.sent.append(sorted(channels))
 
 
 def test_a_wakeup_goes_out_once_the_transaction_commits_one_per_channel() -> None:

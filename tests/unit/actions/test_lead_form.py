@@ -234,10 +234,7 @@ async def test_answers_stored_before_are_not_read_again_when_the_form_restarts(
 ) -> None:
     answered = {"timeline": "within_1_month", "budget": {"low": 200, "high": 200, "unit": "USD"}}
     # The form starts again after it was done: Rasa sets its filled slots once more.
-    tracker = tracker_for(
-        "we also run a shop on Shopify", candidates=answered, active_loop="lead_form"
-    )
-    tracker.events[:0] = [{"event": "slot", "name": k, "value": v} for k, v in answered.items()]
+    tracker = restarted("we also run a shop on Shopify", tracker_for, answered)
     slots, messages = await validate(tracker, domain)
     assert "timeline" not in slots and "budget" not in slots
     assert messages == []

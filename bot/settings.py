@@ -11,7 +11,7 @@ import base64
 import binascii
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, BaseSettings, Field, root_validator, validator
@@ -66,10 +66,17 @@ class Settings(BaseSettings):
         env="PARLEY_INGRESS_PORT",
         description="The ingress process: the SMS and Telegram webhooks, and /health.",
     )
+    actions: Literal["in-process", "server"] = Field(
+        "in-process",
+        env="PARLEY_ACTIONS",
+        description="Where custom actions run: in the Rasa server's own process, or "
+        "(`server`) in rasa_sdk's action server, which `parley run` then starts too.",
+    )
     action_server_url: AnyHttpUrl | None = Field(
         None,
         env="PARLEY_ACTION_SERVER_URL",
-        description="Where the Rasa server reaches the action server; derived if unset.",
+        description="Where the Rasa server reaches the action server (PARLEY_ACTIONS=server); "
+        "derived if unset.",
     )
     rasa_api_token: str | None = Field(
         None,

@@ -1,5 +1,6 @@
-"""Runs Parley's processes together: the Rasa server, the action server, the API, the
-delivery worker and the ingress (the SMS and Telegram webhooks).
+"""Runs Parley's processes together: the Rasa server, the API, the delivery worker, the
+ingress (the SMS and Telegram webhooks), and the action server when the actions do not run
+in the Rasa server (PARLEY_ACTIONS=server).
 
 Starts each, waits until each answers on its health URL, prints where they listen and
 where Twilio and Telegram must send their webhooks, and on Ctrl-C (or SIGTERM, or one of
@@ -62,7 +63,15 @@ def rasa_command(settings: Settings, model: Path) -> list[str]:
     return [*command, "--cors", *settings.webchat_allowed_origins]
 
 
+def started_services(settings: Settings, model: Path) -> list[Service]:
+    """The services `parley run` starts: the action server only if the actions run there."""
+    return [
+        s for s in services(settings, model) if s.name != "actions" or settings.actions == "server"
+    ]
+
+
 def services(settings: Settings, model: Path) -> list[Service]:
+    """Every service a deployment may run (`parley serve NAME` runs one)."""
     host = settings.host
     python = sys.executable
     rasa = f"http://{host}:{settings.rasa_port}"
@@ -179,7 +188,7 @@ def answers(url: str) -> bool:
 class Stack:
     def __init__(self, settings: Settings, model: Path) -> None:
         self.settings = settings
-        self.services = services(settings, model)
+        self.services = started_services(settings, model)
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(self, only: Iterable[str] | None = None) -> None:

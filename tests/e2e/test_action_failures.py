@@ -1,11 +1,18 @@
-"""The action server down mid-conversation: the turn that needed it is not lost. It stays
-in the inbox, is tried again with back-off, and once the action server is back the lead
-and the opt-out reach the CRM once each, and the visitor hears each answer once."""
+"""The CRM refusing the actions' writes mid-conversation: the turn that needed it is not
+lost. It stays in the inbox, is tried again with back-off, and once the CRM takes writes
+again the lead and the opt-out reach it once each, and the visitor hears each answer once.
+
+The refusal is an SQLite trigger on the table the turn writes: the inbox, in the same
+database, goes on recording and handing out messages as it would with a CRM that is up
+while one of its tables is not.
+"""
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +20,6 @@ from sqlalchemy import func, select
 from bot.crm import ConsentEvent, InboundMessage, Lead, is_suppressed, make_engine, session_scope
 from bot.secret_key import secret_key
 from bot.settings import Settings
-from bot.stack import Stack
 from tests.e2e.channel_visitors import SmsVisitor, wait_processed
 from tests.e2e.test_conversations import ANSWERS, EMAIL_CONSENT, ORDER, QUESTIONS, SMS_CONSENT
 from tests.fakes.twilio_api import FakeTwilioApi
@@ -41,14 +47,32 @@ def crm_count(stack: Settings, query: object) -> int:
         engine.dispose()
 
 
-def fails_while_actions_are_down(processes: Stack, visitor: SmsVisitor, text: str) -> str:
-    """Sends `text` with the action server stopped; it fails at least once, stays in
-    the inbox, and is processed once the action server is back. Its SID."""
-    stack = processes.settings
+@contextmanager
+def crm_refusing(stack: Settings, table: str) -> Iterator[None]:
+    """Every write to `table` fails while inside, as the CRM's would when it is down."""
+    engine = make_engine(stack.crm_database_url)
+    trigger = f"crm_down_{table}"
+    try:
+        with engine.begin() as connection:
+            for write in ("INSERT", "UPDATE"):
+                connection.exec_driver_sql(
+                    f"CREATE TRIGGER {trigger}_{write.lower()} BEFORE {write} ON {table} "
+                    "BEGIN SELECT RAISE(ABORT, 'the CRM is down'); END"
+                )
+        yield
+    finally:
+        with engine.begin() as connection:
+            for write in ("insert", "update"):
+                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}_{write}")
+        engine.dispose()
+
+
+def fails_while_the_crm_refuses(stack: Settings, visitor: SmsVisitor, text: str, table: str) -> str:
+    """Sends `text` while the CRM refuses writes to `table`; it fails at least once, stays
+    in the inbox, and is processed once the CRM takes writes again. Its SID."""
     sid = new_sid("SM")
     before = len(visitor.received())
-    processes.stop(only=["actions"])
-    try:
+    with crm_refusing(stack, table):
         assert visitor.post(text, sid=sid).status_code == 200
         deadline = time.monotonic() + 30
         while inbox(stack, sid)[1] < 1 or inbox(stack, sid)[0] == "processing":
@@ -57,17 +81,13 @@ def fails_while_actions_are_down(processes: Stack, visitor: SmsVisitor, text: st
         status, attempts = inbox(stack, sid)
         assert (status, attempts) == ("received", 1)  # waiting for its retry
         assert visitor.received()[before:] == []  # the failed try said nothing
-    finally:
-        processes.start(only=["actions"])
-        processes.wait_until_ready()
     assert wait_processed(stack, "sms", sid, seconds=90) == "processed"
     return sid
 
 
-def test_the_last_answer_survives_the_action_server_being_down(
-    processes: Stack, twilio: FakeTwilioApi
+def test_the_last_answer_survives_the_crm_refusing_the_lead(
+    stack: Settings, twilio: FakeTwilioApi
 ) -> None:
-    stack = processes.settings
     visitor = SmsVisitor(stack, twilio)
     assert "privacy" in visitor.said("hi there").lower()
     assert QUESTIONS["name"] in visitor.said("yeah sure")
@@ -79,7 +99,7 @@ def test_the_last_answer_survives_the_action_server_being_down(
     assert EMAIL_CONSENT in reply
     assert SMS_CONSENT in visitor.said("yes")
 
-    fails_while_actions_are_down(processes, visitor, "yes")
+    fails_while_the_crm_refuses(stack, visitor, "yes", "leads")
 
     conversation = f"sms:{visitor.phone}"
     assert (
@@ -97,14 +117,11 @@ def test_the_last_answer_survives_the_action_server_being_down(
     assert crm_count(stack, sms_grants) == 1
 
 
-def test_an_opt_out_survives_the_action_server_being_down(
-    processes: Stack, twilio: FakeTwilioApi
-) -> None:
-    stack = processes.settings
+def test_an_opt_out_survives_the_crm_refusing_it(stack: Settings, twilio: FakeTwilioApi) -> None:
     visitor = SmsVisitor(stack, twilio)
     assert "privacy" in visitor.said("hi there").lower()
 
-    fails_while_actions_are_down(processes, visitor, "please stop texting me")
+    fails_while_the_crm_refuses(stack, visitor, "please stop texting me", "consent_events")
 
     engine = make_engine(stack.crm_database_url)
     try:

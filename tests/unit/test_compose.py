@@ -17,7 +17,7 @@ from bot.settings import PROJECT_ROOT
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 DOCKERFILE = (PROJECT_ROOT / "Dockerfile").read_text()
-PARLEY_SERVICES = {"rasa", "actions", "api", "worker", "ingress"}
+PARLEY_SERVICES = {"rasa", "api", "worker", "ingress"}
 
 
 def service(name: str) -> dict[str, Any]:
@@ -31,7 +31,7 @@ def test_stack_has_every_process_and_store() -> None:
 
 def test_schema_is_migrated_once_before_the_services_that_use_it() -> None:
     assert service("migrate")["command"] == ["python", "-m", "bot.cli", "migrate"]
-    for name in ("actions", "api", "worker", "ingress"):
+    for name in ("rasa", "api", "worker", "ingress"):
         condition = service(name)["depends_on"]["migrate"]["condition"]
         assert condition == "service_completed_successfully"
 
@@ -49,6 +49,8 @@ def test_commands_name_real_modules_and_services() -> None:
         assert (python, flag, verb) == ("python", "-m", "serve")
         assert importlib.util.find_spec(module) is not None
         assert target == name and target in SERVICE_NAMES
+    # The custom actions run in the Rasa servers (PARLEY_ACTIONS unset: in process).
+    assert "PARLEY_ACTIONS" not in service("rasa")["environment"]
 
 
 def test_services_use_postgres_and_redis() -> None:
@@ -56,7 +58,6 @@ def test_services_use_postgres_and_redis() -> None:
     assert env["DATABASE_URL"].startswith("postgresql://")
     assert "@postgres:" in env["DATABASE_URL"]
     assert env["REDIS_URL"].startswith("redis://redis:")
-    assert env["PARLEY_ACTION_SERVER_URL"].startswith("http://actions:")
     assert service("rasa")["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
@@ -71,8 +72,9 @@ def test_dockerfile_copies_existing_paths() -> None:
 
 
 def test_the_worker_and_the_actions_agree_on_the_sinks() -> None:
-    # The actions queue leads for PARLEY_SINKS and the worker drains them: one shared value.
-    for name in ("actions", "worker"):
+    # The actions (in the Rasa servers) queue leads for PARLEY_SINKS and the worker drains
+    # them: one shared value.
+    for name in ("rasa", "worker"):
         env = service(name)["environment"]
         assert env["PARLEY_SINKS"] == "${PARLEY_SINKS:-none}"
         assert "PARLEY_WEBHOOK_SECRET" in env and env["PARLEY_WEBHOOK_SECRET"] is None
@@ -125,8 +127,6 @@ def test_the_console_and_rasa_share_the_training_data_and_models() -> None:
     shared = {"models:/app/models", "training-data:/app/data", "domain:/app/bot/domain"}
     assert shared <= set(service("api")["volumes"])
     assert shared <= set(service("rasa")["volumes"])
-    # The action server scores leads with the rules the console saves under data/scoring/.
-    assert "training-data:/app/data" in service("actions")["volumes"]
     assert service("api")["environment"]["PARLEY_RASA_API_URLS"].endswith("http://rasa:5005}")
     assert service("api")["environment"]["PARLEY_SECRET_KEY"]  # the merged anchor survives
 

@@ -34,9 +34,10 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
-from bot.api.deps import SessionDep
+from bot import bootstrap
 from bot.console.auth import ConsoleUser, current_user, session_csrf_ok
 from bot.console.pages import AGENT_HOME, HEADERS, HOME, home_of, not_found, refused, to_login
+from bot.crm import read_scope
 from bot.crm.tables import API_ROLES
 from bot.crm.tokens import check_role, role_allows
 
@@ -76,10 +77,17 @@ class NoSuchThing(Exception):
         self.message = message or f"There is no {what} with this name."
 
 
-def signed_in_user(request: Request, session: SessionDep) -> ConsoleUser:
+def signed_in_user(request: Request) -> ConsoleUser:
     """The user of the request's live session, whatever their role; raises NotSignedIn.
-    FastAPI resolves it once per request, however many dependencies need it."""
-    user = current_user(request, session)
+    FastAPI resolves it once per request, however many dependencies need it.
+
+    It reads in a unit of work of its own: a route that only reads, or that waits on the
+    Rasa server (the try-it), holds no write transaction meanwhile. On SQLite the request's
+    write transaction would hold the database's one write lock for the whole request, and
+    the Rasa server recording the try-it's message in the inbox would wait for it while
+    the request waits for the Rasa server."""
+    with read_scope(bootstrap.crm_engine()) as session:
+        user = current_user(request, session)
     if user is None:
         raise NotSignedIn
     request.state.console_user = user

@@ -5,9 +5,14 @@ end in tests/e2e/test_console_browser.py."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.crm import InboundMessage, make_engine, session_scope
+from bot.crm.database import NO_WAIT
+from bot.rasa_server import RasaConversations
 from bot.settings import get_settings
 from tests.api.conftest import Api
 from tests.api.test_console import csrf_of, log_in
@@ -79,3 +84,38 @@ def test_the_script_is_served(api: Api) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/javascript")
     assert api.client.get("/console/static/..%2Fauth.py").status_code == 404
+
+
+def test_waiting_for_rasa_holds_no_lock_on_the_crm(
+    signed_in: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Rasa server records the message in the inbox, in the CRM's database, while the
+    # console waits for its answer: on SQLite a console request holding the one write lock
+    # meanwhile would leave both waiting until one gives up.
+    took_the_lock: list[int] = []
+
+    async def send(self: RasaConversations, sender: str, text: str) -> list[dict[str, Any]]:
+        engine = make_engine(get_settings().crm_database_url)
+        try:
+            with session_scope(engine.execution_options(**{NO_WAIT: True})) as session:
+                took_the_lock.append(
+                    int(session.scalar(select(func.count()).select_from(InboundMessage)) or 0)
+                )
+        finally:
+            engine.dispose()
+        return []
+
+    async def events(self: RasaConversations, sender: str) -> list[dict[str, Any]]:
+        return []
+
+    monkeypatch.setattr(RasaConversations, "send", send)
+    monkeypatch.setattr(RasaConversations, "events", events)
+    page = signed_in.client.get("/console/try")
+    sender = SENDER.findall(page.text)[0]
+
+    response = signed_in.client.post(
+        "/console/try", data={"csrf": csrf_of(page), "sender": sender, "message": "hi"}
+    )
+
+    assert response.status_code == 200  # the panel, after the redirect
+    assert took_the_lock == [0]

@@ -31,6 +31,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import Engine, make_url
 
 from bot.crm import make_engine
+from bot.crm.database import READ_ONLY
 from bot.settings import get_settings
 
 # Conversations kept in memory per process, least recently used dropped first. With its
@@ -87,6 +88,11 @@ class ParleyTrackerStore(SQLTrackerStore):
             rasas_engine.dispose()
             self.engine = make_engine(settings.tracker_store_url)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        self._reader = self.engine.execution_options(**{READ_ONLY: True})
+        events = self.SQLEvent.__table__
+        self._newest = sa.select(sa.func.max(events.c.id)).where(
+            events.c.sender_id == sa.bindparam("sender_id")
+        )
         self._resident: OrderedDict[str, Resident] = OrderedDict()
         # How many events each tracker handed out held then, by conversation.
         self._handed_out: dict[str, int] = {}
@@ -111,32 +117,29 @@ class ParleyTrackerStore(SQLTrackerStore):
             await super().save(tracker)
             return
         await self.stream_events(tracker)
+        rows = [self._row(sender_id, event) for event in islice(tracker.events, handed_out, None)]
         with self.session_scope() as session:
-            rows = [
-                self._row(sender_id, event) for event in islice(tracker.events, handed_out, None)
-            ]
-            session.add_all(rows)
-            session.flush()
-            last_event_id = rows[-1].id if rows else None
+            if rows:  # one statement for all of them (the ORM would insert them one by one)
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            last_event_id = session.execute(self._newest, {"sender_id": sender_id}).scalar()
             session.commit()
-        if last_event_id is None:
-            last_event_id = self._last_event_id(sender_id)
         if self._matches_database(tracker, handed_out):
             self._resident[sender_id] = Resident(tracker, last_event_id)
             while len(self._resident) > RESIDENT_TRACKERS:
                 self._resident.popitem(last=False)
 
-    def _row(self, sender_id: str, event: Event) -> Any:
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
         """The table row Rasa's `SQLTrackerStore.save` writes for an event."""
         data = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     @staticmethod
     def _matches_database(tracker: DialogueStateTracker, handed_out: int) -> bool:
@@ -150,6 +153,6 @@ class ParleyTrackerStore(SQLTrackerStore):
         return not any(isinstance(event, SessionStarted) for event in added)
 
     def _last_event_id(self, sender_id: str) -> int | None:
-        query = sa.select(sa.func.max(self.SQLEvent.id)).where(self.SQLEvent.sender_id == sender_id)
-        with self.session_scope() as session:
-            return session.execute(query).scalar()
+        """The newest stored event's id, read without queueing for SQLite's write lock."""
+        with self._reader.connect() as connection:
+            return connection.execute(self._newest, {"sender_id": sender_id}).scalar()

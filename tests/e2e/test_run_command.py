@@ -25,10 +25,18 @@ def children_of(pid: int) -> list[int]:
 
 
 def test_run_serves_every_process_and_ctrl_c_stops_them(tmp_path: Path) -> None:
-    ports = {name: free_port() for name in ("RASA", "ACTIONS", "API", "WORKER", "INGRESS")}
+    # The custom actions run in the Rasa server: no action server (PARLEY_ACTIONS unset).
+    ports = {name: free_port() for name in ("RASA", "API", "WORKER", "INGRESS")}
     environment = {**os.environ, **{f"PARLEY_{n}_PORT": str(p) for n, p in ports.items()}}
     environment["PARLEY_VAR_DIR"] = str(tmp_path)
-    for unset in ("DATABASE_URL", "REDIS_URL", "PARLEY_PUBLIC_URL", "TELEGRAM_BOT_TOKEN"):
+    unsets = (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "PARLEY_PUBLIC_URL",
+        "TELEGRAM_BOT_TOKEN",
+        "PARLEY_ACTIONS",
+    )
+    for unset in unsets:
         environment.pop(unset, None)
     # SMS open, Telegram closed: the webhooks part says where Twilio must call, and what
     # Telegram still needs.
@@ -67,7 +75,7 @@ def test_run_serves_every_process_and_ctrl_c_stops_them(tmp_path: Path) -> None:
         with urllib.request.urlopen(health) as reply:
             assert json.load(reply)["webhooks"] == ["/webhooks/sms/webhook"]
         children = children_of(process.pid)
-        assert len(children) == 5
+        assert len(children) == 4
 
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0

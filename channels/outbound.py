@@ -84,3 +84,11 @@ class GatedOutput(OutputChannel):
 
     async def deliver(self, recipient_id: str, message: dict[str, Any]) -> None:
         raise NotImplementedError
+
+
+class KeptOutput(GatedOutput):
+    """For a channel whose request waits for its turn's replies (web chat, REST): they
+    are kept in `sent` for it (and the tracker keeps them), and nothing is pushed."""
+
+    async def deliver(self, recipient_id: str, message: dict[str, Any]) -> None:
+        return None

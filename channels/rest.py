@@ -34,7 +34,7 @@ from bot.crm.inbox import Claim
 from bot.rasa_server import rasa_api_token
 from bot.settings import get_settings
 from channels.inbound import Inbound
-from channels.outbound import GatedOutput
+from channels.outbound import GatedOutput, KeptOutput
 from channels.pipeline import Pipeline
 from channels.runtime import make_pipeline
 
@@ -60,15 +60,10 @@ def sender_refusal(body: Any) -> str | None:
     return None
 
 
-class RestOutput(GatedOutput):
-    """Replies are kept for the waiting request (and the tracker keeps them)."""
-
+class RestOutput(KeptOutput):
     @classmethod
     def name(cls) -> str:
         return NAME
-
-    async def deliver(self, recipient_id: str, message: dict[str, Any]) -> None:
-        return None  # `sent` holds it; nothing to push
 
 
 class TrustedRestInput(InputChannel):

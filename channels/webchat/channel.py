@@ -43,7 +43,7 @@ from bot.targeting.offer_record import recorded_offer
 from bot.targeting.opening import Opening, opening
 from bot.targeting.visit import VISIT_KEYS, Visit
 from channels.inbound import Inbound
-from channels.outbound import GatedOutput
+from channels.outbound import GatedOutput, KeptOutput
 from channels.pipeline import Pipeline
 from channels.runtime import make_pipeline
 from channels.webchat import conversation_ids
@@ -60,15 +60,10 @@ UPDATES_EVERY_S = 1.0
 RETRY_AFTER_S = 10
 
 
-class WebChatOutput(GatedOutput):
-    """Replies are kept for the waiting request (and the tracker keeps them for history)."""
-
+class WebChatOutput(KeptOutput):
     @classmethod
     def name(cls) -> str:
         return NAME
-
-    async def deliver(self, recipient_id: str, message: dict[str, Any]) -> None:
-        return None  # `sent` holds it; nothing to push
 
 
 class WebChatInput(InputChannel):

@@ -140,8 +140,7 @@ class Pipeline:
 
     async def accept(self, inbound: Inbound, *, wait: bool = False) -> Accepted:
         """Records the message and starts its processing; `duplicate` when it was seen."""
-        with self.turns.acknowledging():
-            row_id = await record(inbound)
+        row_id = await record(inbound)
         if row_id is None:
             return Accepted(duplicate=True)
         waiter = None
@@ -174,8 +173,7 @@ class Pipeline:
                 self.schedule(conversation_id)
 
     async def _process_next(self, conversation_id: str) -> bool:
-        async with self.slots.turn():  # first, so that turns keep the order they asked in
-            await self.turns.after_acknowledgements()
+        async with self.slots.turn():
             return await self._process_held(conversation_id)
 
     async def _process_held(self, conversation_id: str) -> bool:

@@ -2,9 +2,10 @@
 
 A turn holds the event loop for tens of milliseconds at a time (featurization and policy
 prediction are synchronous). Run on the server's own loop, a burst of turns would delay
-every webhook's acknowledgement behind them, and Twilio gives up after 15 seconds. So the
-webhooks stay on the server's loop, which only records and acknowledges, and the turns run
-on a second loop on this thread.
+every request behind them: the Rasa API's, a model swap's, a web chat message's record in
+the inbox. So the requests stay on the server's loop, and the turns run on a second loop
+on this thread. (The SMS and Telegram webhooks, which must be acknowledged within
+seconds, are not served here at all: the ingress records them.)
 """
 
 from __future__ import annotations
@@ -13,14 +14,11 @@ import asyncio
 import concurrent.futures
 import sys
 import threading
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 SWITCH_INTERVAL_S = 0.0005
-ACK_PRIORITY_PAUSE_S = 0.002
-ACK_PRIORITY_MAX_WAITS = 250
 
 
 class TurnLoop:
@@ -28,26 +26,6 @@ class TurnLoop:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._guard = threading.Lock()
-        # Webhooks between arrival and acknowledgement, on every channel of the process.
-        self._acknowledging = 0
-
-    @contextmanager
-    def acknowledging(self) -> Iterator[None]:
-        """Marks a webhook being acknowledged (entered on the webhooks' loop only)."""
-        self._acknowledging += 1
-        try:
-            yield
-        finally:
-            self._acknowledging -= 1
-
-    async def after_acknowledgements(self) -> None:
-        """Lets webhooks in flight be acknowledged before a turn takes the CPU: a turn can
-        wait a few milliseconds, Twilio and Telegram should not (at most half a second,
-        so that turns still run in a storm)."""
-        for _ in range(ACK_PRIORITY_MAX_WAITS):
-            if not self._acknowledging:
-                return
-            await asyncio.sleep(ACK_PRIORITY_PAUSE_S)
 
     def _running_loop(self) -> asyncio.AbstractEventLoop:
         with self._guard:

@@ -52,6 +52,7 @@ def test_run_serves_every_process_and_ctrl_c_stops_them(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        start_new_session=True,  # its children join its process group: a failure kills all
     )
     try:
         assert process.stdout is not None
@@ -83,4 +84,4 @@ def test_run_serves_every_process_and_ctrl_c_stops_them(tmp_path: Path) -> None:
         assert not [child for child in children if os.path.exists(f"/proc/{child}")]
     finally:
         if process.poll() is None:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)

@@ -165,9 +165,8 @@ class Settings(BaseSettings):
     public_url: AnyHttpUrl | None = Field(
         None,
         env="PARLEY_PUBLIC_URL",
-        description="Public base URL of the webhooks (behind a proxy that sends SMS and "
-        "Telegram to the ingress, the rest to the Rasa server); the URL a request arrived at "
-        "if unset.",
+        description="Public base URL of the ingress: the web chat and the SMS and Telegram "
+        "webhooks (behind a proxy); the URL a request arrived at if unset.",
     )
     api_public_url: AnyHttpUrl | None = Field(
         None,
@@ -412,13 +411,9 @@ class Settings(BaseSettings):
         return tuple(dict.fromkeys([*self.api_origins, *configured]))
 
     @property
-    def rasa_url(self) -> str:
-        """Where browsers and webhooks reach the Rasa server's channels."""
-        return str(self.public_url or f"http://{self.host}:{self.rasa_port}").rstrip("/")
-
-    @property
     def ingress_url(self) -> str:
-        """Where Twilio and Telegram reach the SMS and Telegram webhooks (the ingress)."""
+        """Where browsers, Twilio and Telegram reach the web chat and the SMS and Telegram
+        webhooks (the ingress)."""
         return str(self.public_url or f"http://{self.host}:{self.ingress_port}").rstrip("/")
 
     @property

@@ -1,6 +1,6 @@
 """Runs Parley's processes together: the Rasa server, the API, the delivery worker, the
-ingress (the SMS and Telegram webhooks), and the action server when the actions do not run
-in the Rasa server (PARLEY_ACTIONS=server).
+ingress (the web chat, the SMS and Telegram webhooks), and the action server when the
+actions do not run in the Rasa server (PARLEY_ACTIONS=server).
 
 Starts each, waits until each answers on its health URL, prints where they listen and
 where Twilio and Telegram must send their webhooks, and on Ctrl-C (or SIGTERM, or one of
@@ -58,9 +58,8 @@ def rasa_command(settings: Settings, model: Path) -> list[str]:
     ]
     # Always on behind a token (the console loads retrained models through it), which
     # bot.rasa_process reads from the environment: never on the command line.
-    command += ["--enable-api"]
-    # Pages on these origins may call the web chat channel (Rasa's own sanic-cors).
-    return [*command, "--cors", *settings.webchat_allowed_origins]
+    # No --cors: no browser calls the Rasa server (the web chat is the ingress's).
+    return [*command, "--enable-api"]
 
 
 def started_services(settings: Settings, model: Path) -> list[Service]:
@@ -98,7 +97,7 @@ def services(settings: Settings, model: Path) -> list[Service]:
             "rasa",
             rasa_command(settings, model),
             f"{rasa}/",
-            f"{rasa}/webhooks/webchat/",
+            f"{rasa}/",
         ),
         Service(
             "api",
@@ -134,7 +133,7 @@ def services(settings: Settings, model: Path) -> list[Service]:
             "ingress",
             [python, "-m", "channels.ingress"],
             f"{ingress}/health",
-            f"{ingress}/health",  # the webhooks' URLs follow, public ones if set
+            f"{ingress}/webhooks/webchat/",  # the webhooks' URLs follow, public ones if set
         ),
     ]
 
@@ -155,7 +154,7 @@ def webhook_instructions(settings: Settings) -> list[str]:
     return lines
 
 
-# Web chat and REST messages are under 10 KB; Rasa's own API (behind its token) may take a
+# REST messages are under 10 KB; Rasa's own API (behind its token) may take a
 # training data file.
 RASA_MAX_BODY_BYTES = 2 * 1024 * 1024
 

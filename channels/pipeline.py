@@ -54,7 +54,7 @@ from channels.pickup import NewRows
 from channels.recorder import record
 from channels.turn_slots import TurnSlots
 from channels.turns import TurnLoop, turns
-from channels.wakeup import NoWakeup, Wakeup
+from channels.wakeup import REPLIED, NoWakeup, Wakeup
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +195,8 @@ class Pipeline:
                     return True
                 return False  # a waiting request keeps waiting, for the retry's replies
             await output.release()
-            await in_inbox_thread(self._finish, claim)
+            kept = output.sent if output.kept_with_row else None
+            await in_inbox_thread(self._finish, claim, kept)
             self._resolve(claim.id, output.sent)
             return True
 
@@ -285,13 +286,15 @@ class Pipeline:
         with session_scope(bootstrap.crm_engine()) as session:
             return claim_next(session, conversation_id=conversation_id, lease=self.settings.lease)
 
-    def _finish(self, claim: Claim) -> None:
+    def _finish(self, claim: Claim, replies: list[dict[str, Any]] | None) -> None:
         with session_scope(bootstrap.crm_engine()) as session:
-            finish(session, message_id=claim.id)
+            finish(session, message_id=claim.id, replies=replies)
+            if replies is not None:  # a request in another process waits for them
+                self.wakeup.on_commit(session, REPLIED)
 
     def _retry_later(self, claim: Claim, error: str) -> str:
         with session_scope(bootstrap.crm_engine()) as session:
-            return give_up_or_retry(
+            status = give_up_or_retry(
                 session,
                 message_id=claim.id,
                 error=error,
@@ -299,6 +302,9 @@ class Pipeline:
                 backoff=self.settings.retry_backoff,
                 cap=self.settings.retry_cap,
             )
+            if status == "failed":  # a request waiting in another process stops waiting
+                self.wakeup.on_commit(session, REPLIED)
+            return status
 
     def _resolve(self, row_id: int, sent: list[dict[str, Any]]) -> None:
         found = self._waiters.pop(row_id, None)

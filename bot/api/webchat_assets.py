@@ -7,8 +7,8 @@
                               same one-tag snippet it shows site owners
 
 Any site may embed the widget, so its files are served to every origin; the conversation
-itself goes to the Rasa server's web chat channel (`settings.rasa_url`), which decides which
-origins may talk to it.
+itself goes to the ingress's web chat (`settings.ingress_url`), which decides which origins
+may talk to it.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def asset_response(name: str) -> Response:
 
 
 def demo_page(settings: Settings, *, widget_url: str) -> str:
-    snippet = embed_snippet(widget_url=widget_url, server_url=settings.rasa_url)
+    snippet = embed_snippet(widget_url=widget_url, server_url=settings.ingress_url)
     return DEMO_PAGE.substitute(
         brand=escape(settings.brand_name), snippet=snippet, snippet_text=escape(snippet)
     )

@@ -4,7 +4,9 @@ A channel message is recorded once per (channel, external id): a redelivery find
 and is acknowledged without being processed again. Rows of one conversation are handed
 out strictly in arrival order, one at a time, each under a lease: a process that dies
 mid-turn leaves its row to be claimed again once the lease runs out. A processed row keeps
-its key (the dedupe ledger) but drops the message text, which the tracker keeps.
+its key (the dedupe ledger) but drops the message text, which the tracker keeps; a row
+whose sender waits for the answer (the web chat's request, in another process) keeps the
+replies its turn sent instead, for that request to read (`answers`).
 
     received ──claim──▶ processing ──finish──▶ processed
         ▲                    │
@@ -13,6 +15,7 @@ its key (the dedupe ledger) but drops the message text, which the tracker keeps.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +40,7 @@ from bot.crm.database import UtcDateTime, as_json, utcnow
 from bot.crm.tables import Base, Mapped, one_of
 
 INBOUND_STATUSES = ("received", "processing", "processed", "failed")
+REPLIES = "replies"  # a processed row's payload key: what its turn sent, when kept
 
 
 class InboundMessage(Base):
@@ -153,13 +157,32 @@ def claim_next(session: Session, *, conversation_id: str, lease: timedelta) -> C
     )
 
 
-def finish(session: Session, *, message_id: int) -> None:
-    """Marks a message processed and drops its text: the tracker holds the conversation."""
+def finish(
+    session: Session, *, message_id: int, replies: list[dict[str, Any]] | None = None
+) -> None:
+    """Marks a message processed and drops its text: the tracker holds the conversation.
+    `replies`: what the turn sent, kept with the row for a sender waiting to read it."""
+    payload = {REPLIES: replies} if replies is not None else {}
     session.execute(
         update(InboundMessage)
         .where(InboundMessage.id == message_id)
-        .values(status="processed", payload={}, due_at=None, processed_at=utcnow())
+        .values(status="processed", payload=payload, due_at=None, processed_at=utcnow())
     )
+
+
+def answers(session: Session, row_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+    """The replies of those of `row_ids` whose turn is over, by row id: what `finish` kept
+    (nothing for a row finished without keeping any), or nothing for a failed row. Rows
+    still waiting or running are left out."""
+    if not row_ids:
+        return {}
+    query = select(COLUMNS.id, COLUMNS.status, COLUMNS.payload).where(
+        COLUMNS.id.in_(list(row_ids)), COLUMNS.status.in_(("processed", "failed"))
+    )
+    return {
+        int(row_id): list((payload or {}).get(REPLIES) or []) if status == "processed" else []
+        for row_id, status, payload in session.execute(query)
+    }
 
 
 def give_up_or_retry(

@@ -1,10 +1,16 @@
-"""The ingress's web app: the SMS and Telegram webhooks this deployment opens, and /health.
+"""The ingress's web app: the web chat, the SMS and Telegram webhooks this deployment
+opens, and /health.
 
 Each webhook hands the request to its channel's decision (`channels.sms.webhook`,
 `channels.telegram.webhook`), records the message that decision names in the inbox (which
 wakes the Rasa servers' pickup: `channels.wakeup`), and answers what it says. A failure to
 record (the database is down) is a 500, so Twilio and Telegram deliver again later: a
-message is acknowledged only once it is stored.
+message is acknowledged only once it is stored. The web chat (`channels.webchat.routes`)
+records its messages the same way, and its request then waits for the turn's replies.
+
+The web chat is called from pages on other origins: those PARLEY_WEBCHAT_ORIGINS names
+(and the API's own, whose demo page embeds the widget) get CORS headers, through
+sanic-cors, for the web chat's paths only.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Any
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sanic_cors import CORS
 
 from bot import bootstrap
 from bot.settings import Settings
@@ -23,6 +30,8 @@ from channels.recorder import record
 from channels.sms.webhook import SIGNATURE_HEADER, read_sms
 from channels.telegram.webhook import SECRET_HEADER, read_update
 from channels.wakeup import Wakeup
+from channels.webchat.routes import PREFIX as WEBCHAT_PREFIX
+from channels.webchat.routes import webchat_blueprint
 
 APP_NAME = "parley_ingress"
 # Webhook requests take milliseconds: a stop need not wait Sanic's default 15 s for them.
@@ -31,8 +40,9 @@ GRACEFUL_SHUTDOWN_TIMEOUT_S = 5.0
 # with Sanic's 5 s, a client reusing a connection the ingress was just closing got a
 # broken pipe (once in 6,300 webhooks), and a webhook that is not answered is retried.
 KEEP_ALIVE_TIMEOUT_S = 75
-# Twilio's and Telegram's webhook bodies are a few KB; anything far larger is refused (413)
-# before it is read (Sanic's default is 100 MB).
+# Twilio's and Telegram's webhook bodies are a few KB, a web chat message at most 2,000
+# characters; anything far larger is refused (413) before it is read (Sanic's default is
+# 100 MB).
 MAX_BODY_BYTES = 256 * 1024
 
 
@@ -73,9 +83,18 @@ def create_app(settings: Settings) -> Sanic:
 
         app.add_route(telegram, webhooks[TELEGRAM], methods=["POST"], name="telegram")
 
+    app.blueprint(webchat_blueprint(settings, wakeup))
+    CORS(
+        app,
+        resources={f"{WEBCHAT_PREFIX}/*": {"origins": list(settings.webchat_allowed_origins)}},
+        automatic_options=True,
+    )
+
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:
-        return response.json({"status": "ok", "webhooks": sorted(webhooks.values())})
+        return response.json(
+            {"status": "ok", "webhooks": sorted(webhooks.values()), "webchat": WEBCHAT_PREFIX}
+        )
 
     @app.after_server_stop
     async def _close(*_: Any) -> None:

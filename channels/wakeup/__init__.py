@@ -25,6 +25,10 @@ Which signal a deployment uses (`wakeup_from_settings`, once per process):
   `<var>/inbox-wakeup/`, the channel's name as the datagram, sent after the commit to each
   socket there; with none there, nobody is listening and nothing is sent.
 
+The other way round, a Rasa server that kept a turn's replies with its row for a request
+waiting in another process (the web chat's, in the ingress) wakes `REPLIED` once that
+commits (`channels.webchat.answers`).
+
 A writer whose signal fails carries on (its row is recorded) and says so at most once a
 minute. A process that records a message and runs its turn itself (the web chat, the REST
 channel) sends nothing: it schedules the turn at once.
@@ -40,9 +44,13 @@ from channels.wakeup.redis_pubsub import REDIS_CHANNEL, RedisWakeup
 from channels.wakeup.signal import Alarm, NoWakeup, SentAfterCommit, Wakeup
 from channels.wakeup.unix_socket import SOCKET_DIR, SocketWakeup
 
+# The wake-up for the readers of turns' replies kept with their rows.
+REPLIED = "replied"
+
 __all__ = [
     "POSTGRES_CHANNEL",
     "REDIS_CHANNEL",
+    "REPLIED",
     "SOCKET_DIR",
     "Alarm",
     "NoWakeup",

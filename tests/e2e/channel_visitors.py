@@ -105,7 +105,7 @@ class WebChatVisitor:
 
     @property
     def base(self) -> str:
-        return f"http://{self.stack.host}:{self.stack.rasa_port}/webhooks/webchat"
+        return f"http://{self.stack.host}:{self.stack.ingress_port}/webhooks/webchat"
 
     def start(self) -> None:
         answer = httpx.post(f"{self.base}/conversations", json={}, timeout=30)

@@ -1,7 +1,7 @@
 """The web chat opens with the greeting the triggers choose for the visit
 (data/targeting/triggers.yml), against the whole running stack.
 
-The Rasa server's ``/webhooks/webchat/config`` chooses by path, campaign and returning
+The ingress's ``/webhooks/webchat/config`` chooses by path, campaign and returning
 visit; in headless Chromium the pricing page (the API's demo page, requested as /pricing)
 shows the pricing greeting and its offer (a signed click link) after 20 s on the page,
 and the visitor's first message carries the trigger's name into the conversation's
@@ -31,7 +31,7 @@ DEFAULT_GREETING = "Looking for the right plan?"
 
 
 def config(stack: Settings, headers: dict[str, str] | None = None, **query: str) -> dict:
-    url = f"http://{stack.host}:{stack.rasa_port}/webhooks/webchat/config"
+    url = f"http://{stack.host}:{stack.ingress_port}/webhooks/webchat/config"
     answer = httpx.get(url, params=query, headers=headers or {}, timeout=30)
     assert answer.status_code == 200, answer.text
     return answer.json()

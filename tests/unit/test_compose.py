@@ -96,7 +96,7 @@ def test_rasa_scales_behind_nginx() -> None:
     # A fixed host port on rasa would stop `--scale rasa=N` at the second container.
     assert "ports" not in service("rasa")
     assert service("rasa")["expose"] == ["5005"]
-    assert service("rasa")["environment"]["SANIC_PROXIES_COUNT"] == "1"
+    assert service("ingress")["environment"]["SANIC_PROXIES_COUNT"] == "1"
     assert service("rasa")["environment"]["REDIS_URL"].startswith("redis://")  # anchor merged
     nginx = service("nginx")
     source, target, mode = nginx["volumes"][0].split(":")
@@ -107,7 +107,7 @@ def test_rasa_scales_behind_nginx() -> None:
     assert re.findall(r"^\s*listen (\S+);", config, re.M) == ["5005"]
 
 
-def test_nginx_sends_the_sms_and_telegram_webhooks_to_the_ingress() -> None:
+def test_nginx_sends_the_web_chat_and_the_sms_and_telegram_webhooks_to_the_ingress() -> None:
     ingress = service("ingress")
     assert "ports" not in ingress and ingress["expose"] == ["5007"]
     assert "http://127.0.0.1:5007/health" in " ".join(ingress["healthcheck"]["test"])
@@ -120,6 +120,7 @@ def test_nginx_sends_the_sms_and_telegram_webhooks_to_the_ingress() -> None:
     routes = re.findall(r"location (\S+) \{\s*proxy_pass http://(\w+);", config)
     assert ("/webhooks/sms/", "ingress") in routes
     assert ("/webhooks/telegram/", "ingress") in routes
+    assert ("/webhooks/webchat/", "ingress") in routes
     assert ("/webhooks/", "rasa") in routes
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.crm import InboundMessage, session_scope
 from bot.crm.inbox import (
+    answers,
     claim_next,
     due_conversations,
     finish,
@@ -68,6 +69,22 @@ def test_messages_are_claimed_in_arrival_order_one_at_a_time(session: Session) -
     assert processed is not None and processed.status == "processed"
     assert processed.payload == {} and processed.processed_at is not None
     assert due_conversations(session) == ["d"]
+
+
+def test_a_finished_turns_kept_replies_are_read_once_it_is_over(session: Session) -> None:
+    waiting, running, kept, plain, failed = (receive(session, f"SM{n}", f"c{n}") for n in range(5))
+    for conversation in ("c1", "c2", "c3", "c4"):
+        claim = claim_next(session, conversation_id=conversation, lease=LEASE)
+        assert claim is not None
+    said = [{"text": "Hello!", "buttons": [{"title": "Yes", "payload": "yes"}]}]
+    finish(session, message_id=kept, replies=said)
+    finish(session, message_id=plain)
+    give_up_or_retry(session, message_id=failed, error="boom", max_attempts=1, backoff=LEASE)
+    rows = [waiting, running, kept, plain, failed]
+    assert answers(session, rows) == {kept: said, plain: [], failed: []}
+    row = session.get(InboundMessage, kept)
+    assert row is not None and "text" not in row.payload  # the visitor's text is dropped
+    assert answers(session, []) == {}
 
 
 def test_a_row_left_processing_is_claimed_again_as_a_retry(session: Session) -> None:

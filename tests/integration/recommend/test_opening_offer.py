@@ -23,7 +23,7 @@ from bot.crm.engagement_reports import offers_made
 from bot.crm.engagement_tables import ContentEngagement
 from bot.settings import get_settings
 from bot.targeting.opening import Opening
-from channels.webchat.channel import _opening, _recorded
+from channels.webchat.routes import _opening, _recorded
 from tests.api.seed import priya_slots
 from tests.integration.recommend.test_offer_and_click import CONVERSATION, tracker
 
@@ -33,7 +33,7 @@ PRICING = {"path": "/pricing", "visits": "1"}
 
 def served(conversation_id: str | None) -> Opening:
     """What the config answers on the pricing page, the offer recorded as it is served."""
-    chosen = _opening(PRICING, conversation_id)
+    chosen = _opening(get_settings(), PRICING, conversation_id)
     assert chosen.trigger == "pricing-page" and chosen.offer is not None
     return _recorded(chosen, conversation_id)
 

@@ -51,13 +51,15 @@ def test_the_upstream_names_every_rasa_server_behind_one_listen_address(tmp_path
     assert 'proxy_set_header Connection "";' in config
 
 
-def test_the_sms_and_telegram_webhooks_go_to_the_ingress(tmp_path: Path) -> None:
+def test_the_web_chat_and_the_sms_and_telegram_webhooks_go_to_the_ingress(
+    tmp_path: Path,
+) -> None:
     config = render(tmp_path)
     upstream = re.search(r"upstream ingress \{(.*?)\n    \}", config, re.S)
     assert upstream is not None
     assert re.findall(r"^\s*server (\S+) ", upstream.group(1), re.M) == INGRESS
     to_ingress = re.findall(r"location (\S+) \{\s*proxy_pass http://ingress;", config)
-    assert to_ingress == ["/webhooks/sms/", "/webhooks/telegram/"]
+    assert to_ingress == ["/webhooks/sms/", "/webhooks/telegram/", "/webhooks/webchat/"]
     # nginx picks the longest matching prefix: these win over `/webhooks/` (Rasa's).
 
 

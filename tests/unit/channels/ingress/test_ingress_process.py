@@ -117,6 +117,7 @@ def test_health_names_the_webhooks_it_serves(ingress: Ingress) -> None:
     assert health == {
         "status": "ok",
         "webhooks": ["/webhooks/sms/webhook", "/webhooks/telegram/webhook"],
+        "webchat": "/webhooks/webchat",
     }
 
 

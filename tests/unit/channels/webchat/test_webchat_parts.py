@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.crm import make_engine
 from channels.webchat import conversation_ids
 from channels.webchat.history import chat_history
 from channels.webchat.requests import BadRequest, parse_message
@@ -75,20 +79,38 @@ def test_a_bad_request_says_what_is_wrong(body: object, reason: str) -> None:
         parse_message(body)
 
 
-def test_history_lists_visitor_and_bot_messages_with_buttons() -> None:
+async def test_history_reads_the_current_session_as_rasas_store_saved_it(
+    tmp_path: Path,
+) -> None:
+    store = SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    buttons = {"buttons": [{"title": "Yes", "payload": "yes"}]}
     tracker = DialogueStateTracker.from_events(
         "webchat-1",
         [
-            ActionExecuted("action_listen"),
-            UserUttered("hi", {"name": "greet"}),
-            BotUttered("Hello!"),
-            BotUttered("Shall we?", {"buttons": [{"title": "Yes", "payload": "yes"}]}),
-            ActionExecuted("action_listen"),
+            SessionStarted(timestamp=100.0),
+            UserUttered("an old visit", {"name": "greet"}, timestamp=101.0),
+            BotUttered("Long ago", timestamp=102.0),
+            SessionStarted(timestamp=200.0),
+            ActionExecuted("action_listen", timestamp=200.5),
+            UserUttered("hi", {"name": "greet"}, timestamp=201.0),
+            BotUttered("Hello!", timestamp=202.0),
+            BotUttered("Shall we?", buttons, timestamp=203.0),
+            BotUttered("Sam here", metadata={"agent": "Sam"}, timestamp=204.0),
+            ActionExecuted("action_listen", timestamp=205.0),
         ],
     )
-    assert [(m["sender"], m["text"], m.get("buttons")) for m in chat_history(tracker)] == [
-        ("user", "hi", None),
-        ("bot", "Hello!", None),
-        ("bot", "Shall we?", [{"title": "Yes", "payload": "yes"}]),
+    await store.save(tracker)
+    engine = make_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+
+    said = chat_history(engine, "webchat-1")
+    assert [(m["sender"], m["text"], m.get("buttons"), m.get("agent")) for m in said] == [
+        ("user", "hi", None, None),
+        ("bot", "Hello!", None, None),
+        ("bot", "Shall we?", [{"title": "Yes", "payload": "yes"}], None),
+        ("bot", "Sam here", None, "Sam"),
     ]
-    assert chat_history(None) == []
+    assert [m["text"] for m in chat_history(engine, "webchat-1", after=202.0)] == [
+        "Shall we?",
+        "Sam here",
+    ]
+    assert chat_history(engine, "webchat-2") == []

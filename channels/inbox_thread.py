@@ -2,7 +2,7 @@
 PostgreSQL.
 
 SQLite admits one writer at a time, and a writer it turns away waits and tries again
-(`bot.crm.database`). Webhooks recording messages and the turn loop claiming them would
+(`bot.crm.database`). Requests recording messages and the turns claiming them would
 keep turning each other away, and acknowledgements would wait for those retries. Queued
 on one thread instead, they take turns in arrival order, each in well under a
 millisecond. PostgreSQL locks rows, so there a small pool runs them.

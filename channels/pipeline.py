@@ -11,10 +11,11 @@
              so is a sales rep's message, and while a rep holds the conversation the
              bot only listens: `channels.agent_turn`)
 
-A webhook never waits for a turn, so a slow turn never makes Twilio or Telegram retry;
-turns run on their own thread's loop (`channels.turns`), so they don't hold up the
-web chat's acknowledgements either, and SMS and Telegram are acknowledged by a process
-that runs no turns at all (`channels.ingress`).
+A webhook never waits for a turn, so a slow turn never makes Twilio or Telegram retry:
+the web chat, SMS and Telegram are acknowledged by a process that runs no turns at all
+(`channels.ingress`). The turns run on the Rasa server's own event loop, beside its API's
+requests (the REST channel's among them), with the database work on the inbox thread
+(`channels.inbox_thread`).
 A process that dies mid-turn leaves its message claimed under a lease; the sweep (at start
 and every few seconds) hands it out again, and a message the tracker already holds is not
 run twice. A turn that raises (a custom action that failed fails its turn:
@@ -25,7 +26,6 @@ said before failing is not sent (`GatedOutput.release`).
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -53,7 +53,6 @@ from channels.outbound import GatedOutput
 from channels.pickup import NewRows
 from channels.recorder import record
 from channels.turn_slots import TurnSlots
-from channels.turns import TurnLoop, turns
 from channels.wakeup import REPLIED, NoWakeup, Wakeup
 
 logger = logging.getLogger(__name__)
@@ -89,24 +88,21 @@ class Pipeline:
         settings: PipelineSettings,
         *,
         slots: TurnSlots,
-        loop: TurnLoop = turns,
         wakeup: Wakeup | None = None,
     ) -> None:
         self.adapter = adapter
         self.locks = locks
         self.settings = settings
         self.slots = slots
-        self.turns = loop
         self.wakeup = wakeup or NoWakeup()
         self._on_new_message: OnNewMessage | None = None
         self._app: Sanic | None = None
-        # Read and written on the turn loop only (dict reads elsewhere are for tests).
         self._draining: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
-        self._sweeper: concurrent.futures.Future[None] | None = None
-        self._picker: concurrent.futures.Future[None] | None = None
-        # The webhook's loop and the future it waits on, per inbox row.
-        self._waiters: dict[int, tuple[asyncio.AbstractEventLoop, Waiter]] = {}
+        self._sweeper: asyncio.Task[None] | None = None
+        self._picker: asyncio.Task[None] | None = None
+        # The future a request waits on for its turn's replies, per inbox row.
+        self._waiters: dict[int, Waiter] = {}
 
     # Wiring: called from the channel's blueprint
 
@@ -124,19 +120,19 @@ class Pipeline:
             await self.stop()
 
     def start(self) -> None:
-        """Starts the sweep on the turn loop: due messages, then every `sweep_s` seconds;
-        and the pickup of messages other processes record, if they do."""
-        self._sweeper = self.turns.submit(self._sweep_forever())
+        """Starts the sweep on the running loop: due messages, then every `sweep_s`
+        seconds; and the pickup of messages other processes record, if they do."""
+        self._sweeper = asyncio.create_task(self._sweep_forever())
         if self.settings.pickup_s is not None:
-            self._picker = self.turns.submit(self._pick_up_forever(self.settings.pickup_s))
+            self._picker = asyncio.create_task(self._pick_up_forever(self.settings.pickup_s))
 
     async def stop(self) -> None:
         for task in (self._sweeper, self._picker):
             if task is not None:
                 task.cancel()
-        await asyncio.wrap_future(self.turns.submit(self.locks.close()))
+        await self.locks.close()
 
-    # Accepting (on the webhook's loop)
+    # Accepting
 
     async def accept(self, inbound: Inbound, *, wait: bool = False) -> Accepted:
         """Records the message and starts its processing; `duplicate` when it was seen."""
@@ -145,13 +141,12 @@ class Pipeline:
             return Accepted(duplicate=True)
         waiter = None
         if wait:
-            loop = asyncio.get_running_loop()
-            waiter = loop.create_future()
-            self._waiters[row_id] = (loop, waiter)
-        self.turns.call(self.schedule, inbound.conversation_id)
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters[row_id] = waiter
+        self.schedule(inbound.conversation_id)
         return Accepted(duplicate=False, row_id=row_id, replies=waiter)
 
-    # Draining (on the turn loop)
+    # Draining
 
     def schedule(self, conversation_id: str) -> None:
         if conversation_id in self._draining:
@@ -307,10 +302,9 @@ class Pipeline:
             return status
 
     def _resolve(self, row_id: int, sent: list[dict[str, Any]]) -> None:
-        found = self._waiters.pop(row_id, None)
-        if found is not None:
-            loop, waiter = found
-            loop.call_soon_threadsafe(_set_result, waiter, list(sent))
+        waiter = self._waiters.pop(row_id, None)
+        if waiter is not None and not waiter.done():  # the request may have given up
+            waiter.set_result(list(sent))
 
     async def replies(self, accepted: Accepted, timeout_s: float) -> list[dict[str, Any]] | None:
         """What the accepted message's turn said, or None when it takes longer than
@@ -367,11 +361,6 @@ class Pipeline:
 
 
 Waiter = asyncio.Future[list[dict[str, Any]]]
-
-
-def _set_result(waiter: Waiter, sent: list[dict[str, Any]]) -> None:
-    if not waiter.done():  # the webhook may have given up waiting
-        waiter.set_result(sent)
 
 
 @dataclass(frozen=True)

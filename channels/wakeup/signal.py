@@ -48,7 +48,7 @@ class Alarm:
 class Wakeup:
     """What writers and readers share; each subclass carries the signal its own way.
 
-    The readers are the pickups of one process, on one event loop (the turn loop): the
+    The readers are the pickups of one process, on one event loop (the server's): the
     first to listen starts the process's receiver, the last to leave stops it."""
 
     def __init__(self) -> None:

@@ -51,7 +51,7 @@ from channels.inbox_thread import in_inbox_thread
 from channels.locks import ConversationLocks
 from channels.outbound import GatedOutput
 from channels.pickup import NewRows
-from channels.recorder import record
+from channels.recorder import Recorder
 from channels.turn_slots import TurnSlots
 from channels.wakeup import REPLIED, NoWakeup, Wakeup
 
@@ -88,12 +88,14 @@ class Pipeline:
         settings: PipelineSettings,
         *,
         slots: TurnSlots,
+        recorder: Recorder,
         wakeup: Wakeup | None = None,
     ) -> None:
         self.adapter = adapter
         self.locks = locks
         self.settings = settings
         self.slots = slots
+        self.recorder = recorder
         self.wakeup = wakeup or NoWakeup()
         self._on_new_message: OnNewMessage | None = None
         self._app: Sanic | None = None
@@ -136,7 +138,7 @@ class Pipeline:
 
     async def accept(self, inbound: Inbound, *, wait: bool = False) -> Accepted:
         """Records the message and starts its processing; `duplicate` when it was seen."""
-        row_id = await record(inbound)
+        row_id = await self.recorder.record(inbound)
         if row_id is None:
             return Accepted(duplicate=True)
         waiter = None

@@ -1,4 +1,5 @@
-"""`record`: the one way a webhook puts a message in the inbox before acknowledging it.
+"""`Recorder.record`: the one way a webhook puts a message in the inbox before acknowledging
+it. Each process builds one recorder and hands it to what records messages.
 
 Messages that arrive while a write is under way are written together, in one
 transaction, as soon as it ends. On SQLite a write may have to wait for another process
@@ -10,16 +11,14 @@ A storm also costs one transaction per batch rather than per message. Each messa
 its own INSERT … ON CONFLICT DO NOTHING, so a redelivery, even in the same batch, is
 recognised as before.
 
-A process that records messages whose turns another process runs (the ingress) hands
-`record` its wake-up: the batch's transaction wakes the Rasa servers' pickup of each
+A process that records messages whose turns another process runs (the ingress) builds its
+recorder with its wake-up: the batch's transaction wakes the Rasa servers' pickup of each
 channel it recorded a new message of, once it commits (`channels.wakeup`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import weakref
-from dataclasses import dataclass, field
 
 from bot import bootstrap
 from bot.crm import session_scope
@@ -28,57 +27,50 @@ from channels.inbound import Inbound
 from channels.inbox_thread import in_inbox_thread
 from channels.wakeup import Wakeup
 
-# A message, and the wake-up to send once it is stored (None: this process runs its turn).
-Recording = tuple[Inbound, Wakeup | None]
-Waiting = list[tuple[Recording, "asyncio.Future[int | None]"]]
+
+class Recorder:
+    """Writes the messages of one process, on its event loop, in batches.
+
+    `wakeup`: how to tell the Rasa servers about new messages once they are stored, when
+    this process does not run their turns (None: it runs them itself)."""
+
+    def __init__(self, wakeup: Wakeup | None = None) -> None:
+        self.wakeup = wakeup
+        self._waiting: list[tuple[Inbound, asyncio.Future[int | None]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    async def record(self, inbound: Inbound) -> int | None:
+        """Puts a verified, parsed message in the inbox: its row id, or None if it was
+        seen before (a retried delivery, acknowledged and not processed again). Raises
+        what the database raised: the message is not stored, and must not be
+        acknowledged."""
+        loop = asyncio.get_running_loop()
+        stored: asyncio.Future[int | None] = loop.create_future()
+        self._waiting.append((inbound, stored))
+        if self._writing is None:
+            self._writing = loop.create_task(self._write())
+        return await stored
+
+    async def _write(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                try:
+                    messages = [inbound for inbound, _ in batch]
+                    row_ids = await in_inbox_thread(_record_all, messages, self.wakeup)
+                except Exception as error:
+                    for _, stored in batch:
+                        if not stored.done():  # a request that gave up no longer waits
+                            stored.set_exception(error)
+                else:
+                    for (_, stored), row_id in zip(batch, row_ids, strict=True):
+                        if not stored.done():
+                            stored.set_result(row_id)
+        finally:
+            self._writing = None
 
 
-@dataclass
-class _Queue:
-    """One event loop's messages waiting to be written, and whether a batch is on its way."""
-
-    waiting: Waiting = field(default_factory=list)
-    writing: asyncio.Task[None] | None = None
-
-
-_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue] = weakref.WeakKeyDictionary()
-
-
-async def record(inbound: Inbound, *, wake: Wakeup | None = None) -> int | None:
-    """Puts a verified, parsed message in the inbox: its row id, or None if it was seen
-    before (a retried delivery, acknowledged and not processed again). Raises what the
-    database raised: the message is not stored, and must not be acknowledged.
-
-    `wake`: how to tell the Rasa servers about the message once it is stored, when this
-    process does not run its turn."""
-    loop = asyncio.get_running_loop()
-    queue = _queues.setdefault(loop, _Queue())
-    stored: asyncio.Future[int | None] = loop.create_future()
-    queue.waiting.append(((inbound, wake), stored))
-    if queue.writing is None:
-        queue.writing = loop.create_task(_write(queue))
-    return await stored
-
-
-async def _write(queue: _Queue) -> None:
-    try:
-        while queue.waiting:
-            batch, queue.waiting = queue.waiting, []
-            try:
-                row_ids = await in_inbox_thread(_record_all, [recording for recording, _ in batch])
-            except Exception as error:
-                for _, stored in batch:
-                    if not stored.done():  # a request that gave up no longer waits
-                        stored.set_exception(error)
-            else:
-                for (_, stored), row_id in zip(batch, row_ids, strict=True):
-                    if not stored.done():
-                        stored.set_result(row_id)
-    finally:
-        queue.writing = None
-
-
-def _record_all(batch: list[Recording]) -> list[int | None]:
+def _record_all(batch: list[Inbound], wakeup: Wakeup | None) -> list[int | None]:
     with session_scope(bootstrap.crm_engine()) as session:
         row_ids = [
             record_inbound(
@@ -88,13 +80,14 @@ def _record_all(batch: list[Recording]) -> list[int | None]:
                 conversation_id=inbound.conversation_id,
                 payload=inbound.payload(),
             )
-            for inbound, _ in batch
+            for inbound in batch
         ]
-        woken = {
-            (wake, inbound.channel)
-            for (inbound, wake), row_id in zip(batch, row_ids, strict=True)
-            if wake is not None and row_id is not None  # a redelivery is nobody's news
-        }
-        for wake, channel in woken:
-            wake.on_commit(session, channel)
+        if wakeup is not None:
+            woken = {
+                inbound.channel
+                for inbound, row_id in zip(batch, row_ids, strict=True)
+                if row_id is not None  # a redelivery is nobody's news
+            }
+            for channel in woken:
+                wakeup.on_commit(session, channel)
         return row_ids

@@ -9,6 +9,7 @@ from bot.settings import get_settings
 from channels.inbound import Adapter
 from channels.locks import ConversationLocks
 from channels.pipeline import Pipeline, PipelineSettings
+from channels.recorder import Recorder
 from channels.turn_slots import TurnSlots
 
 # Longer than any turn should take; a lease that runs out hands the message to another
@@ -22,6 +23,7 @@ PICKUP_S = 1.0
 
 
 _slots: TurnSlots | None = None
+_recorder: Recorder | None = None
 
 
 def turn_slots() -> TurnSlots:
@@ -32,10 +34,24 @@ def turn_slots() -> TurnSlots:
     return _slots
 
 
+def recorder() -> Recorder:
+    """The process's recorder: the messages it records itself (REST) run here, so it
+    wakes nobody."""
+    global _recorder
+    if _recorder is None:
+        _recorder = Recorder()
+    return _recorder
+
+
 def make_pipeline(adapter: Adapter) -> Pipeline:
     settings = get_settings()
     locks = ConversationLocks(settings.redis_url, timeout_s=TURN_LEASE.total_seconds())
     pipeline_settings = PipelineSettings(lease=TURN_LEASE, pickup_s=PICKUP_S)
     return Pipeline(
-        adapter, locks, pipeline_settings, slots=turn_slots(), wakeup=bootstrap.inbox_wakeup()
+        adapter,
+        locks,
+        pipeline_settings,
+        slots=turn_slots(),
+        recorder=recorder(),
+        wakeup=bootstrap.inbox_wakeup(),
     )

@@ -26,10 +26,9 @@ from bot import bootstrap
 from bot.settings import Settings
 from channels.enabled import SMS, TELEGRAM, ingress_webhooks
 from channels.inbound import Verdict
-from channels.recorder import record
+from channels.recorder import Recorder
 from channels.sms.webhook import SIGNATURE_HEADER, read_sms
 from channels.telegram.webhook import SECRET_HEADER, read_update
-from channels.wakeup import Wakeup
 from channels.webchat.routes import PREFIX as WEBCHAT_PREFIX
 from channels.webchat.routes import webchat_blueprint
 
@@ -55,6 +54,7 @@ def create_app(settings: Settings) -> Sanic:
     webhooks = ingress_webhooks(settings)
     public_url = str(settings.public_url) if settings.public_url else None
     wakeup = bootstrap.inbox_wakeup()
+    recorder = Recorder(wakeup)  # one per process: its messages are written in batches
 
     if SMS in webhooks:
         auth_token = str(settings.twilio_auth_token)
@@ -69,7 +69,7 @@ def create_app(settings: Settings) -> Sanic:
                 auth_token=auth_token,
                 public_url=public_url,
             )
-            return await _answer(verdict, wakeup)
+            return await _answer(verdict, recorder)
 
         app.add_route(sms, webhooks[SMS], methods=["POST"], name="sms")
 
@@ -79,11 +79,11 @@ def create_app(settings: Settings) -> Sanic:
         async def telegram(request: Request) -> HTTPResponse:
             given = request.headers.get(SECRET_HEADER)
             verdict = read_update(body=request.body, given_secret=given, secret=secret)
-            return await _answer(verdict, wakeup)
+            return await _answer(verdict, recorder)
 
         app.add_route(telegram, webhooks[TELEGRAM], methods=["POST"], name="telegram")
 
-    app.blueprint(webchat_blueprint(settings, wakeup))
+    app.blueprint(webchat_blueprint(settings, recorder, wakeup))
     CORS(
         app,
         resources={f"{WEBCHAT_PREFIX}/*": {"origins": list(settings.webchat_allowed_origins)}},
@@ -104,10 +104,10 @@ def create_app(settings: Settings) -> Sanic:
     return app
 
 
-async def _answer(verdict: Verdict, wakeup: Wakeup) -> HTTPResponse:
+async def _answer(verdict: Verdict, recorder: Recorder) -> HTTPResponse:
     if verdict.inbound is not None:
         # None for a redelivery: acknowledged all the same.
-        await record(verdict.inbound, wake=wakeup)
+        await recorder.record(verdict.inbound)
     if isinstance(verdict.body, dict):
         return response.json(verdict.body, status=verdict.status)
     return response.text(verdict.body, status=verdict.status, content_type=verdict.content_type)

@@ -45,7 +45,7 @@ from bot.targeting.offer_record import recorded_offer
 from bot.targeting.opening import Opening, opening
 from bot.targeting.visit import VISIT_KEYS, Visit
 from channels.inbound import Inbound
-from channels.recorder import record
+from channels.recorder import Recorder
 from channels.wakeup import Wakeup
 from channels.webchat import conversation_ids
 from channels.webchat.answers import Answers
@@ -63,7 +63,9 @@ UPDATES_EVERY_S = 1.0
 RETRY_AFTER_S = 10
 
 
-def webchat_blueprint(settings: Settings, wakeup: Wakeup) -> Blueprint:
+def webchat_blueprint(settings: Settings, recorder: Recorder, wakeup: Wakeup) -> Blueprint:
+    """The routes; `recorder` writes the messages (and wakes the Rasa servers), `wakeup`
+    brings the news of their replies."""
     blueprint = Blueprint("webchat", url_prefix=PREFIX)
     answers = Answers(wakeup)
     per_minute = settings.webchat_rate_per_minute
@@ -114,7 +116,7 @@ def webchat_blueprint(settings: Settings, wakeup: Wakeup) -> Blueprint:
             text=chat.text,
             metadata={"source": {"channel": NAME, **chat.source}},
         )
-        row_id = await record(inbound, wake=wakeup)
+        row_id = await recorder.record(inbound)
         if row_id is None:  # a resent message: its first request has the answer
             return response.json({"pending": True}, status=202)
         sent = await answers.wait(row_id, REPLY_WAIT_S)

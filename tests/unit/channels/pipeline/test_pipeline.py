@@ -24,6 +24,7 @@ from channels.locks import ConversationLocks
 from channels.outbound import GatedOutput
 from channels.pickup import NewRows
 from channels.pipeline import Pipeline, PipelineSettings
+from channels.recorder import Recorder
 from channels.turn_slots import TurnSlots
 from channels.wakeup import SentAfterCommit, SocketWakeup, Wakeup
 
@@ -94,7 +95,9 @@ def make(
 ) -> Pipeline:
     settings = PipelineSettings(**{"retry_backoff": timedelta(0), "sweep_s": 0.05, **overrides})
     locks = ConversationLocks(None, timeout_s=60)
-    pipeline = Pipeline(FakeChannel(), locks, settings, slots=TurnSlots(slots), wakeup=wakeup)
+    pipeline = Pipeline(
+        FakeChannel(), locks, settings, slots=TurnSlots(slots), recorder=Recorder(), wakeup=wakeup
+    )
     pipeline._on_new_message = core
     return pipeline
 

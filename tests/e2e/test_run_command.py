@@ -45,15 +45,17 @@ def test_run_serves_every_process_and_ctrl_c_stops_them(tmp_path: Path) -> None:
         TWILIO_AUTH_TOKEN="run-command-token",
         TWILIO_FROM_NUMBER="+15005550006",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,  # its children join its process group: a failure kills all
-    )
+    log_path = tmp_path / "stderr.log"  # read back should it fail to start
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run"],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            start_new_session=True,  # its children join its process group: a failure kills all
+        )
     try:
         assert process.stdout is not None
         lines = []
@@ -64,7 +66,8 @@ def test_run_serves_every_process_and_ctrl_c_stops_them(tmp_path: Path) -> None:
             if line.startswith("Press Ctrl-C") or process.poll() is not None:
                 break
         printed = "".join(lines)
-        assert "Parley is up" in printed, printed
+        logged = log_path.read_text()[-4000:]
+        assert "Parley is up" in printed, f"{printed}\n--- its log ends:\n{logged}"
         for port in ports.values():
             assert f":{port}/" in printed
         sms_webhook = f"http://127.0.0.1:{ports['INGRESS']}/webhooks/sms/webhook"

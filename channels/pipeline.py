@@ -42,7 +42,14 @@ from bot import bootstrap
 from bot.crm import read_scope, session_scope
 from bot.crm.database import utcnow
 from bot.crm.handoff_tables import latest_handoff_status
-from bot.crm.inbox import Claim, claim_next, due_conversations, finish, give_up_or_retry
+from bot.crm.inbox import (
+    Claim,
+    claim_next,
+    due_conversations,
+    finish,
+    give_up_or_retry,
+    has_unfinished,
+)
 from bot.handoff.queue import AGENT_KEY, end_for, person_wrote
 from channels.agent_turn import opts_out, run_agent_row, set_paused
 from channels.followup_turn import say_follow_up
@@ -193,9 +200,11 @@ class Pipeline:
                 return False  # a waiting request keeps waiting, for the retry's replies
             await output.release()
             kept = output.sent if output.kept_with_row else None
-            await in_inbox_thread(self._finish, claim, kept)
+            more = await in_inbox_thread(self._finish, claim, kept)
             self._resolve(claim.id, output.sent)
-            return True
+            # With nothing left, no claim that would find nothing: one write fewer per
+            # message. One recorded from now on schedules the conversation again.
+            return more
 
     def _agent(self) -> Agent:
         if self._app is None:
@@ -283,11 +292,13 @@ class Pipeline:
         with session_scope(bootstrap.crm_engine()) as session:
             return claim_next(session, conversation_id=conversation_id, lease=self.settings.lease)
 
-    def _finish(self, claim: Claim, replies: list[dict[str, Any]] | None) -> None:
+    def _finish(self, claim: Claim, replies: list[dict[str, Any]] | None) -> bool:
+        """Marks the claim processed; whether the conversation has more messages waiting."""
         with session_scope(bootstrap.crm_engine()) as session:
             finish(session, message_id=claim.id, replies=replies)
             if replies is not None:  # a request in another process waits for them
                 self.wakeup.on_commit(session, REPLIED)
+            return has_unfinished(session, conversation_id=claim.conversation_id)
 
     def _retry_later(self, claim: Claim, error: str) -> str:
         with session_scope(bootstrap.crm_engine()) as session:

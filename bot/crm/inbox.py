@@ -170,6 +170,12 @@ def finish(
     )
 
 
+def has_unfinished(session: Session, *, conversation_id: str) -> bool:
+    """Whether the conversation has a message waiting or running."""
+    query = select(COLUMNS.id).where(COLUMNS.conversation_id == conversation_id, UNFINISHED)
+    return session.execute(query.limit(1)).first() is not None
+
+
 def answers(session: Session, row_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
     """The replies of those of `row_ids` whose turn is over, by row id: what `finish` kept
     (nothing for a row finished without keeping any), or nothing for a failed row. Rows

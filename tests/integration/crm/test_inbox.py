@@ -20,6 +20,7 @@ from bot.crm.inbox import (
     due_conversations,
     finish,
     give_up_or_retry,
+    has_unfinished,
     last_inbound_id,
     record_inbound,
     recorded_after,
@@ -85,6 +86,22 @@ def test_a_finished_turns_kept_replies_are_read_once_it_is_over(session: Session
     row = session.get(InboundMessage, kept)
     assert row is not None and "text" not in row.payload  # the visitor's text is dropped
     assert answers(session, []) == {}
+
+
+def test_a_conversation_has_unfinished_messages_until_the_last_is_finished(
+    session: Session,
+) -> None:
+    assert not has_unfinished(session, conversation_id="c")
+    receive(session, "SM1")
+    receive(session, "SM2")
+    receive(session, "other", conversation="d")
+    for left in (True, False):
+        claim = claim_next(session, conversation_id="c", lease=LEASE)
+        assert claim is not None
+        assert has_unfinished(session, conversation_id="c")  # the one running counts
+        finish(session, message_id=claim.id)
+        assert has_unfinished(session, conversation_id="c") is left
+    assert has_unfinished(session, conversation_id="d")
 
 
 def test_a_row_left_processing_is_claimed_again_as_a_retry(session: Session) -> None:

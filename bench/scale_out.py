@@ -5,7 +5,7 @@
 1. A fresh PostgreSQL database (DATABASE_URL: trackers, CRM, inbox) and a dedicated Redis
    database index (REDIS_URL: Rasa's lock store, the channels' conversation locks),
    emptied first; at the end the database is dropped and the index flushed.
-2. Parley's stack on them (Rasa server A, actions, API, worker), a second Rasa server B
+2. Parley's stack on them (Rasa server A, API, worker, ingress), a second Rasa server B
    with the same settings, model and environment, and nginx (deploy/nginx/parley.conf,
    `nginx -c <file> -p <dir>` in a temporary directory) with A and B in `upstream rasa`.
 3. Closed-loop REST load (bench/rest_load.py, the `parley` script, a separate process):
@@ -570,7 +570,8 @@ def print_report(
     for run in (single, scaled):
         run.cores["rest"] = sum(run.cores[key] for key in ("api", "worker", "bench"))
     for key, label in labels.items():
-        print(f"| cores used: {label} | {single.cores[key]:.2f} | {scaled.cores[key]:.2f} |")
+        if key in single.cores:  # no action server when the actions run in Rasa
+            print(f"| cores used: {label} | {single.cores[key]:.2f} | {scaled.cores[key]:.2f} |")
     print(f"| Rasa lock keys seen in Redis | {single.locks_seen} | {scaled.locks_seen} |")
 
     total = sum(served.per_server.values())

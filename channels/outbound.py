@@ -91,7 +91,10 @@ class GatedOutput(OutputChannel):
 
 class KeptOutput(GatedOutput):
     """For a channel whose request waits for its turn's replies (web chat, REST): they
-    are kept in `sent` for it (and the tracker keeps them), and nothing is pushed."""
+    are kept with the message's inbox row for it (and the tracker keeps them), and nothing
+    is pushed."""
+
+    kept_with_row = True
 
     async def deliver(self, recipient_id: str, message: dict[str, Any]) -> None:
         return None

@@ -52,6 +52,7 @@ from bot.crm.inbox import (
 )
 from bot.handoff.queue import AGENT_KEY, end_for, person_wrote
 from channels.agent_turn import opts_out, run_agent_row, set_paused
+from channels.answers import Answers
 from channels.followup_turn import say_follow_up
 from channels.inbound import Adapter, Inbound
 from channels.inbox_thread import in_inbox_thread
@@ -96,6 +97,7 @@ class Pipeline:
         *,
         slots: TurnSlots,
         recorder: Recorder,
+        answers: Answers,
         wakeup: Wakeup | None = None,
     ) -> None:
         self.adapter = adapter
@@ -103,6 +105,7 @@ class Pipeline:
         self.settings = settings
         self.slots = slots
         self.recorder = recorder
+        self.answers = answers
         self.wakeup = wakeup or NoWakeup()
         self._on_new_message: OnNewMessage | None = None
         self._app: Sanic | None = None
@@ -110,8 +113,6 @@ class Pipeline:
         self._again: set[str] = set()
         self._sweeper: asyncio.Task[None] | None = None
         self._picker: asyncio.Task[None] | None = None
-        # The future a request waits on for its turn's replies, per inbox row.
-        self._waiters: dict[int, Waiter] = {}
 
     # Wiring: called from the channel's blueprint
 
@@ -132,6 +133,7 @@ class Pipeline:
         """Starts the sweep on the running loop: due messages, then every `sweep_s`
         seconds; and the pickup of messages other processes record, if they do."""
         self._sweeper = asyncio.create_task(self._sweep_forever())
+        self.answers.start()
         if self.settings.pickup_s is not None:
             self._picker = asyncio.create_task(self._pick_up_forever(self.settings.pickup_s))
 
@@ -139,21 +141,18 @@ class Pipeline:
         for task in (self._sweeper, self._picker):
             if task is not None:
                 task.cancel()
+        await self.answers.stop()
         await self.locks.close()
 
     # Accepting
 
-    async def accept(self, inbound: Inbound, *, wait: bool = False) -> Accepted:
-        """Records the message and starts its processing; `duplicate` when it was seen."""
+    async def accept(self, inbound: Inbound) -> int | None:
+        """Records the message and starts its processing: its inbox row, or None when it
+        was seen before. `answers.wait` waits for what its turn says."""
         row_id = await self.recorder.record(inbound)
-        if row_id is None:
-            return Accepted(duplicate=True)
-        waiter = None
-        if wait:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters[row_id] = waiter
-        self.schedule(inbound.conversation_id)
-        return Accepted(duplicate=False, row_id=row_id, replies=waiter)
+        if row_id is not None:
+            self.schedule(inbound.conversation_id)
+        return row_id
 
     # Draining
 
@@ -195,13 +194,13 @@ class Pipeline:
                 logger.exception("Message %s of %s failed", claim.external_id, conversation_id)
                 status = await in_inbox_thread(self._retry_later, claim, repr(error))
                 if status == "failed":  # out of the way: go on with the next one
-                    self._resolve(claim.id, output.sent)
+                    self.answers.answered(claim.id, [])
                     return True
                 return False  # a waiting request keeps waiting, for the retry's replies
             await output.release()
             kept = output.sent if output.kept_with_row else None
             more = await in_inbox_thread(self._finish, claim, kept)
-            self._resolve(claim.id, output.sent)
+            self.answers.answered(claim.id, output.sent)  # a request here waits for them
             # With nothing left, no claim that would find nothing: one write fewer per
             # message. One recorded from now on schedules the conversation again.
             return more
@@ -314,23 +313,6 @@ class Pipeline:
                 self.wakeup.on_commit(session, REPLIED)
             return status
 
-    def _resolve(self, row_id: int, sent: list[dict[str, Any]]) -> None:
-        waiter = self._waiters.pop(row_id, None)
-        if waiter is not None and not waiter.done():  # the request may have given up
-            waiter.set_result(list(sent))
-
-    async def replies(self, accepted: Accepted, timeout_s: float) -> list[dict[str, Any]] | None:
-        """What the accepted message's turn said, or None when it takes longer than
-        `timeout_s` (the turn still runs; its replies are in the conversation's tracker)."""
-        if accepted.replies is None:
-            return None
-        try:
-            return list(await asyncio.wait_for(asyncio.shield(accepted.replies), timeout_s))
-        except asyncio.TimeoutError:
-            if accepted.row_id is not None:
-                self._waiters.pop(accepted.row_id, None)
-            return None
-
     # Recovering
 
     async def _sweep_forever(self) -> None:
@@ -371,13 +353,3 @@ class Pipeline:
     def _look(new_rows: NewRows) -> list[str]:
         with read_scope(bootstrap.crm_engine()) as session:
             return new_rows.look(session)
-
-
-Waiter = asyncio.Future[list[dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class Accepted:
-    duplicate: bool
-    row_id: int | None = None
-    replies: Waiter | None = None

@@ -113,8 +113,11 @@ class TrustedRestInput(InputChannel):
                 conversation_id=sender,
                 text=text,
             )
-            accepted = await self.pipeline.accept(inbound, wait=True)
-            sent = await self.pipeline.replies(accepted, REPLY_WAIT_S)
+            row_id = await self.pipeline.accept(inbound)
+            sent = None
+            if row_id is not None:  # None: seen before, which a REST call never is
+                answers = self.pipeline.answers
+                sent = await answers.wait(row_id, REPLY_WAIT_S, scheduled_here=True)
             if sent is None:
                 return response.json({"pending": True}, status=202)
             collector = CollectingOutputChannel()  # Rasa's REST answer, message by message

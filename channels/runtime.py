@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot import bootstrap
 from bot.settings import get_settings
+from channels.answers import Answers
 from channels.inbound import Adapter
 from channels.locks import ConversationLocks
 from channels.pipeline import Pipeline, PipelineSettings
@@ -24,6 +25,7 @@ PICKUP_S = 1.0
 
 _slots: TurnSlots | None = None
 _recorder: Recorder | None = None
+_answers: Answers | None = None
 
 
 def turn_slots() -> TurnSlots:
@@ -43,6 +45,14 @@ def recorder() -> Recorder:
     return _recorder
 
 
+def answers() -> Answers:
+    """The process's waits for turns' replies (the REST channel's requests)."""
+    global _answers
+    if _answers is None:
+        _answers = Answers(bootstrap.inbox_wakeup())
+    return _answers
+
+
 def make_pipeline(adapter: Adapter) -> Pipeline:
     settings = get_settings()
     locks = ConversationLocks(settings.redis_url, timeout_s=TURN_LEASE.total_seconds())
@@ -53,5 +63,6 @@ def make_pipeline(adapter: Adapter) -> Pipeline:
         pipeline_settings,
         slots=turn_slots(),
         recorder=recorder(),
+        answers=answers(),
         wakeup=bootstrap.inbox_wakeup(),
     )

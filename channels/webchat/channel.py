@@ -22,8 +22,6 @@ from channels.webchat.routes import NAME
 
 
 class WebChatOutput(KeptOutput):
-    kept_with_row = True  # the request waits in the ingress
-
     @classmethod
     def name(cls) -> str:
         return NAME

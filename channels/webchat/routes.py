@@ -44,11 +44,11 @@ from bot.settings import Settings
 from bot.targeting.offer_record import recorded_offer
 from bot.targeting.opening import Opening, opening
 from bot.targeting.visit import VISIT_KEYS, Visit
+from channels.answers import Answers
 from channels.inbound import Inbound
 from channels.recorder import Recorder
 from channels.wakeup import Wakeup
 from channels.webchat import conversation_ids
-from channels.webchat.answers import Answers
 from channels.webchat.history import chat_history, reply
 from channels.webchat.rate_limits import RateLimits
 from channels.webchat.requests import BadRequest, parse_message

@@ -19,14 +19,15 @@ from bot import bootstrap
 from bot.crm import InboundMessage, session_scope, upgrade_to_head
 from bot.crm.inbox import Claim, claim_next, record_inbound
 from bot.settings import get_settings
+from channels.answers import Answers
 from channels.inbound import Inbound
 from channels.locks import ConversationLocks
-from channels.outbound import GatedOutput
+from channels.outbound import GatedOutput, KeptOutput
 from channels.pickup import NewRows
 from channels.pipeline import Pipeline, PipelineSettings
 from channels.recorder import Recorder
 from channels.turn_slots import TurnSlots
-from channels.wakeup import SentAfterCommit, SocketWakeup, Wakeup
+from channels.wakeup import NoWakeup, SentAfterCommit, SocketWakeup, Wakeup
 
 
 class EchoOutput(GatedOutput):
@@ -91,12 +92,22 @@ def crm() -> None:
 
 
 def make(
-    core: FakeCore, slots: int = 4, wakeup: Wakeup | None = None, **overrides: Any
+    core: FakeCore,
+    slots: int = 4,
+    wakeup: Wakeup | None = None,
+    channel: FakeChannel | None = None,
+    **overrides: Any,
 ) -> Pipeline:
     settings = PipelineSettings(**{"retry_backoff": timedelta(0), "sweep_s": 0.05, **overrides})
     locks = ConversationLocks(None, timeout_s=60)
     pipeline = Pipeline(
-        FakeChannel(), locks, settings, slots=TurnSlots(slots), recorder=Recorder(), wakeup=wakeup
+        channel or FakeChannel(),
+        locks,
+        settings,
+        slots=TurnSlots(slots),
+        recorder=Recorder(),
+        answers=Answers(wakeup or NoWakeup()),
+        wakeup=wakeup,
     )
     pipeline._on_new_message = core
     return pipeline
@@ -127,9 +138,9 @@ async def test_messages_run_once_each_in_arrival_order_per_conversation() -> Non
     core.delay_s = 0.01
     pipeline = make(core)
     for n in range(5):
-        assert not (await pipeline.accept(inbound(f"a{n}", f"a{n}"))).duplicate
-        assert not (await pipeline.accept(inbound(f"b{n}", f"b{n}", "fake:2"))).duplicate
-    assert (await pipeline.accept(inbound("a0", "a0"))).duplicate
+        assert await pipeline.accept(inbound(f"a{n}", f"a{n}")) is not None
+        assert await pipeline.accept(inbound(f"b{n}", f"b{n}", "fake:2")) is not None
+    assert await pipeline.accept(inbound("a0", "a0")) is None  # seen before
     await settle()
     by_conversation = {c: [t for s, t, _ in core.turns if s == c] for c in ("fake:1", "fake:2")}
     assert by_conversation == {
@@ -154,11 +165,36 @@ async def test_conversations_take_turns_the_first_to_ask_first() -> None:
     assert core.most_at_once == 1
 
 
+async def replies(pipeline: Pipeline, message: Inbound) -> list[dict[str, Any]] | None:
+    """What a request that sent `message` to this process gets back."""
+    row_id = await pipeline.accept(message)
+    assert row_id is not None
+    return await pipeline.answers.wait(row_id, 5, scheduled_here=True)
+
+
 async def test_a_waiting_request_gets_its_turns_replies() -> None:
     pipeline = make(FakeCore())
-    accepted = await pipeline.accept(inbound("w1", "hello"), wait=True)
-    assert accepted.replies is not None
-    assert await asyncio.wait_for(accepted.replies, 5) == [{"text": "re: hello"}]
+    assert await replies(pipeline, inbound("w1", "hello")) == [{"text": "re: hello"}]
+
+
+class KeptChannel(FakeChannel):
+    def output_for(self, claim: Claim) -> GatedOutput:
+        return KeptOutput(None)
+
+
+async def test_a_request_gets_the_replies_of_a_turn_another_process_ran() -> None:
+    """The request waits in one process (the ingress, or one Rasa server), the turn runs
+    in another: the replies come from the row, found at the look without a wake-up."""
+    here, there = make(FakeCore(), channel=KeptChannel()), make(FakeCore(), channel=KeptChannel())
+    here.answers.start()
+    there.start()
+    try:
+        row_id = await here.recorder.record(inbound("x1", "hello"))  # not scheduled here
+        assert row_id is not None
+        assert await here.answers.wait(row_id, 5) == [{"text": "re: hello"}]
+    finally:
+        await here.answers.stop()
+        await there.stop()
 
 
 async def test_a_waiting_request_gets_the_replies_of_the_retry_that_succeeded() -> None:
@@ -167,9 +203,7 @@ async def test_a_waiting_request_gets_the_replies_of_the_retry_that_succeeded() 
     pipeline = make(core)
     pipeline.start()
     try:
-        accepted = await pipeline.accept(inbound("w2", "hello"), wait=True)
-        assert accepted.replies is not None
-        assert await asyncio.wait_for(accepted.replies, 5) == [{"text": "re: hello"}]
+        assert await replies(pipeline, inbound("w2", "hello")) == [{"text": "re: hello"}]
     finally:
         await pipeline.stop()
 
@@ -177,9 +211,7 @@ async def test_a_waiting_request_gets_the_replies_of_the_retry_that_succeeded() 
 async def test_the_channel_can_answer_without_the_core() -> None:
     core = FakeCore()
     pipeline = make(core)
-    accepted = await pipeline.accept(inbound("k1", "KEYWORD"), wait=True)
-    assert accepted.replies is not None
-    assert await asyncio.wait_for(accepted.replies, 5) == [{"text": "handled"}]
+    assert await replies(pipeline, inbound("k1", "KEYWORD")) == [{"text": "handled"}]
     assert core.turns == []
     assert statuses() == {"k1": "processed"}
 

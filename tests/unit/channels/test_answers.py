@@ -14,9 +14,9 @@ from bot import bootstrap
 from bot.crm import InboundMessage, session_scope, upgrade_to_head
 from bot.crm.inbox import claim_next, finish, give_up_or_retry, record_inbound
 from bot.settings import get_settings
+from channels import answers as answers_module
+from channels.answers import Answers
 from channels.wakeup import REPLIED, NoWakeup, SocketWakeup
-from channels.webchat import answers as answers_module
-from channels.webchat.answers import Answers
 
 LEASE = timedelta(seconds=60)
 

@@ -1,13 +1,13 @@
-"""The ingress's side of a web chat turn: waiting for the replies a Rasa server kept with
-the message's inbox row.
+"""A request's wait for its turn's replies, kept with the message's inbox row: the web
+chat's in the ingress, the REST channel's in a Rasa server.
 
-The ingress records the visitor's message and the request waits here. The Rasa server
-that runs the turn keeps what it said with the row as it finishes it
+Whichever Rasa server runs the turn keeps what it said with the row as it finishes it
 (`bot.crm.inbox.finish`) and sends the `REPLIED` wake-up once that commits
 (`channels.wakeup`); each wake-up has one look at every row waited for, in one query.
-A wake-up lost costs a wait of LOOK_S at most, never a reply: the look at the rows is
-what finds them. A request that stops waiting leaves the replies with the row, where the
-conversation's history (`channels.webchat.history`) also has them.
+When the request waits in the process that ran the turn, that process hands the replies
+over at once (`answered`), with no look. A wake-up lost costs a wait of LOOK_S at most,
+never a reply: the look at the rows is what finds them. A request that stops waiting
+leaves the replies with the row, where the conversation's history also has them.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ class Answers:
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._look_forever())
+        """Starts the looks on the running loop (once: the process's channels share it)."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._look_forever())
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -49,13 +51,19 @@ class Answers:
                 await self._task
             self._task = None
 
-    async def wait(self, row_id: int, timeout_s: float) -> Replies | None:
+    async def wait(
+        self, row_id: int, timeout_s: float, *, scheduled_here: bool = False
+    ) -> Replies | None:
         """What the row's turn said once it is over (nothing for a turn that failed for
-        good), or None when that takes longer than `timeout_s`."""
+        good), or None when that takes longer than `timeout_s`.
+
+        `scheduled_here`: this process has just scheduled the turn, which cannot be over
+        yet; otherwise the rows are looked at once, for a turn over before the wait began
+        (its wake-up came before)."""
         answered: asyncio.Future[Replies] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(row_id, set()).add(answered)
-        if self._alarm is not None:
-            self._alarm.set()  # the turn may be over already: its wake-up came before
+        if self._alarm is not None and not scheduled_here:
+            self._alarm.set()
         try:
             return await asyncio.wait_for(answered, timeout_s)
         except asyncio.TimeoutError:
@@ -66,6 +74,12 @@ class Answers:
                 futures.discard(answered)
                 if not futures:
                     del self._waiting[row_id]
+
+    def answered(self, row_id: int, replies: Replies) -> None:
+        """What a turn of this process said, for a request of this process waiting for it."""
+        for waiting in self._waiting.pop(row_id, ()):
+            if not waiting.done():
+                waiting.set_result(list(replies))
 
     async def _look_forever(self) -> None:
         async with self.wakeup.listening(REPLIED) as alarm:
@@ -86,9 +100,7 @@ class Answers:
             logger.exception("The web chat's replies could not be read; looking again")
             return
         for row_id, replies in found.items():
-            for answered in self._waiting.pop(row_id, ()):
-                if not answered.done():
-                    answered.set_result(replies)
+            self.answered(row_id, replies)
 
 
 def _answers(row_ids: list[int]) -> dict[int, Replies]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,15 @@ TWILIO_AUTH_TOKEN = "e2e-twilio-auth-token"
 TWILIO_FROM = "+15005550006"
 TELEGRAM_SECRET = "e2e-telegram-secret"
 WEBCHAT_RATE_PER_MINUTE = 20  # above any one test conversation's messages
+
+
+def free_ports() -> dict[str, Any]:
+    """Settings for a stack of its own on free loopback ports."""
+    ports = {name: free_port() for name in ("rasa", "actions", "api", "worker", "ingress")}
+    return {
+        **{f"{name}_port": port for name, port in ports.items()},
+        "action_server_url": f"http://127.0.0.1:{ports['actions']}/webhook",
+    }
 
 
 def free_port() -> int:
@@ -71,15 +81,9 @@ def processes(
 ) -> Iterator[Stack]:
     """The whole stack on embedded defaults (SQLite, in-process locks), whatever is set here;
     a test may stop and start one of its processes (`Stack.stop`/`start` with `only`)."""
-    ports = {name: free_port() for name in ("rasa", "actions", "api", "worker", "ingress")}
     settings = Settings(  # type: ignore[call-arg]
         var_dir=tmp_path_factory.mktemp("var"),
-        rasa_port=ports["rasa"],
-        actions_port=ports["actions"],
-        api_port=ports["api"],
-        worker_port=ports["worker"],
-        ingress_port=ports["ingress"],
-        action_server_url=f"http://127.0.0.1:{ports['actions']}/webhook",
+        **free_ports(),
         rasa_api_token=API_TOKEN,
         default_phone_region="US",
         database_url=None,
@@ -101,6 +105,11 @@ def processes(
         smtp_security="none",
         mail_from="Parley <hello@parley.test>",
     )
+    yield from running_stack(settings)
+
+
+def running_stack(settings: Settings) -> Iterator[Stack]:
+    """The stack of `settings`, up until the generator is closed."""
     running = Stack(settings, ensure_model(settings.models_dir))
     try:
         running.start()

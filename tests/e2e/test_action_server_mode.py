@@ -10,15 +10,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.crm import InboundMessage, make_engine, session_scope
-from bot.model_archive import ensure_model
 from bot.settings import Settings
-from bot.stack import Stack
-from tests.e2e.conftest import free_port
+from bot.stack import Stack, started_services
+from tests.e2e.conftest import free_ports, running_stack
 from tests.e2e.rest_client import API_TOKEN, Conversation
 from tests.e2e.test_conversations import ANSWERS, QUESTIONS
 
@@ -27,29 +27,18 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def server_mode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    ports = {name: free_port() for name in ("rasa", "actions", "api", "worker", "ingress")}
     settings = Settings(  # type: ignore[call-arg]
         var_dir=tmp_path_factory.mktemp("var-actions-server"),
-        rasa_port=ports["rasa"],
-        actions_port=ports["actions"],
-        api_port=ports["api"],
-        worker_port=ports["worker"],
-        ingress_port=ports["ingress"],
-        action_server_url=f"http://127.0.0.1:{ports['actions']}/webhook",
+        **free_ports(),
         actions="server",
         rasa_api_token=API_TOKEN,
         database_url=None,
         redis_url=None,
         sinks="none",
     )
-    running = Stack(settings, ensure_model(settings.models_dir))
-    assert [s.name for s in running.services] == ["actions", "rasa", "api", "worker", "ingress"]
-    try:
-        running.start()
-        running.wait_until_ready()
-        yield running
-    finally:
-        running.stop()
+    started = [service.name for service in started_services(settings, Path("model.tar.gz"))]
+    assert started[0] == "actions"  # `make run` starts it, before the Rasa server
+    yield from running_stack(settings)
 
 
 def visitor(stack: Stack) -> Conversation:

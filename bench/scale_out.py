@@ -148,7 +148,7 @@ def served_per_server(access_log: Iterable[str], path: str = REST_PATH) -> Serve
     retried = 0
     for line in access_log:
         match = _ACCESS_LINE.search(line)
-        if not match or match["method"] != "POST" or match["path"] != path:
+        if not match or match["method"] != "POST" or match["path"].split("?")[0] != path:
             continue
         tried = [address.strip() for address in match["upstream"].split(",")]
         per_server[tried[-1]] += 1

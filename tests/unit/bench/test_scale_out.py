@@ -92,7 +92,8 @@ def test_requests_are_counted_per_server_that_answered() -> None:
     lines = [
         access_line("POST /webhooks/rest/webhook", "127.0.0.1:5005"),
         access_line("POST /webhooks/rest/webhook", "127.0.0.1:5007"),
-        access_line("POST /webhooks/rest/webhook", "127.0.0.1:5007"),
+        # With Rasa's token in the query, as the load sends it.
+        access_line("POST /webhooks/rest/webhook?token=abc", "127.0.0.1:5007"),
         # Tried on 5005 first (a refused connection), answered by 5007.
         access_line("POST /webhooks/rest/webhook", "127.0.0.1:5005, 127.0.0.1:5007"),
         access_line("GET /", "127.0.0.1:5005"),  # the readiness probe is not a message

@@ -26,6 +26,10 @@ from channels.wakeup import REPLIED, Alarm, Wakeup
 logger = logging.getLogger(__name__)
 
 LOOK_S = 1.0  # how often the rows are looked at anyway, while a request waits
+# Looks start at least this far apart: every finished turn of the deployment wakes every
+# waiting process, most of them for rows that are not theirs (a Rasa server's own REST
+# turns are handed over without a look), so one look takes the wake-ups of a few turns.
+LOOK_GAP_S = 0.05
 
 Replies = list[dict[str, Any]]
 
@@ -82,14 +86,19 @@ class Answers:
                 waiting.set_result(list(replies))
 
     async def _look_forever(self) -> None:
+        loop = asyncio.get_running_loop()
         async with self.wakeup.listening(REPLIED) as alarm:
             self._alarm = alarm
             try:
                 while True:
                     alarm.clear()  # a wake-up from now on calls for another look
+                    looked_at = loop.time()
                     if self._waiting:
                         await self._look()
                     await alarm.wait(LOOK_S)
+                    gap = looked_at + LOOK_GAP_S - loop.time()
+                    if gap > 0:
+                        await asyncio.sleep(gap)
             finally:
                 self._alarm = None
 
@@ -97,7 +106,7 @@ class Answers:
         try:
             found = await in_inbox_thread(_answers, list(self._waiting))
         except Exception:
-            logger.exception("The web chat's replies could not be read; looking again")
+            logger.exception("The turns' replies could not be read; looking again")
             return
         for row_id, replies in found.items():
             self.answered(row_id, replies)

@@ -1,4 +1,5 @@
-"""The ingress: a small process of its own that acknowledges the SMS and Telegram webhooks.
+"""The ingress: a small process of its own that serves every channel's public side: the web
+chat, and the SMS and Telegram webhooks.
 
     python -m channels.ingress      # PARLEY_HOST:PARLEY_INGRESS_PORT (5007)
 
@@ -8,7 +9,7 @@ milliseconds holding the GIL. Served by the Rasa server, a storm's webhooks queu
 behind its turns for seconds, longer than Twilio's 15 s at 200 messages a second. Here
 they share a process with nothing else: the ingress verifies, parses, records and
 answers exactly as the Rasa server's channels did, at the same paths, and never runs a
-turn; the Rasa server's SMS and Telegram channels pick the recorded messages up
+turn; the Rasa server's channels pick the recorded messages up
 (`channels.pickup`) and run them. Nothing is lost while the Rasa server is down or
 restarting: what the ingress acknowledged waits in the inbox.
 

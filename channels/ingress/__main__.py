@@ -1,4 +1,5 @@
-"""`python -m channels.ingress`: serve the SMS and Telegram webhooks until SIGTERM or Ctrl-C."""
+"""`python -m channels.ingress`: serve the web chat and the SMS and Telegram webhooks until
+SIGTERM or Ctrl-C."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def main() -> int:
     )
     paths = sorted(ingress_webhooks(settings).values())
     logger.info(
-        "Ingress on %s:%s serving %s",
+        "Ingress on %s:%s serving the web chat and %s",
         settings.host,
         settings.ingress_port,
         ", ".join(paths) or "no webhook (no channel has its secrets)",

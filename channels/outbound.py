@@ -47,8 +47,8 @@ class GatedOutput(OutputChannel):
     """An output channel for one recipient (`address`) that checks before it sends."""
 
     suppression_kind: str | None = None  # the suppression list's kind for `address`
-    # Whether what the turn sent is kept with its inbox row, for a request in another
-    # process that waits to read it (the web chat's, in the ingress).
+    # Whether what the turn sent is kept with its inbox row, for a request that waits to
+    # read it in whichever process it came in (`channels.answers`).
     kept_with_row = False
 
     def __init__(self, address: str | None) -> None:

@@ -5,8 +5,8 @@ and is acknowledged without being processed again. Rows of one conversation are 
 out strictly in arrival order, one at a time, each under a lease: a process that dies
 mid-turn leaves its row to be claimed again once the lease runs out. A processed row keeps
 its key (the dedupe ledger) but drops the message text, which the tracker keeps; a row
-whose sender waits for the answer (the web chat's request, in another process) keeps the
-replies its turn sent instead, for that request to read (`answers`).
+whose sender waits for the answer (a web chat or REST request, in whichever process it
+came in) keeps the replies its turn sent instead, for that request to read (`answers`).
 
     received ──claim──▶ processing ──finish──▶ processed
         ▲                    │
